@@ -1,0 +1,110 @@
+"""Raw files under ``<root>/<source>/<YYYY-MM-DD>/<name>``; bad files go to ``<root>/_quarantine``.
+
+The root is a local path or any fsspec URL (``gs://bucket/raw``, ``s3://…``, ``memory://…``).
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from datetime import date
+
+import fsspec
+import orjson
+
+QUARANTINE = "_quarantine"
+
+
+@dataclass(frozen=True)
+class RawFile:
+    source: str
+    game_date: date
+    name: str
+    path: str  # full path inside the filesystem
+
+    @property
+    def display(self) -> str:
+        return f"{self.source}/{self.game_date.isoformat()}/{self.name}"
+
+
+class RawStore:
+    def __init__(self, root: str):
+        self.root_url = root
+        self.fs, self.root = fsspec.core.url_to_fs(root)
+        self.root = self.root.rstrip("/")
+
+    # -- paths -------------------------------------------------------------
+    def _dir(self, source: str, day: date) -> str:
+        return f"{self.root}/{source}/{day.isoformat()}"
+
+    # -- writing -----------------------------------------------------------
+    def write(self, source: str, day: date, name: str, payload: bytes) -> str:
+        """Write one file atomically enough for a local folder (write then rename)."""
+        folder = self._dir(source, day)
+        self.fs.makedirs(folder, exist_ok=True)
+        path = f"{folder}/{name}"
+        tmp = f"{folder}/.{name}.tmp"
+        with self.fs.open(tmp, "wb") as fh:
+            fh.write(payload)
+        self.fs.mv(tmp, path)
+        return path
+
+    def write_json(self, source: str, day: date, name: str, obj: object) -> str:
+        return self.write(source, day, name, orjson.dumps(obj))
+
+    def clear_date(self, source: str, day: date) -> None:
+        folder = self._dir(source, day)
+        if self.fs.exists(folder):
+            self.fs.rm(folder, recursive=True)
+
+    # -- reading -----------------------------------------------------------
+    def list_files(self, source: str, day: date) -> list[RawFile]:
+        folder = self._dir(source, day)
+        if not self.fs.exists(folder):
+            return []
+        out = []
+        for path in sorted(self.fs.ls(folder, detail=False)):
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            if name.startswith(".") or not (name.endswith(".json") or name.endswith(".json.gz")):
+                continue
+            out.append(RawFile(source, day, name, path))
+        return out
+
+    def list_dates(self, source: str) -> list[date]:
+        folder = f"{self.root}/{source}"
+        if not self.fs.exists(folder):
+            return []
+        days = []
+        for path in self.fs.ls(folder, detail=False):
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            try:
+                days.append(date.fromisoformat(name))
+            except ValueError:
+                continue
+        return sorted(days)
+
+    def read_bytes(self, f: RawFile) -> bytes:
+        with self.fs.open(f.path, "rb") as fh:
+            data = fh.read()
+        if f.name.endswith(".gz"):
+            data = gzip.decompress(data)
+        return data
+
+    def fingerprint(self, source: str, day: date) -> str:
+        """Names and sizes of a date's files: changes when a file is added, removed or rewritten."""
+        parts = []
+        for f in self.list_files(source, day):
+            info = self.fs.info(f.path)
+            parts.append(f"{f.name}:{info.get('size')}")
+        return "|".join(parts)
+
+    # -- quarantine --------------------------------------------------------
+    def quarantine(self, f: RawFile, reason: str) -> str:
+        """Move a bad file aside with a note saying why; nothing is deleted."""
+        folder = f"{self.root}/{QUARANTINE}/{f.source}/{f.game_date.isoformat()}"
+        self.fs.makedirs(folder, exist_ok=True)
+        dest = f"{folder}/{f.name}"
+        self.fs.mv(f.path, dest)
+        with self.fs.open(dest + ".error.txt", "wb") as fh:
+            fh.write(reason.encode())
+        return dest

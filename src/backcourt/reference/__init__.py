@@ -1,0 +1,1 @@
+"""Real NBA reference data shipped with the package (see SOURCES.md)."""
