@@ -1,0 +1,248 @@
+"""Run processors over a date range: stage by stage, contiguous dates in one statement.
+
+For each processor: bootstrap dates are recorded as skipped, dates whose upstream is not
+there are recorded as failed (MISSING_DEPENDENCY), and the rest run in batches of
+consecutive game dates. Each batch replaces its partitions, runs the blocking checks and
+writes its ledger rows in one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from backcourt.checks.partition import run_checks
+from backcourt.executor import dependencies
+from backcourt.executor.context import Context
+from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt
+from backcourt.ledger.ledger import now
+from backcourt.registry import Processor
+from backcourt.registry.templating import render
+
+Progress = Callable[[Processor, int, int], None]
+
+
+@dataclass
+class Failure:
+    processor: str
+    game_date: date
+    category: str
+    message: str
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    mode: str
+    succeeded: int = 0
+    skipped: int = 0
+    failed: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    per_processor: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def add(self, attempts: list[Attempt]) -> None:
+        for a in attempts:
+            stats = self.per_processor.setdefault(
+                a.processor, {"succeeded": 0, "skipped": 0, "failed": 0, "rows": 0})
+            stats[a.status] += 1
+            stats["rows"] += a.rows_written
+            self.rows += a.rows_written
+            if a.status == SUCCEEDED:
+                self.succeeded += 1
+            elif a.status == SKIPPED:
+                self.skipped += 1
+            else:
+                self.failed += 1
+                self.failures.append(Failure(a.processor, a.game_date,
+                                             a.failure_category or "", a.failure_message or ""))
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id, "mode": self.mode, "ok": self.ok,
+            "succeeded": self.succeeded, "skipped": self.skipped, "failed": self.failed,
+            "rows": self.rows, "seconds": round(self.seconds, 3),
+            "per_processor": self.per_processor,
+            "failures": [{"processor": f.processor, "game_date": f.game_date.isoformat(),
+                          "category": f.category, "message": f.message}
+                         for f in self.failures],
+        }
+
+
+def contiguous_batches(days: list[date], calendar_days: list[date]) -> list[list[date]]:
+    """Split target dates into runs of consecutive partitions (no skipped partition inside)."""
+    pos = {d: i for i, d in enumerate(calendar_days)}
+    batches: list[list[date]] = []
+    for d in sorted(days):
+        if batches and d in pos and batches[-1][-1] in pos and \
+                pos[d] == pos[batches[-1][-1]] + 1:
+            batches[-1].append(d)
+        else:
+            batches.append([d])
+    return batches
+
+
+Targets = dict[str, set[date]]
+
+
+def run_processors(ctx: Context, processors: list[Processor], start: date, end: date,
+                   run_id: str, targets: Targets | None = None,
+                   progress: Progress | None = None, only_needed: bool = False) -> RunSummary:
+    """Run ``processors`` over their partitions in [start, end] (or only ``targets[name]``).
+
+    ``only_needed`` leaves out partitions that are done and current: succeeded (or skipped)
+    with the same code fingerprint, the same input fingerprint, and their rows still there.
+    """
+    t0 = time.perf_counter()
+    summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
+    for stage in ctx.registry.stages(processors):
+        for p in stage:
+            only = None if targets is None else targets.get(p.name, set())
+            attempts = run_one(ctx, p, start, end, run_id, only, progress, only_needed)
+            summary.add(attempts)
+            if p.table in (ctx.pipeline.calendar.schedule_table,
+                           ctx.pipeline.calendar.planned_table):
+                ctx.refresh_calendar()
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
+            dates: set[date] | None = None, progress: Progress | None = None,
+            only_needed: bool = False) -> list[Attempt]:
+    targets = [d for d in ctx.partitions(p, start, end) if dates is None or d in dates]
+    code_fp = code_fingerprint(ctx, p)
+    attempts: list[Attempt] = []
+    if not targets:
+        return attempts
+    upstream = [u.name for u in ctx.registry.upstream(p)]
+    latest = ctx.ledger.latest(upstream) if upstream else {}
+    ready = dependencies.check(ctx, p, targets, latest)
+    if only_needed:
+        targets = needed(ctx, p, targets, code_fp, ready)
+        if not targets:
+            return attempts
+    total = len(targets)
+    done = 0
+
+    # bootstrap: too little history at the start of a season — skipped, not failed
+    runnable: list[date] = []
+    for d in targets:
+        if p.bootstrap_days and ctx.calendar.days_into_season(d) < p.bootstrap_days:
+            attempts.append(Attempt(p.name, d, SKIPPED, code_fingerprint=code_fp,
+                                    failure_category="INSUFFICIENT_DATA",
+                                    failure_message=f"bootstrap: first {p.bootstrap_days} "
+                                                    "days of the season"))
+        else:
+            runnable.append(d)
+
+    go: list[date] = []
+    for d in runnable:
+        r = ready[d]
+        if r.blocked:
+            attempts.append(Attempt(p.name, d, FAILED, input_fingerprint=r.fingerprint,
+                                    code_fingerprint=code_fp,
+                                    failure_category="MISSING_DEPENDENCY",
+                                    failure_message=r.blocked))
+        else:
+            go.append(d)
+    if attempts:
+        ctx.ledger.record(run_id, ctx.mode.name, attempts)
+    done += len(attempts)
+    if progress:
+        progress(p, done, total)
+
+    all_days = ctx.partitions(p, min(targets), max(targets))
+    for batch in contiguous_batches(go, all_days):
+        batch_attempts = run_batch(ctx, p, batch, run_id, code_fp,
+                                   {d: ready[d].fingerprint for d in batch})
+        attempts.extend(batch_attempts)
+        done += len(batch)
+        if progress:
+            progress(p, done, total)
+    return attempts
+
+
+def needed(ctx: Context, p: Processor, days: list[date], code_fp: str,
+           ready: dict[date, dependencies.Readiness]) -> list[date]:
+    """The dates whose partition is not done and current."""
+    own = ctx.ledger.latest([p.name], min(days), max(days))
+    have = ctx.wh.counts_by_date(p.table, min(days), max(days), p.partition_column)
+    out = []
+    for d in days:
+        st = own.get((p.name, d))
+        current = (
+            st is not None and st.code_fingerprint == code_fp and (
+                (st.status == SKIPPED) or
+                (st.status == SUCCEEDED and st.input_fingerprint == ready[d].fingerprint
+                 and have.get(d, 0) == st.rows_written)))
+        if not current:
+            out.append(d)
+    return out
+
+
+def code_fingerprint(ctx: Context, p: Processor) -> str:
+    extra = ""
+    if p.loader:
+        extra = ctx.pipeline.loaders[p.loader].fingerprint(p)
+    return p.code_fingerprint(extra)
+
+
+def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_fp: str,
+              input_fps: dict[date, str]) -> list[Attempt]:
+    started = now()
+    attempts: list[Attempt] = []
+    bad_input: dict[date, list[str]] = {}
+
+    def finish(counts: dict[date, int]) -> None:
+        failures = run_checks(ctx.wh, p, batch, counts, ctx.mode.expected_ratio)
+        for d in batch:
+            problems = []
+            category = None
+            if d in bad_input:
+                problems.append("quarantined: " + " | ".join(bad_input[d]))
+                category = "BAD_RAW_INPUT"
+            if d in failures:
+                problems.append(failures[d])
+                category = category or "CHECK_FAILED"
+            attempts.append(Attempt(
+                p.name, d, FAILED if problems else SUCCEEDED, rows_written=counts.get(d, 0),
+                input_fingerprint=input_fps[d], code_fingerprint=code_fp, started_at=started,
+                finished_at=now(), failure_category=category,
+                failure_message="; ".join(problems) or None))
+        ctx.ledger.record(run_id, ctx.mode.name, attempts)
+
+    try:
+        if p.sql is not None:
+            sql = render(p.sql, min(batch), max(batch))
+            ctx.wh.ensure_table(p.table, ctx.wh.result_columns(sql))
+            ctx.wh.replace_partitions(p.table, batch, sql, p.partition_column, also=finish)
+        else:
+            loader = ctx.pipeline.loaders[p.loader]
+            loaded = loader.load(ctx, p, batch, run_id)
+            bad_input.update(loaded.bad_files)
+            ctx.wh.ensure_table(p.table, p.columns)
+
+            def finish_with_extras(counts: dict[date, int]) -> None:
+                loaded.write_extras(ctx.wh)
+                finish(counts)
+
+            ctx.wh.replace_partitions(p.table, batch, loaded.table, p.partition_column,
+                                      also=finish_with_extras)
+    except Exception as exc:  # a bug or an engine error: the transaction rolled back
+        msg = f"{type(exc).__name__}: {exc}"
+        detail = traceback.format_exc(limit=3)
+        attempts = [Attempt(p.name, d, FAILED, input_fingerprint=input_fps[d],
+                            code_fingerprint=code_fp, started_at=started, finished_at=now(),
+                            failure_category="PROCESSING_ERROR",
+                            failure_message=f"{msg}\n{detail}"[:4000]) for d in batch]
+        ctx.ledger.record(run_id, ctx.mode.name, attempts)
+    return attempts

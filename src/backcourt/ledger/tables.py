@@ -1,0 +1,67 @@
+"""The operational tables of backcourt itself, in the warehouse schema ``backcourt_ops``."""
+
+from __future__ import annotations
+
+OPS = "backcourt_ops"
+
+RUNS = f"{OPS}.runs"
+LEDGER = f"{OPS}.ledger"
+ENTITY_FAILURES = f"{OPS}.entity_failures"
+QUARANTINE = f"{OPS}.quarantine"
+
+RUNS_COLUMNS = {
+    "run_id": "VARCHAR",
+    "command": "VARCHAR",          # the command line that started it
+    "mode": "VARCHAR",             # daily | backfill
+    "start_date": "DATE",          # the original window, remembered for resume
+    "end_date": "DATE",
+    "processors": "VARCHAR",       # JSON list
+    "status": "VARCHAR",           # running | succeeded | failed | interrupted
+    "started_at": "TIMESTAMP",
+    "finished_at": "TIMESTAMP",
+    "summary": "VARCHAR",          # JSON
+}
+
+LEDGER_COLUMNS = {
+    "attempt_id": "VARCHAR",
+    "run_id": "VARCHAR",
+    "processor": "VARCHAR",
+    "game_date": "DATE",
+    "mode": "VARCHAR",
+    "status": "VARCHAR",           # succeeded | failed | skipped
+    "rows_written": "BIGINT",
+    "input_fingerprint": "VARCHAR",
+    "code_fingerprint": "VARCHAR",
+    "started_at": "TIMESTAMP",
+    "finished_at": "TIMESTAMP",
+    "failure_category": "VARCHAR",
+    "failure_message": "VARCHAR",
+}
+
+ENTITY_FAILURES_COLUMNS = {
+    "run_id": "VARCHAR",
+    "processor": "VARCHAR",
+    "game_date": "DATE",
+    "entity_id": "VARCHAR",
+    "category": "VARCHAR",
+    "message": "VARCHAR",
+    "recorded_at": "TIMESTAMP",
+}
+
+QUARANTINE_COLUMNS = {
+    "run_id": "VARCHAR",
+    "source": "VARCHAR",
+    "game_date": "DATE",
+    "file": "VARCHAR",             # where it was
+    "moved_to": "VARCHAR",         # where it is now
+    "field": "VARCHAR",
+    "reason": "VARCHAR",
+    "recorded_at": "TIMESTAMP",
+}
+
+ALL = {
+    RUNS: RUNS_COLUMNS,
+    LEDGER: LEDGER_COLUMNS,
+    ENTITY_FAILURES: ENTITY_FAILURES_COLUMNS,
+    QUARANTINE: QUARANTINE_COLUMNS,
+}

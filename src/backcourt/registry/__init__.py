@@ -1,0 +1,19 @@
+"""The declarative model of processors and the registry that holds them."""
+
+from backcourt.registry.model import (
+    Check,
+    Expected,
+    Input,
+    Processor,
+    Window,
+    previous_days,
+    previous_games,
+    same_day,
+    season_to_date,
+)
+from backcourt.registry.registry import Registry, RegistryError
+
+__all__ = [
+    "Check", "Expected", "Input", "Processor", "Registry", "RegistryError", "Window",
+    "previous_days", "previous_games", "same_day", "season_to_date",
+]

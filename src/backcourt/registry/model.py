@@ -1,0 +1,152 @@
+"""The declarative model: what a processor is, what it reads, what it must satisfy.
+
+Everything here is plain data. The planner, the executor, the checks, ``status`` and the
+dashboard all read these objects; none of them keeps its own list of processors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+WindowKind = Literal["same_day", "days", "games", "season_to_date"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which partitions of an input a target date reads, relative to the target date D.
+
+    same_day        D itself
+    days(n)         D-n … D-1 (strictly before D)
+    games(n)        the previous n games of the same season (strictly before D)
+    season_to_date  everything of the same season strictly before D
+    """
+
+    kind: WindowKind
+    n: int = 0
+
+    @property
+    def includes_target(self) -> bool:
+        return self.kind == "same_day"
+
+    def calendar_span(self, day: date, season_start: date) -> tuple[date, date] | None:
+        """The dates (inclusive) this window may read for target ``day``; None if nothing."""
+        if self.kind == "same_day":
+            return day, day
+        end = day - timedelta(days=1)
+        if self.kind == "days":
+            start = max(day - timedelta(days=self.n), season_start)
+        else:  # games / season_to_date: anything earlier in the season may be read
+            start = season_start
+        return (start, end) if start <= end else None
+
+    def describe(self) -> str:
+        return {
+            "same_day": "same day",
+            "days": f"previous {self.n} days",
+            "games": f"previous {self.n} games of the season",
+            "season_to_date": "season to date",
+        }[self.kind]
+
+
+def same_day() -> Window:
+    return Window("same_day")
+
+
+def previous_days(n: int) -> Window:
+    return Window("days", n)
+
+
+def previous_games(n: int) -> Window:
+    return Window("games", n)
+
+
+def season_to_date() -> Window:
+    return Window("season_to_date")
+
+
+@dataclass(frozen=True)
+class Input:
+    """An upstream dependency: a table of another processor, or a raw source folder."""
+
+    ref: str                    # 'nba_raw.schedule' or 'raw:nba_boxscore'
+    window: Window = field(default_factory=same_day)
+    required: bool = True       # a missing required partition blocks the target
+
+    @property
+    def is_raw(self) -> bool:
+        return self.ref.startswith("raw:")
+
+    @property
+    def raw_source(self) -> str:
+        return self.ref.removeprefix("raw:")
+
+
+CheckRule = Literal["not_null", "non_zero", "between"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A blocking rule on one column of every row a partition writes."""
+
+    column: str
+    rule: CheckRule = "not_null"
+    low: float | None = None
+    high: float | None = None
+    where: str | None = None    # only rows matching this SQL condition are checked
+
+    def describe(self) -> str:
+        cond = f" where {self.where}" if self.where else ""
+        if self.rule == "between":
+            return f"{self.column} between {self.low} and {self.high}{cond}"
+        return f"{self.column} {self.rule.replace('_', ' ')}{cond}"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """How many rows (or distinct keys) a partition must hold.
+
+    ``reference_sql`` returns ``(game_date, expected)`` for the dates between ``{start}`` and
+    ``{end}``; ``measure`` is the SQL aggregate of the written rows compared with it.
+    A date missing from the reference result expects 0.
+    """
+
+    reference_sql: str
+    measure: str = "count(*)"
+    min_ratio: float = 1.0      # actual / expected below this fails the partition
+
+
+@dataclass(frozen=True)
+class Processor:
+    name: str
+    phase: int
+    table: str                  # 'schema.table'
+    keys: tuple[str, ...]
+    inputs: tuple[Input, ...]
+    description: str = ""
+    sql: str | None = None      # SQL template (portable DuckDB subset); None for Python loaders
+    loader: str | None = None   # raw source parsed by a Python loader (Phase 2)
+    columns: dict[str, str] | None = None   # explicit schema (Python loaders)
+    checks: tuple[Check, ...] = ()
+    expected: Expected | None = None
+    bootstrap_days: int = 0     # first days of a season recorded as skipped
+    partition_column: str = "game_date"
+    # which dates are partitions: the league's game dates, or the dates of its raw folders
+    partitions: Literal["game_dates", "raw_dates"] = "game_dates"
+    allow_empty: bool = False   # a partition with no input rows at all may succeed empty
+
+    @property
+    def schema(self) -> str:
+        return self.table.split(".", 1)[0]
+
+    def code_fingerprint(self, extra: str = "") -> str:
+        """Changes whenever anything that determines this processor's output changes."""
+        h = hashlib.sha256()
+        for part in (self.name, self.table, repr(self.keys), repr(self.inputs), self.sql or "",
+                     self.loader or "", repr(sorted((self.columns or {}).items())),
+                     repr(self.checks), repr(self.expected), str(self.bootstrap_days), extra):
+            h.update(part.encode())
+            h.update(b"\0")
+        return h.hexdigest()[:16]

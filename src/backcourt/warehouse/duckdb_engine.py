@@ -1,0 +1,155 @@
+"""The embedded default engine: one DuckDB file, schemas as in PIPELINE.md.
+
+Partition writes are one transaction: delete the target dates, insert the new rows, and
+write the ledger rows that record them. A crash at any point leaves either the old
+partitions and no ledger row, or the new partitions and their ledger rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+
+class DuckDBWarehouse:
+    engine = "duckdb"
+
+    def __init__(self, path: str, read_only: bool = False):
+        self.path = path
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(path, read_only=read_only)
+        self._in_tx = False
+
+    # -- basics ------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        return self.con.execute(sql, params or []).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        self.con.execute(sql, params or [])
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        return self.con.execute(sql, params or []).fetch_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextmanager
+    def transaction(self):
+        """One transaction; nested use joins the outer one."""
+        if self._in_tx:
+            yield self
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield self
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        finally:
+            self._in_tx = False
+
+    # -- tables ------------------------------------------------------------
+    def ensure_schema(self, schema: str) -> None:
+        self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+
+    def table_exists(self, table: str) -> bool:
+        schema, name = table.split(".", 1)
+        rows = self.query(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, name])
+        return bool(rows)
+
+    def columns(self, table: str) -> dict[str, str]:
+        schema, name = table.split(".", 1)
+        rows = self.query(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position", [schema, name])
+        return {c: t for c, t in rows}
+
+    def ensure_table(self, table: str, columns: dict[str, str]) -> None:
+        """Create the table, or bring its columns in line with ``columns``.
+
+        A changed schema keeps the rows (columns matched by name); partitions written by the
+        old code are then stale through the code fingerprint and get recomputed.
+        """
+        self.ensure_schema(table.split(".", 1)[0])
+        ddl = ", ".join(f'"{c}" {t}' for c, t in columns.items())
+        if not self.table_exists(table):
+            self.con.execute(f"CREATE TABLE {table} ({ddl})")
+            return
+        have = self.columns(table)
+        if [(c, t.upper()) for c, t in have.items()] == [
+                (c, t.upper()) for c, t in columns.items()]:
+            return
+        select = ", ".join(
+            (f'CAST("{c}" AS {t}) AS "{c}"' if c in have else f'CAST(NULL AS {t}) AS "{c}"')
+            for c, t in columns.items())
+        with self.transaction():
+            self.con.execute(f"CREATE TABLE {table}__new ({ddl})")
+            self.con.execute(f"INSERT INTO {table}__new SELECT {select} FROM {table}")
+            self.con.execute(f"DROP TABLE {table}")
+            self.con.execute(f"ALTER TABLE {table}__new RENAME TO {table.split('.', 1)[1]}")
+
+    def result_columns(self, sql: str) -> dict[str, str]:
+        """Column names and types of a query, without running it over data."""
+        rel = self.con.sql(f"SELECT * FROM ({sql}) LIMIT 0")
+        return {c: str(t) for c, t in zip(rel.columns, rel.types, strict=True)}
+
+    # -- partitions --------------------------------------------------------
+    def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
+                           column: str = "game_date",
+                           also: Callable[[dict[date, int]], None] | None = None,
+                           ) -> dict[date, int]:
+        """Atomically replace the partitions ``days`` of ``table`` with ``source`` rows.
+
+        ``source`` is a SELECT (its rows outside ``days`` are ignored) or an Arrow table.
+        ``also(rows_per_date)`` runs inside the same transaction (checks and ledger rows);
+        if it raises, nothing is written. Returns rows per date.
+        """
+        day_list = sorted(set(days))
+        if not day_list:
+            return {}
+        cols = list(self.columns(table))
+        collist = ", ".join(f'"{c}"' for c in cols)
+        with self.transaction():
+            self.con.execute("CREATE OR REPLACE TEMP TABLE _target_days (d DATE)")
+            self.con.executemany("INSERT INTO _target_days VALUES (?)", [[d] for d in day_list])
+            self.con.execute(
+                f"DELETE FROM {table} WHERE {column} IN (SELECT d FROM _target_days)")
+            if isinstance(source, pa.Table):
+                self.con.register("_incoming", source)
+                src = "_incoming"
+            else:
+                src = f"({source})"
+            try:
+                self.con.execute(
+                    f"INSERT INTO {table} ({collist}) SELECT {collist} FROM {src} AS s "
+                    f"WHERE s.{column} IN (SELECT d FROM _target_days)")
+            finally:
+                if isinstance(source, pa.Table):
+                    self.con.unregister("_incoming")
+            counts = {d: 0 for d in day_list}
+            counts.update(dict(self.query(
+                f"SELECT {column}, count(*) FROM {table} "
+                f"WHERE {column} IN (SELECT d FROM _target_days) GROUP BY 1")))
+            if also is not None:
+                also(counts)
+        return counts
+
+    def counts_by_date(self, table: str, start: date, end: date,
+                       column: str = "game_date") -> dict[date, int]:
+        if not self.table_exists(table):
+            return {}
+        rows = self.query(
+            f"SELECT {column}, count(*) FROM {table} WHERE {column} BETWEEN ? AND ? GROUP BY 1",
+            [start, end])
+        return dict(rows)
