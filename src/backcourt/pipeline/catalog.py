@@ -1,0 +1,26 @@
+"""The registry of every processor of the pipeline. Nothing else lists them."""
+
+from __future__ import annotations
+
+from backcourt.calendar import CalendarSource
+from backcourt.executor.context import Pipeline
+from backcourt.pipeline.phase2.loader import RawFileLoader
+from backcourt.pipeline.phase2.specs import PROCESSORS as PHASE2
+from backcourt.pipeline.phase3.specs import PROCESSORS as PHASE3
+from backcourt.registry import Registry
+
+REGISTRY = Registry(PHASE2 + PHASE3)
+
+CALENDAR = CalendarSource(
+    schedule_table="nba_raw.schedule",
+    played_sql="SELECT game_date, MIN(season) FROM nba_raw.schedule "
+               "WHERE NOT is_postponed GROUP BY game_date",
+    planned_table="nba_raw.season_schedule",
+    planned_sql="SELECT game_date, MIN(season) FROM nba_raw.season_schedule GROUP BY game_date",
+    raw_sources=("nba_scoreboard", "nba_team_gamelogs"),
+)
+
+
+def pipeline() -> Pipeline:
+    """The NBA pipeline: its registry, its calendar and its raw-file loader."""
+    return Pipeline(REGISTRY, CALENDAR, {"raw_files": RawFileLoader()})

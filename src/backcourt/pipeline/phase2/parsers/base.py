@@ -1,0 +1,31 @@
+"""What every Phase 2 parser takes and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+Row = dict[str, Any]
+
+
+class RawRecordError(ValueError):
+    """A raw file or one of its records is malformed. Names the file, the field and why."""
+
+    def __init__(self, file: str, field: str, reason: str):
+        self.file, self.field, self.reason = file, field, reason
+        super().__init__(f"{file}: field '{field}': {reason}")
+
+
+class Resolver(Protocol):
+    def resolve(self, lookup: str) -> tuple[int | None, str | None]:
+        """(player_id, None) when resolved, (None, reason) when not."""
+        ...
+
+
+@dataclass
+class ParseOutput:
+    rows: dict[str, list[Row]] = field(default_factory=dict)   # table name -> rows
+    registry_errors: list[Row] = field(default_factory=list)
+
+    def add(self, table: str, row: Row) -> None:
+        self.rows.setdefault(table, []).append(row)

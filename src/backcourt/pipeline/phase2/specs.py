@@ -1,0 +1,110 @@
+"""Phase 2 processors: raw files → ``nba_raw`` tables (Python loaders, one per table)."""
+
+from __future__ import annotations
+
+from backcourt.pipeline.phase2 import tables as T
+from backcourt.registry import Check, Expected, Input, Processor
+
+SCHEDULE = "nba_raw.schedule"
+
+# expected rows come from the schedule of the same date (final games)
+_FINAL_GAMES = (
+    "SELECT game_date, COUNT(*) * {k} FROM nba_raw.schedule "
+    "WHERE game_status = 3 AND game_date BETWEEN {{start}} AND {{end}} GROUP BY game_date"
+)
+_PLAYED_TEAMS = (
+    "SELECT game_date, COUNT(*) * 2 FROM nba_raw.schedule "
+    "WHERE NOT is_postponed AND game_date BETWEEN {start} AND {end} GROUP BY game_date"
+)
+
+PROCESSORS = (
+    Processor(
+        name="season_schedule", phase=2, table="nba_raw.season_schedule",
+        keys=("game_id",), loader="raw_files", columns=T.SEASON_SCHEDULE,
+        inputs=(Input("raw:nba_schedule"),),
+        partition_column="published_date", partitions="raw_dates",
+        checks=(Check("game_id"), Check("game_date"), Check("home_team_id"),
+                Check("away_team_id")),
+        description="The season's schedule as published (scheduleleaguev2).",
+    ),
+    Processor(
+        name="schedule", phase=2, table=SCHEDULE, keys=("game_id",),
+        loader="raw_files", columns=T.SCHEDULE,
+        inputs=(Input("raw:nba_scoreboard", required=False),
+                Input("raw:nba_team_gamelogs", required=False)),
+        checks=(Check("game_id"), Check("season"), Check("game_status"),
+                Check("home_team_id"), Check("away_team_id"),
+                Check("home_score", where="game_status = 3"),
+                Check("away_score", where="game_status = 3")),
+        expected=Expected(
+            "SELECT game_date, COUNT(*) FROM nba_raw.season_schedule "
+            "WHERE game_date BETWEEN {start} AND {end} GROUP BY game_date"),
+        description="Games of the date from the scoreboard (or team game logs).",
+    ),
+    Processor(
+        name="gamebook_player_stats", phase=2, table="nba_raw.gamebook_player_stats",
+        keys=("game_id", "player_id"), loader="raw_files",
+        columns=T.GAMEBOOK_PLAYER_STATS,
+        inputs=(Input("raw:nba_boxscore"), Input(SCHEDULE)),
+        checks=(Check("player_id"), Check("player_lookup"), Check("team_id"),
+                Check("minutes"), Check("pts"), Check("player_status"),
+                Check("minutes", "between", 0, 70)),
+        expected=Expected(_FINAL_GAMES.format(k=2),
+                          measure="COUNT(DISTINCT game_id || ':' || CAST(team_id AS VARCHAR))"),
+        description="Every listed player of every final game, DNP and inactive included.",
+    ),
+    Processor(
+        name="team_boxscore", phase=2, table="nba_raw.team_boxscore",
+        keys=("game_id", "team_id"), loader="raw_files", columns=T.TEAM_BOXSCORE,
+        inputs=(Input("raw:nba_boxscore", required=False),
+                Input("raw:nba_team_gamelogs", required=False), Input(SCHEDULE)),
+        checks=(Check("team_id"), Check("opponent_team_id"), Check("pts"), Check("fga"),
+                Check("minutes"), Check("pts", "non_zero"), Check("fga", "non_zero"),
+                Check("minutes", "non_zero")),
+        expected=Expected(_FINAL_GAMES.format(k=2)),
+        description="Team totals of every final game (box score, or team game log).",
+    ),
+    Processor(
+        name="pbp_shots", phase=2, table="nba_raw.pbp_shots",
+        keys=("game_id", "action_number"), loader="raw_files", columns=T.PBP_SHOTS,
+        inputs=(Input("raw:nba_playbyplay"), Input(SCHEDULE)),
+        checks=(Check("player_id"), Check("team_id"), Check("shot_value"),
+                Check("shot_distance"), Check("is_made")),
+        expected=Expected(_FINAL_GAMES.format(k=1), measure="COUNT(DISTINCT game_id)"),
+        description="Field-goal attempts with location and distance from the play-by-play.",
+    ),
+    Processor(
+        name="injury_report", phase=2, table="nba_raw.injury_report",
+        keys=("player_lookup", "report_time_utc"), loader="raw_files",
+        columns=T.INJURY_REPORT,
+        inputs=(Input("raw:nba_injury_report"), Input("nba_raw.rosters", required=False)),
+        checks=(Check("player_lookup"), Check("status"), Check("report_time_utc")),
+        description="The league's injury report published before the date's first tip.",
+    ),
+    Processor(
+        name="rosters", phase=2, table="nba_raw.rosters", keys=("team_id", "player_id"),
+        loader="raw_files", columns=T.ROSTERS,
+        inputs=(Input("raw:nba_rosters"), Input(SCHEDULE)),
+        checks=(Check("player_id"), Check("player_lookup"), Check("team_id")),
+        expected=Expected(_PLAYED_TEAMS, measure="COUNT(DISTINCT team_id)"),
+        description="Rosters of the teams playing that date.",
+    ),
+    Processor(
+        name="odds_player_props", phase=2, table="nba_raw.odds_player_props",
+        keys=("event_id", "bookmaker", "player_lookup", "snapshot_time"),
+        loader="raw_files", columns=T.ODDS_PLAYER_PROPS,
+        inputs=(Input("raw:odds_player_props", required=False),
+                Input("nba_raw.rosters", required=False)), allow_empty=True,
+        checks=(Check("line"), Check("bookmaker"), Check("snapshot_time"),
+                Check("commence_time"), Check("player_lookup")),
+        description="Player points props per bookmaker and snapshot (in-game ones flagged).",
+    ),
+    Processor(
+        name="game_lines", phase=2, table="nba_raw.game_lines",
+        keys=("event_id", "bookmaker", "snapshot_time"), loader="raw_files",
+        columns=T.GAME_LINES,
+        inputs=(Input("raw:odds_game_lines", required=False),), allow_empty=True,
+        checks=(Check("bookmaker"), Check("snapshot_time"), Check("commence_time")),
+        description="Spread, total and moneyline per bookmaker and snapshot.",
+    ),
+)
