@@ -43,7 +43,7 @@ class RunSummary:
     rows: int = 0
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
-    per_processor: dict[str, dict[str, int]] = field(default_factory=dict)
+    per_processor: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -106,8 +106,11 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     for stage in ctx.registry.stages(processors):
         for p in stage:
             only = None if targets is None else targets.get(p.name, set())
+            t1 = time.perf_counter()
             attempts = run_one(ctx, p, start, end, run_id, only, progress, only_needed)
             summary.add(attempts)
+            if p.name in summary.per_processor:
+                summary.per_processor[p.name]["seconds"] = round(time.perf_counter() - t1, 3)
             if p.table in (ctx.pipeline.calendar.schedule_table,
                            ctx.pipeline.calendar.planned_table):
                 ctx.refresh_calendar()
@@ -202,8 +205,15 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
     attempts: list[Attempt] = []
     bad_input: dict[date, list[str]] = {}
 
+    explained: dict[date, int] = {}
+
     def finish(counts: dict[date, int]) -> None:
-        failures = run_checks(ctx.wh, p, batch, counts, ctx.mode.expected_ratio)
+        if p.entity:
+            explained.update(ctx.ledger.replace_entity_failures(
+                run_id, p.name, batch,
+                f"SELECT game_date, {p.entity} AS entity_id, failure_category AS category, "
+                "failure_reason AS message FROM _batch WHERE failure_category IS NOT NULL"))
+        failures = run_checks(ctx.wh, p, batch, counts, ctx.mode.expected_ratio, explained)
         for d in batch:
             problems = []
             category = None
@@ -221,7 +231,15 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
         ctx.ledger.record(run_id, ctx.mode.name, attempts)
 
     try:
-        if p.sql is not None:
+        if p.sql is not None and p.entity:
+            cols = ctx.wh.materialize("_batch", render(p.sql, min(batch), max(batch)))
+            for c in ("failure_category", "failure_reason"):
+                cols.pop(c)
+            ctx.wh.ensure_table(p.table, cols)
+            good = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM _batch "
+                    "WHERE failure_category IS NULL")
+            ctx.wh.replace_partitions(p.table, batch, good, p.partition_column, also=finish)
+        elif p.sql is not None:
             sql = render(p.sql, min(batch), max(batch))
             ctx.wh.ensure_table(p.table, ctx.wh.result_columns(sql))
             ctx.wh.replace_partitions(p.table, batch, sql, p.partition_column, also=finish)

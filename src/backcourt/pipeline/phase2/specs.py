@@ -78,6 +78,7 @@ PROCESSORS = (
         keys=("player_lookup", "report_time_utc"), loader="raw_files",
         columns=T.INJURY_REPORT,
         inputs=(Input("raw:nba_injury_report"), Input("nba_raw.rosters", required=False)),
+        allow_empty=True,  # a night with nobody listed is a valid (empty) report
         checks=(Check("player_lookup"), Check("status"), Check("report_time_utc")),
         description="The league's injury report published before the date's first tip.",
     ),

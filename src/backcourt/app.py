@@ -1,0 +1,73 @@
+"""The library's operations, as the CLI (and scripts, and tests) call them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from backcourt.config import Settings
+from backcourt.executor.context import Context
+from backcourt.executor.runner import Progress, RunSummary, Targets, run_processors
+from backcourt.pipeline.catalog import pipeline
+from backcourt.rawstore import RawStore
+from backcourt.registry import Processor
+from backcourt.registry.mode import get_mode
+from backcourt.warehouse import open_warehouse
+
+
+def open_context(settings: Settings, mode: str = "backfill") -> Context:
+    wh = open_warehouse(settings.warehouse)
+    return Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
+                   mode=get_mode(mode))
+
+
+def select(ctx: Context, phases: Iterable[int] | None = None,
+           names: Iterable[str] | None = None) -> list[Processor]:
+    return ctx.registry.select(phases=phases, names=names)
+
+
+def run(ctx: Context, processors: list[Processor], start: date, end: date, command: str,
+        targets: Targets | None = None, progress: Progress | None = None,
+        only_needed: bool = False) -> RunSummary:
+    """One recorded run: a row in the runs table, attempts in the ledger."""
+    run_id = ctx.ledger.start_run(command, ctx.mode.name, start, end,
+                                  [p.name for p in processors])
+    summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
+    try:
+        summary = run_processors(ctx, processors, start, end, run_id, targets, progress,
+                                  only_needed)
+    except KeyboardInterrupt:
+        ctx.ledger.finish_run(run_id, "interrupted", summary.as_dict())
+        raise
+    ctx.ledger.finish_run(run_id, "succeeded" if summary.ok else "failed", summary.as_dict())
+    return summary
+
+
+def parse_phases(spec: str) -> list[int]:
+    """'1-3' → [1, 2, 3]; '2,4' → [2, 4]."""
+    out: set[int] = set()
+    for part in spec.split(","):
+        part = part.strip()
+        if "-" in part:
+            lo, hi = part.split("-", 1)
+            out.update(range(int(lo), int(hi) + 1))
+        elif part:
+            out.add(int(part))
+    if not out or min(out) < 1 or max(out) > 5:
+        raise ValueError(f"phases '{spec}': expected numbers 1-5 like '1-3' or '2,3'")
+    return sorted(out)
+
+
+def scrape_missing(ctx: Context, start: date, end: date, seed: int,
+                   on_date=None) -> list[date]:
+    """Phase 1 of a backfill: simulate the game dates whose raw folders are missing."""
+    from backcourt.sources import missing_raw_dates, sim
+
+    days = missing_raw_dates(ctx.store, start, end, seed)
+    for d in days:
+        sim.scrape(ctx.store, d, d, seed=seed)
+        if on_date:
+            on_date(d)
+    if days:
+        ctx.refresh_calendar()
+    return days

@@ -1,0 +1,303 @@
+"""The ``backcourt`` command: parses arguments, calls the library, renders with Rich."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from backcourt import app as lib
+from backcourt.config import load_settings
+from backcourt.rawstore import RawStore
+from backcourt.registry.mode import MODES, Mode
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="backcourt: NBA player-points-props pipeline with a trustworthy backfill.")
+out = Console()
+err = Console(stderr=True)
+
+Warehouse = Annotated[str | None, typer.Option(
+    "--warehouse", help="DuckDB file (env BACKCOURT_WAREHOUSE; default ./backcourt.duckdb)")]
+Raw = Annotated[str | None, typer.Option(
+    "--raw", help="raw store root, folder or fsspec URL (env BACKCOURT_RAW; default ./raw)")]
+Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]
+End = Annotated[str, typer.Option("--end", help="last date, YYYY-MM-DD")]
+Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _date(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]--{name}: '{value}' is not a date (YYYY-MM-DD)[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _range(start: str, end: str) -> tuple[date, date]:
+    s, e = _date(start, "start"), _date(end, "end")
+    if e < s:
+        err.print(f"[red]--end {e} is before --start {s}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    return s, e
+
+
+def _emit_json(obj: object) -> None:
+    sys.stdout.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=False)
+
+
+@cli.command()
+def scrape(start: Start, end: End,
+           source: Annotated[str, typer.Option(help="source: sim (the league simulator)")] = "sim",
+           seed: Annotated[int | None, typer.Option(help="simulator seed")] = None,
+           raw: Raw = None, json: Json = False) -> None:
+    """Phase 1: write raw files for every game date in the range into the raw store."""
+    s, e = _range(start, end)
+    settings = load_settings(raw=raw, seed=seed)
+    if source != "sim":
+        err.print(f"[red]unknown source '{source}' (known: sim); real files are dropped "
+                  "into the raw store directly[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    from backcourt.sources import sim
+
+    store = RawStore(settings.raw)
+    with _progress() as bar:
+        task = bar.add_task("simulating", total=(e - s).days + 1)
+
+        def tick(day: date, files: int) -> None:
+            bar.update(task, completed=(day - s).days + 1, description=f"scrape {day}")
+
+        result = sim.scrape(store, s, e, seed=settings.seed, on_date=tick)
+        bar.update(task, completed=(e - s).days + 1)
+    payload = {"source": source, "seed": settings.seed, "raw": settings.raw,
+               "dates": [d.isoformat() for d in result.dates], "files": result.files,
+               "seconds": round(result.seconds, 3)}
+    if json:
+        _emit_json(payload)
+    else:
+        out.print(f"wrote {result.files} files for {len(result.dates)} game dates "
+                  f"into {settings.raw} in {result.seconds:.1f}s")
+
+
+@cli.command()
+def run(start: Start, end: End,
+        phase: Annotated[list[int] | None, typer.Option(help="phase(s) to run")] = None,
+        processor: Annotated[list[str] | None, typer.Option(help="processor(s) to run")] = None,
+        mode: Annotated[str, typer.Option(help="daily | backfill")] = "backfill",
+        warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+    """Run processors over a date range (one set-based statement per contiguous range)."""
+    s, e = _range(start, end)
+    if not phase and not processor:
+        err.print("[red]give --phase and/or --processor[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    if mode not in MODES:
+        err.print(f"[red]unknown mode '{mode}' (known: {', '.join(MODES)})[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    ctx = lib.open_context(load_settings(warehouse, raw), mode)
+    try:
+        procs = lib.select(ctx, phase, processor)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    if not procs:
+        err.print("[red]no processor matches[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    with _progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def tick(p, done: int, total: int) -> None:
+            if p.name not in tasks:
+                tasks[p.name] = bar.add_task(p.name, total=total)
+            bar.update(tasks[p.name], completed=done)
+
+        summary = lib.run(ctx, procs, s, e, " ".join(sys.argv), progress=tick)
+    if json:
+        _emit_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
+
+
+@cli.command()
+def backfill(start: Start, end: End,
+             phases: Annotated[str, typer.Option(help="phases, e.g. 1-3 or 2,3")] = "1-3",
+             seed: Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")] = None,
+             warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+    """Fill a range: fetch missing raw dates (Phase 1), then run every partition that is not
+    done and current, phase by phase. Interrupted? Run the same command again."""
+    s, e = _range(start, end)
+    try:
+        wanted = lib.parse_phases(phases)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    settings = load_settings(warehouse, raw, seed)
+    ctx = lib.open_context(settings, "backfill")
+    procs = lib.select(ctx, [p for p in wanted if p != 1])
+    missing = [p for p in wanted if p != 1 and p not in ctx.registry.phases]
+    if missing:
+        err.print(f"[red]phase(s) {missing} have no processors yet[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    scraped: list[date] = []
+    with _progress() as bar:
+        if 1 in wanted:
+            task = bar.add_task("phase 1 (scrape missing)", total=None)
+
+            def on_date(d: date) -> None:
+                bar.update(task, advance=1, description=f"phase 1 scrape {d}")
+
+            scraped = lib.scrape_missing(ctx, s, e, settings.seed, on_date)
+            bar.update(task, total=len(scraped), completed=len(scraped),
+                       description="phase 1 (scrape missing)")
+        tasks: dict[str, int] = {}
+
+        def tick(p, done: int, total: int) -> None:
+            if p.name not in tasks:
+                tasks[p.name] = bar.add_task(f"phase {p.phase} {p.name}", total=total)
+            bar.update(tasks[p.name], completed=done)
+
+        summary = lib.run(ctx, procs, s, e, " ".join(sys.argv), progress=tick,
+                          only_needed=True)
+    if json:
+        _emit_json({"scraped_dates": [d.isoformat() for d in scraped], **summary.as_dict()})
+    else:
+        if 1 in wanted:
+            out.print(f"phase 1: scraped {len(scraped)} missing game dates")
+        _print_summary(summary)
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
+
+
+def _print_summary(summary) -> None:
+    t = Table(title=f"run {summary.run_id} ({summary.mode})")
+    for c in ("processor", "done", "skipped", "failed", "rows"):
+        t.add_column(c, justify="left" if c == "processor" else "right")
+    for name, st in summary.per_processor.items():
+        t.add_row(name, str(st["succeeded"]), str(st["skipped"]),
+                  f"[red]{st['failed']}[/red]" if st["failed"] else "0", str(st["rows"]))
+    out.print(t)
+    out.print(f"{summary.succeeded} partitions done, {summary.skipped} skipped, "
+              f"{summary.failed} failed, {summary.rows} rows in {summary.seconds:.2f}s")
+    for f in summary.failures[:20]:
+        out.print(f"[red]FAILED[/red] {f.processor} {f.game_date}: {f.category}: "
+                  f"{f.message.splitlines()[0][:200]}")
+    if len(summary.failures) > 20:
+        out.print(f"… and {len(summary.failures) - 20} more (see --json)")
+
+
+@cli.command()
+def status(start: Start, end: End,
+           phase: Annotated[list[int] | None, typer.Option(help="phase(s)")] = None,
+           processor: Annotated[list[str] | None, typer.Option(help="processor(s)")] = None,
+           warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+    """The table × date matrix: done / missing / failed / skipped. Exit 1 unless complete."""
+    s, e = _range(start, end)
+    ctx = lib.open_context(load_settings(warehouse, raw))
+    procs = lib.select(ctx, phase, processor)
+    from backcourt.status import status_matrix
+
+    m = status_matrix(ctx, procs, s, e)
+    if json:
+        _emit_json(m.as_dict())
+    else:
+        _print_status(m)
+    raise typer.Exit(EXIT_OK if m.complete and m.dates else EXIT_FAILED)
+
+
+_GLYPH = {"done": "[green]●[/green]", "missing": "[yellow]·[/yellow]",
+          "failed": "[red]✗[/red]", "skipped": "[blue]○[/blue]"}
+
+
+def _print_status(m) -> None:
+    if not m.dates:
+        out.print("[yellow]no game dates in this range (nothing scraped or loaded)[/yellow]")
+        return
+    counts = m.counts()
+    t = Table(title=f"status {m.dates[0]} … {m.dates[-1]} ({len(m.dates)} game dates)")
+    t.add_column("processor")
+    t.add_column("phase", justify="right")
+    for c in ("done", "missing", "failed", "skipped"):
+        t.add_column(c, justify="right")
+    t.add_column("dates (● done · missing ✗ failed ○ skipped)", overflow="fold")
+    for p in m.processors:
+        c = counts[p.name]
+        strip = "".join(_GLYPH[m.cell(p.name, d).state] for d in m.partition_dates(p)[-60:])
+        t.add_row(p.name, str(p.phase), str(c["done"]), str(c["missing"]), str(c["failed"]),
+                  str(c["skipped"]), strip)
+    out.print(t)
+    shown = 0
+    for p in m.processors:
+        for d in m.partition_dates(p):
+            cell = m.cell(p.name, d)
+            if cell.state in ("failed", "missing") and shown < 15:
+                out.print(f"{cell.state.upper():8} {p.name} {d}: {cell.reason}")
+                shown += 1
+    out.print("[green]complete[/green]" if m.complete else "[red]incomplete[/red]")
+
+
+@cli.command()
+def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = None,
+         warehouse: Warehouse = None, json: Json = False) -> None:
+    """Past runs, with their original windows; or one run's attempts."""
+    ctx = lib.open_context(load_settings(warehouse))
+    if run_id:
+        r = ctx.ledger.run(run_id)
+        if r is None:
+            err.print(f"[red]no run {run_id}[/red]")
+            raise typer.Exit(EXIT_FAILED)
+        r["attempts"] = ctx.ledger.attempts(run_id)
+        if json:
+            _emit_json(r)
+            return
+        out.print(f"run {r['run_id']} {r['mode']} {r['start_date']} … {r['end_date']} "
+                  f"{r['status']}  ({r['command']})")
+        for a in r["attempts"]:
+            if a["status"] != "succeeded":
+                out.print(f"  {a['status']:9} {a['processor']} {a['game_date']} "
+                          f"{a['failure_category'] or ''} {(a['failure_message'] or '')[:120]}")
+        return
+    rows = ctx.ledger.runs()
+    if json:
+        _emit_json(rows)
+        return
+    t = Table(title="runs")
+    for c in ("run_id", "mode", "window", "status", "started", "command"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(r["run_id"], r["mode"], f"{r['start_date']} … {r['end_date']}", r["status"],
+                  str(r["started_at"])[:19], (r["command"] or "")[:60])
+    out.print(t)
+
+
+@cli.command()
+def modes(json: Json = False) -> None:
+    """The behaviors that differ between daily and backfill mode."""
+    fields = [f for f in Mode.model_fields if f != "name"]
+    if json:
+        _emit_json({n: m.model_dump() for n, m in MODES.items()})
+        return
+    t = Table(title="modes")
+    t.add_column("behavior")
+    for n in MODES:
+        t.add_column(n)
+    for f in fields:
+        desc = Mode.model_fields[f].description or f
+        t.add_row(desc, *(str(getattr(m, f)) for m in MODES.values()))
+    out.print(t)
+
+
+app = cli
+
+if __name__ == "__main__":
+    cli()
