@@ -132,6 +132,21 @@ class Ledger:
         return {(r[0], r[1]): PartitionState(*r) for r in rows}
 
     # -- entity failures and quarantine ---------------------------------------
+    def replace_entity_failures(self, run_id: str, processor: str, days: list[date],
+                                source_sql: str) -> dict[date, int]:
+        """Replace the explained failures of these partitions with the rows of
+        ``source_sql`` (game_date, entity_id, category, message). Returns counts per date."""
+        marks = ", ".join("?" * len(days))
+        self.wh.execute(f"DELETE FROM {T.ENTITY_FAILURES} WHERE processor = ? "
+                        f"AND game_date IN ({marks})", [processor, *days])
+        self.wh.execute(
+            f"INSERT INTO {T.ENTITY_FAILURES} SELECT ?, ?, game_date, "
+            f"CAST(entity_id AS VARCHAR), category, message, ? FROM ({source_sql})",
+            [run_id, processor, now()])
+        return dict(self.wh.query(
+            f"SELECT game_date, count(*) FROM {T.ENTITY_FAILURES} WHERE processor = ? "
+            f"AND game_date IN ({marks}) GROUP BY 1", [processor, *days]))
+
     def record_quarantine(self, run_id: str, source: str, day: date, file: str, moved_to: str,
                           field_: str, reason: str) -> None:
         self.wh.execute(f"INSERT INTO {T.QUARANTINE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -7,9 +7,10 @@ from backcourt.executor.context import Pipeline
 from backcourt.pipeline.phase2.loader import RawFileLoader
 from backcourt.pipeline.phase2.specs import PROCESSORS as PHASE2
 from backcourt.pipeline.phase3.specs import PROCESSORS as PHASE3
+from backcourt.pipeline.phase4.specs import PROCESSORS as PHASE4
 from backcourt.registry import Registry
 
-REGISTRY = Registry(PHASE2 + PHASE3)
+REGISTRY = Registry(PHASE2 + PHASE3 + PHASE4)
 
 CALENDAR = CalendarSource(
     schedule_table="nba_raw.schedule",

@@ -136,6 +136,9 @@ class Processor:
     # which dates are partitions: the league's game dates, or the dates of its raw folders
     partitions: Literal["game_dates", "raw_dates"] = "game_dates"
     allow_empty: bool = False   # a partition with no input rows at all may succeed empty
+    # Per-entity failures: the SQL returns every expected entity; rows whose
+    # ``failure_category`` is set are recorded as explained failures, not written.
+    entity: str | None = None
 
     @property
     def schema(self) -> str:

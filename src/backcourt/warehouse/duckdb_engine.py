@@ -104,6 +104,11 @@ class DuckDBWarehouse:
         rel = self.con.sql(f"SELECT * FROM ({sql}) LIMIT 0")
         return {c: str(t) for c, t in zip(rel.columns, rel.types, strict=True)}
 
+    def materialize(self, name: str, sql: str) -> dict[str, str]:
+        """Compute a query once into a session temp table; returns its columns."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        return self.result_columns(f"SELECT * FROM {name}")
+
     # -- partitions --------------------------------------------------------
     def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
                            column: str = "game_date",

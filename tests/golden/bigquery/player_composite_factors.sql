@@ -1,0 +1,186 @@
+/* PCF player_composite_factors: one row per game_date × player with a game (the rostered */
+/* players of upcoming_player_game_context). Fatigue, shot-zone mismatch, pace and usage */
+/* spike factors and their sum. A player with no game played this season is an explained */
+/* failure (INSUFFICIENT_DATA). */
+WITH ctx AS (
+  SELECT
+    *
+  FROM nba_analytics.upcoming_player_game_context
+  WHERE
+    game_date BETWEEN CAST('2023-10-24' AS DATE) AND CAST('2023-11-30' AS DATE)
+), recent AS (
+  /* each player's last 10 played games in the previous 30 days */
+  SELECT
+    c.game_date AS target_date,
+    c.player_id,
+    c.team_id,
+    h.usage_rate,
+    h.minutes,
+    ROW_NUMBER() OVER (PARTITION BY c.game_date, c.player_id ORDER BY h.game_date DESC) AS rn
+  FROM ctx AS c
+  JOIN nba_analytics.player_game_summary AS h
+    ON h.player_id = c.player_id
+    AND h.season = c.season
+    AND NOT h.is_dnp
+    AND h.game_date < c.game_date
+    AND h.game_date >= c.game_date - INTERVAL '30' DAY
+), l10 AS (
+  SELECT
+    target_date,
+    player_id,
+    MAX(team_id) AS team_id,
+    AVG(usage_rate) AS usage_l10,
+    AVG(minutes) AS minutes_l10
+  FROM recent
+  WHERE
+    rn <= 10
+  GROUP BY
+    target_date,
+    player_id
+), freed AS (
+  /* share of the team's possessions used by teammates ruled Out before tip-off */
+  SELECT
+    c.game_date,
+    c.team_id,
+    SUM(l.usage_l10 * l.minutes_l10 / 48.0 / 5.0) AS freed_share
+  FROM ctx AS c
+  JOIN l10 AS l
+    ON l.target_date = c.game_date AND l.player_id = c.player_id
+  WHERE
+    c.injury_status = 'Out'
+  GROUP BY
+    c.game_date,
+    c.team_id
+), base AS (
+  SELECT
+    c.game_date,
+    c.game_id,
+    c.season,
+    c.player_id,
+    c.team_id,
+    c.opponent_team_id,
+    c.injury_status,
+    c.games_last_30_days,
+    GREATEST(
+      0,
+      LEAST(
+        100,
+        100 - CASE WHEN c.back_to_back THEN 15 ELSE 0 END + CASE WHEN c.days_rest >= 3 THEN 5 ELSE 0 END - CASE WHEN c.games_last_7_days >= 4 THEN 10 ELSE 0 END - CASE WHEN c.minutes_last_7_days > 240 THEN 10 ELSE 0 END - CASE
+          WHEN c.minutes_last_7_days / NULLIF(c.games_last_7_days, 0) > 35
+          THEN 8
+          ELSE 0
+        END - CASE
+          WHEN c.back_to_backs_last_14_days >= 2
+          THEN 12
+          WHEN c.back_to_backs_last_14_days = 1
+          THEN 5
+          ELSE 0
+        END - CASE WHEN c.age >= 35 THEN 10 WHEN c.age >= 30 THEN 5 ELSE 0 END
+      )
+    ) AS fatigue_score, /* fatigue: 100, minus load, clamped to 0..100 */
+    c.pace_differential,
+    c.usage_last_7_games,
+    c.star_teammates_out,
+    z.primary_zone,
+    z.paint_rate_l10,
+    z.mid_rate_l10,
+    z.three_rate_l10,
+    d.paint_vs_league_avg,
+    d.mid_vs_league_avg,
+    d.three_vs_league_avg,
+    l.usage_l10,
+    f.freed_share,
+    NOT z.player_id IS NULL AS has_zone_profile,
+    NOT d.team_id IS NULL AS has_opponent_defense
+  FROM ctx AS c
+  LEFT JOIN nba_precompute.player_shot_zone_analysis AS z
+    ON z.game_date = c.game_date AND z.player_id = c.player_id
+  LEFT JOIN nba_precompute.team_defense_zone_analysis AS d
+    ON d.game_date = c.game_date AND d.team_id = c.opponent_team_id
+  LEFT JOIN l10 AS l
+    ON l.target_date = c.game_date AND l.player_id = c.player_id
+  LEFT JOIN freed AS f
+    ON f.game_date = c.game_date AND f.team_id = c.team_id
+), factors AS (
+  SELECT
+    b.*,
+    (
+      b.fatigue_score - 100
+    ) / 20.0 AS fatigue_adjustment,
+    CASE b.primary_zone
+      WHEN 'paint'
+      THEN b.paint_vs_league_avg * LEAST(b.paint_rate_l10 / 50.0, 1)
+      WHEN 'perimeter'
+      THEN b.three_vs_league_avg * LEAST(b.three_rate_l10 / 50.0, 1)
+      WHEN 'mid_range'
+      THEN b.mid_vs_league_avg * LEAST(b.mid_rate_l10 / 50.0, 1)
+      WHEN 'balanced'
+      THEN (
+        b.paint_vs_league_avg * b.paint_rate_l10 + b.mid_vs_league_avg * b.mid_rate_l10 + b.three_vs_league_avg * b.three_rate_l10
+      ) / 100.0
+    END AS raw_mismatch,
+    CASE
+      WHEN b.injury_status = 'Out'
+      THEN b.usage_l10
+      ELSE b.usage_l10 * 100.0 / (
+        100.0 - LEAST(COALESCE(b.freed_share, 0), 60)
+      )
+    END AS projected_usage /* projected usage: his last-10 usage scaled up by the possessions his teammates */ /* ruled Out would have used */
+  FROM base AS b
+), scored AS (
+  SELECT
+    f.*,
+    GREATEST(
+      -10,
+      LEAST(
+        10,
+        CASE WHEN ABS(f.raw_mismatch) > 5 THEN f.raw_mismatch * 1.2 ELSE f.raw_mismatch END
+      )
+    ) AS shot_zone_mismatch,
+    GREATEST(-3, LEAST(3, f.pace_differential / 2.0)) AS pace_score,
+    GREATEST(
+      -3,
+      LEAST(
+        3,
+        (
+          f.projected_usage - f.usage_last_7_games
+        ) * 0.3 * CASE
+          WHEN f.star_teammates_out >= 2
+          THEN 1.30
+          WHEN f.star_teammates_out = 1
+          THEN 1.15
+          ELSE 1.0
+        END
+      )
+    ) AS usage_spike
+  FROM factors AS f
+)
+SELECT
+  game_date,
+  game_id,
+  season,
+  player_id,
+  team_id,
+  opponent_team_id,
+  fatigue_score,
+  fatigue_adjustment,
+  primary_zone,
+  shot_zone_mismatch,
+  pace_score,
+  projected_usage,
+  usage_last_7_games,
+  usage_spike,
+  fatigue_adjustment + COALESCE(shot_zone_mismatch, 0) + COALESCE(pace_score, 0) + COALESCE(usage_spike, 0) AS total_adjustment,
+  has_zone_profile,
+  has_opponent_defense,
+  games_last_30_days /* own completeness (10 games in the last 30 days) and every upstream factor present */ >= 10
+  AND has_zone_profile
+  AND has_opponent_defense
+  AND NOT pace_score IS NULL
+  AND NOT usage_spike IS NULL AS is_production_ready,
+  CASE WHEN games_last_30_days = 0 AND usage_l10 IS NULL THEN 'INSUFFICIENT_DATA' END AS failure_category,
+  CASE
+    WHEN games_last_30_days = 0 AND usage_l10 IS NULL
+    THEN 'no game played in the previous 30 days'
+  END AS failure_reason
+FROM scored
