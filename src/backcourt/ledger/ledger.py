@@ -99,8 +99,7 @@ class Ledger:
                  a.input_fingerprint, a.code_fingerprint, a.started_at, a.finished_at,
                  a.failure_category, a.failure_message] for a in attempts]
         if rows:
-            self.wh.con.executemany(
-                f"INSERT INTO {T.LEDGER} VALUES ({', '.join('?' * 13)})", rows)
+            self.wh.insert_rows(T.LEDGER, rows)
 
     def attempts(self, run_id: str) -> list[dict]:
         cols = list(T.LEDGER_COLUMNS)

@@ -99,6 +99,16 @@ class DuckDBWarehouse:
             self.con.execute(f"DROP TABLE {table}")
             self.con.execute(f"ALTER TABLE {table}__new RENAME TO {table.split('.', 1)[1]}")
 
+    def insert_rows(self, table: str, rows: list[list]) -> None:
+        """Append rows (in column order) in one statement."""
+        cols = list(self.columns(table))
+        data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)})
+        self.con.register("_rows", data)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+        finally:
+            self.con.unregister("_rows")
+
     def result_columns(self, sql: str) -> dict[str, str]:
         """Column names and types of a query, without running it over data."""
         rel = self.con.sql(f"SELECT * FROM ({sql}) LIMIT 0")
@@ -126,8 +136,8 @@ class DuckDBWarehouse:
         cols = list(self.columns(table))
         collist = ", ".join(f'"{c}"' for c in cols)
         with self.transaction():
-            self.con.execute("CREATE OR REPLACE TEMP TABLE _target_days (d DATE)")
-            self.con.executemany("INSERT INTO _target_days VALUES (?)", [[d] for d in day_list])
+            self.con.execute("CREATE OR REPLACE TEMP TABLE _target_days AS "
+                             "SELECT CAST(unnest(?) AS DATE) AS d", [day_list])
             self.con.execute(
                 f"DELETE FROM {table} WHERE {column} IN (SELECT d FROM _target_days)")
             if isinstance(source, pa.Table):
