@@ -27,20 +27,32 @@ def select(ctx: Context, phases: Iterable[int] | None = None,
 
 
 def run(ctx: Context, processors: list[Processor], start: date, end: date, command: str,
-        targets: Targets | None = None, progress: Progress | None = None,
-        only_needed: bool = False) -> RunSummary:
+        targets: Targets | None = None, progress: Progress | None = None) -> RunSummary:
     """One recorded run: a row in the runs table, attempts in the ledger."""
     run_id = ctx.ledger.start_run(command, ctx.mode.name, start, end,
                                   [p.name for p in processors])
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
     try:
-        summary = run_processors(ctx, processors, start, end, run_id, targets, progress,
-                                  only_needed)
+        summary = run_processors(ctx, processors, start, end, run_id, targets, progress)
     except KeyboardInterrupt:
         ctx.ledger.finish_run(run_id, "interrupted", summary.as_dict())
         raise
     ctx.ledger.finish_run(run_id, "succeeded" if summary.ok else "failed", summary.as_dict())
     return summary
+
+
+def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
+             command: str, reprocess: str = "stale", progress: Progress | None = None):
+    """Plan, then run exactly the plan (lookback and downstream closures included)."""
+    from backcourt.planner import make_plan
+
+    plan = make_plan(ctx, processors, start, end, reprocess)
+    targets = plan.targets()
+    span = plan.span or (start, end)
+    chosen = [p for p in plan.processors if p.name in targets]
+    summary = run(ctx, chosen, min(span[0], start), max(span[1], end), command,
+                  targets=targets, progress=progress)
+    return plan, summary
 
 
 def parse_phases(spec: str) -> list[int]:

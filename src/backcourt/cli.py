@@ -134,9 +134,12 @@ def run(start: Start, end: End,
 def backfill(start: Start, end: End,
              phases: Annotated[str, typer.Option(help="phases, e.g. 1-3 or 2,3")] = "1-3",
              seed: Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")] = None,
+             reprocess: Annotated[str, typer.Option(
+                 help="missing | failed | failed-only | stale | all")] = "stale",
              warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
-    """Fill a range: fetch missing raw dates (Phase 1), then run every partition that is not
-    done and current, phase by phase. Interrupted? Run the same command again."""
+    """Fill a range: fetch missing raw dates (Phase 1), then run the plan — every partition
+    not done and current, with the lookback it needs — phase by phase.
+    Interrupted? Run the same command again."""
     s, e = _range(start, end)
     try:
         wanted = lib.parse_phases(phases)
@@ -168,10 +171,15 @@ def backfill(start: Start, end: End,
                 tasks[p.name] = bar.add_task(f"phase {p.phase} {p.name}", total=total)
             bar.update(tasks[p.name], completed=done)
 
-        summary = lib.run(ctx, procs, s, e, " ".join(sys.argv), progress=tick,
-                          only_needed=True)
+        try:
+            plan, summary = lib.backfill(ctx, procs, s, e, " ".join(sys.argv), reprocess,
+                                         progress=tick)
+        except ValueError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(EXIT_USAGE) from None
     if json:
-        _emit_json({"scraped_dates": [d.isoformat() for d in scraped], **summary.as_dict()})
+        _emit_json({"scraped_dates": [d.isoformat() for d in scraped],
+                    "planned": plan.to_run, **summary.as_dict()})
     else:
         if 1 in wanted:
             out.print(f"phase 1: scraped {len(scraped)} missing game dates")
@@ -194,6 +202,60 @@ def _print_summary(summary) -> None:
                   f"{f.message.splitlines()[0][:200]}")
     if len(summary.failures) > 20:
         out.print(f"… and {len(summary.failures) - 20} more (see --json)")
+
+
+@cli.command()
+def plan(start: Start, end: End,
+         phase: Annotated[list[int] | None, typer.Option(help="phase(s)")] = None,
+         processor: Annotated[list[str] | None, typer.Option(help="processor(s)")] = None,
+         reprocess: Annotated[str, typer.Option(
+             help="missing | failed | failed-only | stale | all")] = "stale",
+         warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+    """What a backfill of this range would run, and why: the table × date matrix (done /
+    missing / failed / stale / skipped / blocked), stages, estimate, commands.
+    Exit 0 when nothing is blocked."""
+    s, e = _range(start, end)
+    from backcourt.planner import make_plan
+
+    ctx = lib.open_context(load_settings(warehouse, raw))
+    try:
+        procs = lib.select(ctx, phase, processor)
+        p = make_plan(ctx, procs, s, e, reprocess)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    if json:
+        _emit_json(p.as_dict(ctx.registry))
+    else:
+        _print_plan(p, ctx.registry)
+    raise typer.Exit(EXIT_FAILED if p.blocked else EXIT_OK)
+
+
+def _print_plan(p, registry) -> None:
+    counts = p.counts()
+    t = Table(title=f"plan {p.start} … {p.end} (reprocess {p.reprocess})")
+    t.add_column("processor")
+    for c in ("run", "done", "missing", "failed", "stale", "skipped", "blocked"):
+        t.add_column(c, justify="right")
+    for proc in p.processors:
+        c = counts.get(proc.name, {})
+        t.add_row(proc.name, *(str(c.get(k, 0)) for k in
+                               ("run", "done", "missing", "failed", "stale", "skipped",
+                                "blocked")))
+    out.print(t)
+    for i, stage in enumerate(p.stages(registry), 1):
+        names = ", ".join(f"{n} ({len(ds)})" for n, ds in stage)
+        out.print(f"stage {i}: {names}")
+    shown = 0
+    for c in sorted(p.cells.values(), key=lambda c: (c.game_date, c.processor)):
+        if (c.run or c.state == "blocked") and shown < 12:
+            out.print(f"  {'RUN' if c.run else 'BLOCKED':7} {c.processor} {c.game_date}: "
+                      f"{c.reason}")
+            shown += 1
+    out.print(f"{p.to_run} partitions to run, {len(p.blocked)} blocked, "
+              f"estimated {p.estimate_seconds():.1f}s")
+    for cmd in p.commands():
+        out.print(f"run: [bold]{cmd}[/bold]")
 
 
 @cli.command()

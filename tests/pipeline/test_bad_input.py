@@ -68,7 +68,7 @@ def test_bad_boxscore_is_quarantined_and_date_fails_loudly(tmp_path, raw_copy, c
     assert cells[day] == "failed"
     assert sum(s == "done" for s in cells.values()) == len(cells) - 1
     # re-running without fixing the file does not turn the date green
-    again = lib.run(ctx, procs, SIM_START, SIM_END, "rerun", only_needed=True)
+    again = lib.backfill(ctx, procs, SIM_START, SIM_END, "rerun")[1]
     assert ("gamebook_player_stats", day) in {
         (f.processor, f.game_date.isoformat()) for f in again.failures}
     # Phase 3 on that date is blocked, not computed from the partial day

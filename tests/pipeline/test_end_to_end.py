@@ -39,14 +39,14 @@ def test_phases_2_3_done_and_rerun_changes_nothing(tmp_path, sim_raw):
 def test_backfill_resume_runs_only_what_is_needed(tmp_path, sim_raw):
     ctx = make_context(tmp_path, sim_raw)
     procs = lib.select(ctx, [2, 3])
-    first = lib.run(ctx, procs, SIM_START, SIM_END, "backfill", only_needed=True)
+    first = lib.backfill(ctx, procs, SIM_START, SIM_END, "backfill")[1]
     assert first.ok and first.succeeded > 0
-    again = lib.run(ctx, procs, SIM_START, SIM_END, "backfill", only_needed=True)
+    again = lib.backfill(ctx, procs, SIM_START, SIM_END, "backfill")[1]
     assert again.ok and again.succeeded == 0 and again.failed == 0
     # delete one partition behind the ledger's back: only it (and nothing else) reruns
     day = status_matrix(ctx, procs, SIM_START, SIM_END).dates[5]
     ctx.wh.execute("DELETE FROM nba_analytics.player_game_summary WHERE game_date = ?", [day])
-    fix = lib.run(ctx, procs, SIM_START, SIM_END, "backfill", only_needed=True)
+    fix = lib.backfill(ctx, procs, SIM_START, SIM_END, "backfill")[1]
     assert fix.ok
     assert fix.per_processor["player_game_summary"]["succeeded"] == 1
     # its rewrite changed the input fingerprint of downstream partitions whose window reads it

@@ -95,19 +95,16 @@ Targets = dict[str, set[date]]
 
 def run_processors(ctx: Context, processors: list[Processor], start: date, end: date,
                    run_id: str, targets: Targets | None = None,
-                   progress: Progress | None = None, only_needed: bool = False) -> RunSummary:
-    """Run ``processors`` over their partitions in [start, end] (or only ``targets[name]``).
-
-    ``only_needed`` leaves out partitions that are done and current: succeeded (or skipped)
-    with the same code fingerprint, the same input fingerprint, and their rows still there.
-    """
+                   progress: Progress | None = None) -> RunSummary:
+    """Run ``processors`` over their partitions in [start, end] (or only ``targets[name]``,
+    as the planner chose them)."""
     t0 = time.perf_counter()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
     for stage in ctx.registry.stages(processors):
         for p in stage:
             only = None if targets is None else targets.get(p.name, set())
             t1 = time.perf_counter()
-            attempts = run_one(ctx, p, start, end, run_id, only, progress, only_needed)
+            attempts = run_one(ctx, p, start, end, run_id, only, progress)
             summary.add(attempts)
             if p.name in summary.per_processor:
                 summary.per_processor[p.name]["seconds"] = round(time.perf_counter() - t1, 3)
@@ -119,8 +116,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
 
 
 def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
-            dates: set[date] | None = None, progress: Progress | None = None,
-            only_needed: bool = False) -> list[Attempt]:
+            dates: set[date] | None = None, progress: Progress | None = None) -> list[Attempt]:
     targets = [d for d in ctx.partitions(p, start, end) if dates is None or d in dates]
     code_fp = code_fingerprint(ctx, p)
     attempts: list[Attempt] = []
@@ -129,10 +125,6 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
     upstream = [u.name for u in ctx.registry.upstream(p)]
     latest = ctx.ledger.latest(upstream) if upstream else {}
     ready = dependencies.check(ctx, p, targets, latest)
-    if only_needed:
-        targets = needed(ctx, p, targets, code_fp, ready)
-        if not targets:
-            return attempts
     total = len(targets)
     done = 0
 
@@ -172,24 +164,6 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
         if progress:
             progress(p, done, total)
     return attempts
-
-
-def needed(ctx: Context, p: Processor, days: list[date], code_fp: str,
-           ready: dict[date, dependencies.Readiness]) -> list[date]:
-    """The dates whose partition is not done and current."""
-    own = ctx.ledger.latest([p.name], min(days), max(days))
-    have = ctx.wh.counts_by_date(p.table, min(days), max(days), p.partition_column)
-    out = []
-    for d in days:
-        st = own.get((p.name, d))
-        current = (
-            st is not None and st.code_fingerprint == code_fp and (
-                (st.status == SKIPPED) or
-                (st.status == SUCCEEDED and st.input_fingerprint == ready[d].fingerprint
-                 and have.get(d, 0) == st.rows_written)))
-        if not current:
-            out.append(d)
-    return out
 
 
 def code_fingerprint(ctx: Context, p: Processor) -> str:

@@ -92,10 +92,15 @@ class RawStore:
 
     def fingerprint(self, source: str, day: date) -> str:
         """Names and sizes of a date's files: changes when a file is added, removed or rewritten."""
+        folder = self._dir(source, day)
+        if not self.fs.exists(folder):
+            return ""
         parts = []
-        for f in self.list_files(source, day):
-            info = self.fs.info(f.path)
-            parts.append(f"{f.name}:{info.get('size')}")
+        for info in sorted(self.fs.ls(folder, detail=True), key=lambda i: i["name"]):
+            name = info["name"].rstrip("/").rsplit("/", 1)[-1]
+            if name.startswith(".") or not name.endswith((".json", ".json.gz")):
+                continue
+            parts.append(f"{name}:{info.get('size')}")
         return "|".join(parts)
 
     # -- quarantine --------------------------------------------------------

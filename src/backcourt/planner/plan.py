@@ -1,0 +1,236 @@
+"""Plan a range: which partitions run, in which order, and why.
+
+1. wanted: the selected processors' partitions in [start, end] whose state the chosen
+   ``reprocess`` level covers (missing; + failed; + stale; or all);
+2. reverse closure: a selected partition whose window reads a partition that will be
+   rewritten is rewritten too (the closure of "stale");
+3. lookback closure: every partition a planned one reads through its windows must be done
+   or planned; missing or failed ones inside the season are added (any processor, dates
+   before ``start`` included), or the target is reported blocked when the raw data it
+   needs is not there.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+
+import orjson
+
+from backcourt.executor.dependencies import window_dates
+from backcourt.ledger import FAILED, SKIPPED
+from backcourt.planner.state import BLOCKED, DONE, MISSING, STALE, State, partition_states
+from backcourt.registry import Input, Processor
+
+REPROCESS = {
+    "missing": {MISSING},
+    "failed": {MISSING, FAILED},
+    "failed-only": {FAILED},
+    "stale": {MISSING, FAILED, STALE},
+    "all": {MISSING, FAILED, STALE, DONE, SKIPPED},
+}
+
+
+@dataclass(frozen=True)
+class PlanCell:
+    processor: str
+    game_date: date
+    state: str          # done | missing | failed | stale | skipped | blocked
+    run: bool
+    reason: str | None
+
+
+@dataclass
+class Plan:
+    start: date
+    end: date
+    reprocess: str
+    processors: list[Processor]              # every processor with a cell, in order
+    cells: dict[tuple[str, date], PlanCell] = field(default_factory=dict)
+    seconds_per_partition: dict[str, float] = field(default_factory=dict)
+
+    def targets(self) -> dict[str, set[date]]:
+        out: dict[str, set[date]] = {}
+        for (name, d), c in self.cells.items():
+            if c.run:
+                out.setdefault(name, set()).add(d)
+        return out
+
+    @property
+    def blocked(self) -> list[PlanCell]:
+        return [c for c in self.cells.values() if c.state == BLOCKED]
+
+    @property
+    def to_run(self) -> int:
+        return sum(c.run for c in self.cells.values())
+
+    @property
+    def span(self) -> tuple[date, date] | None:
+        days = [d for (_, d), c in self.cells.items() if c.run]
+        return (min(days), max(days)) if days else None
+
+    def estimate_seconds(self) -> float:
+        return sum(self.seconds_per_partition.get(n, 0.05) * len(ds)
+                   for n, ds in self.targets().items())
+
+    def stages(self, registry) -> list[list[tuple[str, list[date]]]]:
+        targets = self.targets()
+        chosen = [p for p in self.processors if p.name in targets]
+        return [[(p.name, sorted(targets[p.name])) for p in stage]
+                for stage in registry.stages(chosen)]
+
+    def commands(self) -> list[str]:
+        span = self.span
+        if span is None:
+            return []
+        phases = sorted({p.phase for p in self.processors if p.name in self.targets()})
+        spec = f"{phases[0]}-{phases[-1]}" if len(phases) > 1 else str(phases[0])
+        return [f"backcourt backfill --start {span[0]} --end {span[1]} --phases {spec}"
+                + (f" --reprocess {self.reprocess}" if self.reprocess != "stale" else "")]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for (name, _), c in self.cells.items():
+            row = out.setdefault(name, {"run": 0})
+            row[c.state] = row.get(c.state, 0) + 1
+            row["run"] += c.run
+        return out
+
+    def as_dict(self, registry) -> dict:
+        return {
+            "start": self.start.isoformat(), "end": self.end.isoformat(),
+            "reprocess": self.reprocess,
+            "partitions_to_run": self.to_run,
+            "blocked": len(self.blocked),
+            "estimate_seconds": round(self.estimate_seconds(), 2),
+            "summary": self.counts(),
+            "stages": [[{"processor": n, "dates": [d.isoformat() for d in ds]}
+                        for n, ds in stage] for stage in self.stages(registry)],
+            "commands": self.commands(),
+            "cells": [{"processor": c.processor, "game_date": c.game_date.isoformat(),
+                       "state": c.state, "run": c.run, "reason": c.reason}
+                      for c in sorted(self.cells.values(),
+                                      key=lambda c: (c.processor, c.game_date))],
+        }
+
+
+def _reads(ctx, i: Input, day: date, planned: list[date]) -> date | None:
+    """A planned upstream date that the window of ``i`` at ``day`` reads, if any."""
+    if not planned:
+        return None
+    if i.window.kind == "same_day":
+        return day if day in planned else None
+    span = i.window.calendar_span(day, ctx.calendar.season_start(day))
+    if span is None:
+        return None
+    k = bisect.bisect_left(planned, span[0])
+    return planned[k] if k < len(planned) and planned[k] <= span[1] else None
+
+
+def make_plan(ctx, processors: list[Processor], start: date, end: date,
+              reprocess: str = "stale", scrape: bool = False) -> Plan:
+    if reprocess not in REPROCESS:
+        raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
+    registry = ctx.registry
+    order = registry.order()
+    selected = {p.name for p in processors}
+    # the lookback may reach back to the season start of ``start``
+    first = ctx.calendar.season_start(start)
+    states = partition_states(ctx, order, first, end)
+    plan = Plan(start, end, reprocess, [])
+    run: dict[str, set[date]] = {p.name: set() for p in order}
+    reasons: dict[tuple[str, date], str] = {}
+    wanted = REPROCESS[reprocess]
+
+    # 1 + 2: wanted partitions and the reverse closure, in dependency order
+    for p in order:
+        if p.name not in selected:
+            continue
+        ups = [(i, registry.by_table(i.ref)) for i in p.inputs if not i.is_raw]
+        planned_up = {u.name: sorted(run[u.name]) for _, u in ups}
+        for d in ctx.partitions(p, start, end):
+            st = states.get((p.name, d), State(MISSING))
+            if st.state in wanted:
+                run[p.name].add(d)
+                reasons[(p.name, d)] = st.reason or st.state
+                continue
+            for i, u in ups:
+                hit = _reads(ctx, i, d, planned_up[u.name])
+                if hit is not None:
+                    run[p.name].add(d)
+                    reasons[(p.name, d)] = f"reads {u.name} {hit}, which will be rewritten"
+                    break
+
+    # 3: lookback closure, from the last processor back to the first
+    blocked: dict[tuple[str, date], str] = {}
+    for p in reversed(order):
+        for d in sorted(run[p.name]):
+            for i in p.inputs:
+                if i.is_raw:
+                    if i.required and not scrape and not ctx.store.fingerprint(i.raw_source, d):
+                        blocked[(p.name, d)] = f"no raw files in {i.raw_source}/{d}"
+                    continue
+                u = registry.by_table(i.ref)
+                for ud in window_dates(ctx, i, d):
+                    if ud in run[u.name]:
+                        continue
+                    ust = states.get((u.name, ud), State(MISSING))
+                    if ust.state in (MISSING, FAILED) and i.required:
+                        run[u.name].add(ud)
+                        reasons[(u.name, ud)] = f"needed by {p.name} {d} ({ust.state})"
+        if p.loader and not scrape:
+            for d in sorted(run[p.name]):
+                raws = [i for i in p.inputs if i.is_raw]
+                if raws and not p.allow_empty and not any(
+                        ctx.store.fingerprint(i.raw_source, d) for i in raws):
+                    blocked[(p.name, d)] = "no raw files for " + ", ".join(
+                        f"{i.raw_source}/{d}" for i in raws)
+
+    # a blocked partition blocks what reads it
+    for p in order:
+        for d in sorted(run[p.name]):
+            if (p.name, d) in blocked:
+                continue
+            for i in p.inputs:
+                if i.is_raw:
+                    continue
+                u = registry.by_table(i.ref)
+                bad = [ud for ud in window_dates(ctx, i, d) if (u.name, ud) in blocked]
+                if bad and i.required:
+                    blocked[(p.name, d)] = f"upstream {u.name} {bad[0]} is blocked"
+                    break
+
+    for p in order:
+        days = run[p.name] | ({d for d in ctx.partitions(p, start, end)}
+                              if p.name in selected else set())
+        if not days:
+            continue
+        plan.processors.append(p)
+        for d in sorted(days):
+            st = states.get((p.name, d), State(MISSING))
+            if (p.name, d) in blocked:
+                plan.cells[(p.name, d)] = PlanCell(p.name, d, BLOCKED, False,
+                                                   blocked[(p.name, d)])
+            elif d in run[p.name]:
+                plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, True,
+                                                   reasons.get((p.name, d)))
+            else:
+                plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, False, st.reason)
+    plan.seconds_per_partition = past_rates(ctx)
+    return plan
+
+
+def past_rates(ctx) -> dict[str, float]:
+    """Seconds per partition of each processor, from the summaries of past runs."""
+    totals: dict[str, list[float]] = {}
+    for r in ctx.ledger.runs(limit=50):
+        if not r.get("summary"):
+            continue
+        for name, st in orjson.loads(r["summary"]).get("per_processor", {}).items():
+            n = st.get("succeeded", 0) + st.get("failed", 0)
+            if n and "seconds" in st:
+                t = totals.setdefault(name, [0.0, 0.0])
+                t[0] += st["seconds"]
+                t[1] += n
+    return {name: s / n for name, (s, n) in totals.items() if n}
