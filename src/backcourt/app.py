@@ -13,9 +13,18 @@ from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
 from backcourt.registry.mode import get_mode
 from backcourt.warehouse import open_warehouse
+from backcourt.warehouse.lock import WarehouseLock
+
+_LOCKS: dict[str, WarehouseLock] = {}   # held by this process until it exits
 
 
-def open_context(settings: Settings, mode: str = "backfill") -> Context:
+def open_context(settings: Settings, mode: str = "backfill", command: str = "",
+                 wait_s: float = 0.0) -> Context:
+    """Open the warehouse (taking its lock: one process at a time) and the raw store."""
+    if settings.warehouse != ":memory:" and settings.warehouse not in _LOCKS:
+        lock = WarehouseLock(settings.warehouse)
+        lock.acquire(command or "backcourt", wait_s)
+        _LOCKS[settings.warehouse] = lock
     wh = open_warehouse(settings.warehouse)
     return Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
                    mode=get_mode(mode))
@@ -53,6 +62,16 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
     summary = run(ctx, chosen, min(span[0], start), max(span[1], end), command,
                   targets=targets, progress=progress)
     return plan, summary
+
+
+def daily(ctx: Context, day: date, seed: int, command: str,
+          progress: Progress | None = None):
+    """The nightly job for one date: fetch it, then Phases 2-5 for it in daily mode.
+    Only daily mode emits downstream-trigger events."""
+    scraped = scrape_missing(ctx, day, day, seed)
+    plan, summary = backfill(ctx, select(ctx, [p for p in ctx.registry.phases if p >= 2]),
+                             day, day, command, "stale", progress)
+    return scraped, plan, summary
 
 
 def parse_phases(spec: str) -> list[int]:

@@ -29,6 +29,8 @@ Raw = Annotated[str | None, typer.Option(
 Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]
 End = Annotated[str, typer.Option("--end", help="last date, YYYY-MM-DD")]
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+Wait = Annotated[float, typer.Option(
+    "--wait", help="seconds to wait for another process holding the warehouse")]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -47,6 +49,16 @@ def _range(start: str, end: str) -> tuple[date, date]:
         err.print(f"[red]--end {e} is before --start {s}[/red]")
         raise typer.Exit(EXIT_USAGE)
     return s, e
+
+
+def _open(settings, mode: str = "backfill", wait: float = 0.0):
+    from backcourt.warehouse.lock import WarehouseBusy
+
+    try:
+        return lib.open_context(settings, mode, " ".join(sys.argv[1:]), wait)
+    except WarehouseBusy as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_FAILED) from None
 
 
 def _emit_json(obj: object) -> None:
@@ -96,7 +108,8 @@ def run(start: Start, end: End,
         phase: Annotated[list[int] | None, typer.Option(help="phase(s) to run")] = None,
         processor: Annotated[list[str] | None, typer.Option(help="processor(s) to run")] = None,
         mode: Annotated[str, typer.Option(help="daily | backfill")] = "backfill",
-        warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+        warehouse: Warehouse = None, raw: Raw = None, json: Json = False,
+        wait: Wait = 0.0) -> None:
     """Run processors over a date range (one set-based statement per contiguous range)."""
     s, e = _range(start, end)
     if not phase and not processor:
@@ -105,7 +118,7 @@ def run(start: Start, end: End,
     if mode not in MODES:
         err.print(f"[red]unknown mode '{mode}' (known: {', '.join(MODES)})[/red]")
         raise typer.Exit(EXIT_USAGE)
-    ctx = lib.open_context(load_settings(warehouse, raw), mode)
+    ctx = _open(load_settings(warehouse, raw), mode, wait)
     try:
         procs = lib.select(ctx, phase, processor)
     except ValueError as exc:
@@ -136,7 +149,10 @@ def backfill(start: Start, end: End,
              seed: Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")] = None,
              reprocess: Annotated[str, typer.Option(
                  help="missing | failed | failed-only | stale | all")] = "stale",
-             warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+             retry_failed: Annotated[bool, typer.Option(
+                 "--retry-failed", help="re-run only failed partitions")] = False,
+             warehouse: Warehouse = None, raw: Raw = None, json: Json = False,
+             wait: Wait = 0.0) -> None:
     """Fill a range: fetch missing raw dates (Phase 1), then run the plan — every partition
     not done and current, with the lookback it needs — phase by phase.
     Interrupted? Run the same command again."""
@@ -146,8 +162,10 @@ def backfill(start: Start, end: End,
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from None
+    if retry_failed:
+        reprocess = "failed-only"
     settings = load_settings(warehouse, raw, seed)
-    ctx = lib.open_context(settings, "backfill")
+    ctx = _open(settings, "backfill", wait)
     procs = lib.select(ctx, [p for p in wanted if p != 1])
     missing = [p for p in wanted if p != 1 and p not in ctx.registry.phases]
     if missing:
@@ -187,6 +205,61 @@ def backfill(start: Start, end: End,
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
 
 
+@cli.command()
+def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY-MM-DD")],
+          seed: Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")] = None,
+          warehouse: Warehouse = None, raw: Raw = None, json: Json = False,
+          wait: Wait = 0.0) -> None:
+    """The nightly job: scrape the date, run Phases 2-5 for it in daily mode (full checks),
+    emit downstream-trigger events. Exit 1 if any partition failed."""
+    day = _date(date_, "date")
+    settings = load_settings(warehouse, raw, seed)
+    ctx = _open(settings, "daily", wait)
+    with _progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def tick(p, done: int, total: int) -> None:
+            if p.name not in tasks:
+                tasks[p.name] = bar.add_task(f"phase {p.phase} {p.name}", total=total)
+            bar.update(tasks[p.name], completed=done)
+
+        scraped, plan, summary = lib.daily(ctx, day, settings.seed, " ".join(sys.argv), tick)
+    events = ctx.wh.query("SELECT count(*) FROM backcourt_ops.events WHERE run_id = ?",
+                          [summary.run_id])[0][0]
+    if json:
+        _emit_json({"date": day.isoformat(), "scraped": bool(scraped), "events": events,
+                    **summary.as_dict()})
+    else:
+        out.print(f"daily {day}: scraped {len(scraped)} date(s); {events} downstream events")
+        _print_summary(summary)
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
+
+
+@cli.command()
+def preflight(start: Start, end: End,
+              warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+    """Is everything ready for a backfill of this range? Environment (warehouse writable,
+    tables, raw store, disk) and each phase's readiness. Exit 0 ready, 1 not ready,
+    2 ready with warnings."""
+    s, e = _range(start, end)
+    from backcourt.preflight import preflight as run_preflight
+
+    ctx = _open(load_settings(warehouse, raw))
+    report = run_preflight(ctx, s, e)
+    if json:
+        _emit_json(report.as_dict())
+    else:
+        t = Table(title=f"preflight {s} … {e}")
+        for c in ("check", "status", "detail"):
+            t.add_column(c)
+        colour = {"ok": "green", "warn": "yellow", "fail": "red"}
+        for c in report.checks:
+            t.add_row(c.name, f"[{colour[c.status]}]{c.status}[/]", c.detail)
+        out.print(t)
+        out.print(f"verdict: {report.verdict}")
+    raise typer.Exit(report.exit_code)
+
+
 def _print_summary(summary) -> None:
     t = Table(title=f"run {summary.run_id} ({summary.mode})")
     for c in ("processor", "done", "skipped", "failed", "rows"):
@@ -217,7 +290,7 @@ def plan(start: Start, end: End,
     s, e = _range(start, end)
     from backcourt.planner import make_plan
 
-    ctx = lib.open_context(load_settings(warehouse, raw))
+    ctx = _open(load_settings(warehouse, raw))
     try:
         procs = lib.select(ctx, phase, processor)
         p = make_plan(ctx, procs, s, e, reprocess)
@@ -265,7 +338,7 @@ def status(start: Start, end: End,
            warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
     """The table × date matrix: done / missing / failed / skipped. Exit 1 unless complete."""
     s, e = _range(start, end)
-    ctx = lib.open_context(load_settings(warehouse, raw))
+    ctx = _open(load_settings(warehouse, raw))
     procs = lib.select(ctx, phase, processor)
     from backcourt.status import status_matrix
 
@@ -312,7 +385,7 @@ def _print_status(m) -> None:
 def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = None,
          warehouse: Warehouse = None, json: Json = False) -> None:
     """Past runs, with their original windows; or one run's attempts."""
-    ctx = lib.open_context(load_settings(warehouse))
+    ctx = _open(load_settings(warehouse))
     if run_id:
         r = ctx.ledger.run(run_id)
         if r is None:

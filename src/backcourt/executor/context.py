@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from backcourt.calendar import Calendar, CalendarSource
+from backcourt.calendar import Calendar
 from backcourt.ledger import Ledger
 from backcourt.rawstore import RawStore
 from backcourt.registry import Processor, Registry
 from backcourt.registry.mode import Mode
-
-# A loader turns a processor's raw files for some dates into rows (see executor/loading.py).
-Loader = Callable[..., object]
-
-
-@dataclass
-class Pipeline:
-    """What a pipeline declares: its registry, its calendar, its Python loaders."""
-
-    registry: Registry
-    calendar: CalendarSource
-    loaders: dict[str, Loader] = field(default_factory=dict)
+from backcourt.registry.pipeline import Pipeline
 
 
 @dataclass
@@ -36,6 +24,11 @@ class Context:
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.wh)
+        # tables with a declared schema exist from the start, so a check or a calendar
+        # query that reads one before its processor ran sees it empty, not absent
+        for p in self.pipeline.registry.processors:
+            if p.columns:
+                self.wh.ensure_table(p.table, p.columns)
 
     @property
     def registry(self) -> Registry:

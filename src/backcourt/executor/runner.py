@@ -106,6 +106,9 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
             t1 = time.perf_counter()
             attempts = run_one(ctx, p, start, end, run_id, only, progress)
             summary.add(attempts)
+            if ctx.mode.downstream_triggers:  # never in backfill mode
+                ctx.ledger.emit_ready(run_id, p.name, p.phase,
+                                      [a.game_date for a in attempts if a.status == SUCCEEDED])
             if p.name in summary.per_processor:
                 summary.per_processor[p.name]["seconds"] = round(time.perf_counter() - t1, 3)
             if p.table in (ctx.pipeline.calendar.schedule_table,

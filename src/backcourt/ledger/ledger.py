@@ -130,6 +130,13 @@ class Ledger:
             params)
         return {(r[0], r[1]): PartitionState(*r) for r in rows}
 
+    # -- downstream triggers -------------------------------------------------
+    def emit_ready(self, run_id: str, processor: str, phase: int, days: list[date]) -> None:
+        """Daily mode only: tell downstream consumers these partitions are ready."""
+        if days:
+            self.wh.insert_rows(T.EVENTS, [[run_id, "partition_ready", processor, phase, d,
+                                            now()] for d in days])
+
     # -- entity failures and quarantine ---------------------------------------
     def replace_entity_failures(self, run_id: str, processor: str, days: list[date],
                                 source_sql: str) -> dict[date, int]:

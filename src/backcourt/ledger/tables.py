@@ -8,6 +8,7 @@ RUNS = f"{OPS}.runs"
 LEDGER = f"{OPS}.ledger"
 ENTITY_FAILURES = f"{OPS}.entity_failures"
 QUARANTINE = f"{OPS}.quarantine"
+EVENTS = f"{OPS}.events"
 
 RUNS_COLUMNS = {
     "run_id": "VARCHAR",
@@ -59,9 +60,19 @@ QUARANTINE_COLUMNS = {
     "recorded_at": "TIMESTAMP",
 }
 
+EVENTS_COLUMNS = {
+    "run_id": "VARCHAR",
+    "event": "VARCHAR",            # partition_ready
+    "processor": "VARCHAR",
+    "phase": "INTEGER",
+    "game_date": "DATE",
+    "emitted_at": "TIMESTAMP",
+}
+
 ALL = {
     RUNS: RUNS_COLUMNS,
     LEDGER: LEDGER_COLUMNS,
     ENTITY_FAILURES: ENTITY_FAILURES_COLUMNS,
     QUARANTINE: QUARANTINE_COLUMNS,
+    EVENTS: EVENTS_COLUMNS,
 }

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from backcourt.calendar import CalendarSource
-from backcourt.executor.context import Pipeline
 from backcourt.pipeline.phase2.loader import RawFileLoader
 from backcourt.pipeline.phase2.specs import PROCESSORS as PHASE2
 from backcourt.pipeline.phase3.specs import PROCESSORS as PHASE3
 from backcourt.pipeline.phase4.specs import PROCESSORS as PHASE4
 from backcourt.registry import Registry
+from backcourt.registry.pipeline import Pipeline
 
 REGISTRY = Registry(PHASE2 + PHASE3 + PHASE4)
 

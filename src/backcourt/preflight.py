@@ -1,0 +1,89 @@
+"""Preflight: is the environment sound and is each phase ready for a range?
+
+Checks the warehouse (reachable and writable), its tables, the raw store (readable, with
+data in the range), free disk, and per phase what the plan would do: partitions done, to
+run, blocked. Verdict: ready (exit 0), not ready (1), ready with warnings (2).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from backcourt.planner import make_plan
+
+MIN_FREE_GB = 2.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    status: str        # ok | warn | fail
+    detail: str
+
+
+@dataclass
+class Preflight:
+    checks: list[Finding] = field(default_factory=list)
+
+    def add(self, name: str, status: str, detail: str) -> None:
+        self.checks.append(Finding(name, status, detail))
+
+    @property
+    def verdict(self) -> str:
+        states = {c.status for c in self.checks}
+        return "not ready" if "fail" in states else "warnings" if "warn" in states else "ready"
+
+    @property
+    def exit_code(self) -> int:
+        return {"ready": 0, "not ready": 1, "warnings": 2}[self.verdict]
+
+    def as_dict(self) -> dict:
+        return {"verdict": self.verdict, "exit_code": self.exit_code,
+                "checks": [c.__dict__ for c in self.checks]}
+
+
+def preflight(ctx, start: date, end: date) -> Preflight:
+    r = Preflight()
+    try:
+        ctx.wh.execute("CREATE TEMP TABLE IF NOT EXISTS _preflight_probe (x INTEGER)")
+        ctx.wh.execute("INSERT INTO _preflight_probe VALUES (1)")
+        ctx.wh.execute("DROP TABLE _preflight_probe")
+        r.add("warehouse", "ok", f"{getattr(ctx.wh, 'path', '?')} reachable and writable")
+    except Exception as exc:  # any engine error means not ready
+        r.add("warehouse", "fail", f"{type(exc).__name__}: {exc}")
+        return r
+    missing = [p.table for p in ctx.registry.order() if not ctx.wh.table_exists(p.table)]
+    if missing:
+        r.add("tables", "warn", f"{len(missing)} not created yet (created on first run): "
+                                + ", ".join(missing[:4]) + ("…" if len(missing) > 4 else ""))
+    else:
+        r.add("tables", "ok", f"all {len(ctx.registry.processors)} tables present")
+    try:
+        ctx.store.fs.ls(ctx.store.root) if ctx.store.fs.exists(ctx.store.root) else None
+        days = ctx.calendar.game_dates(start, end)
+        if days:
+            r.add("raw store", "ok", f"{ctx.store.root_url}: {len(days)} game dates in range")
+        else:
+            r.add("raw store", "fail", f"{ctx.store.root_url}: no game dates in range "
+                                       "(scrape first, or backfill --phases 1-…)")
+    except Exception as exc:
+        r.add("raw store", "fail", f"{type(exc).__name__}: {exc}")
+    folder = Path(getattr(ctx.wh, "path", ".")).resolve().parent
+    free = shutil.disk_usage(folder).free / 2**30
+    r.add("disk", "ok" if free >= MIN_FREE_GB else "warn", f"{free:.1f} GiB free in {folder}")
+    plan = make_plan(ctx, ctx.registry.order(), start, end)
+    counts = plan.counts()
+    for phase in ctx.registry.phases:
+        names = [p.name for p in ctx.registry.in_phase(phase)]
+        run = sum(counts.get(n, {}).get("run", 0) for n in names)
+        blocked = sum(counts.get(n, {}).get("blocked", 0) for n in names)
+        done = sum(counts.get(n, {}).get("done", 0) for n in names)
+        status = "fail" if blocked else "ok"
+        r.add(f"phase {phase}", status,
+              f"{done} partitions done, {run} to run, {blocked} blocked"
+              + (f" (e.g. {next(c for c in plan.blocked if c.processor in names).reason})"
+                 if blocked else ""))
+    return r
