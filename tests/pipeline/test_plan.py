@@ -90,3 +90,33 @@ def test_missing_raw_data_is_reported_blocked(loaded):
     assert cell.state == "blocked" and "nba_boxscore" in cell.reason
     downstream = plan.cells[("player_game_summary", day)]
     assert downstream.state == "blocked" and not downstream.run
+
+
+def test_logic_change_makes_the_processor_and_its_readers_stale(loaded):
+    import dataclasses
+
+    from backcourt.registry import Registry
+
+    ctx = loaded
+    old = ctx.registry.get("team_offense_game_summary")
+    # a logic change: the same statement with one more (harmless) column
+    changed = dataclasses.replace(old, sql=old.sql.replace(
+        "AS efg_pct\nFROM paired", "AS efg_pct,\n    1 AS logic_version\nFROM paired"))
+    assert changed.sql != old.sql
+    ctx.pipeline.registry = Registry(tuple(
+        changed if p.name == old.name else p for p in ctx.registry.processors))
+    plan = make_plan(ctx, lib.select(ctx, [3, 4]), SIM_START, SIM_END)
+    days = set(ctx.calendar.game_dates(SIM_START, SIM_END))
+    targets = plan.targets()
+    assert targets["team_offense_game_summary"] == days
+    assert plan.cells[("team_offense_game_summary", SIM_START)].reason == \
+        "processor code changed"
+    # everything that reads it, directly or through its windows, follows
+    for name in ("team_defense_game_summary", "player_game_summary"):
+        assert targets[name] == days, name
+    # the team context reads earlier games only: opening night reads nothing and stays
+    assert targets["upcoming_team_game_context"] == days - {min(days)}
+    _, summary = lib.backfill(ctx, lib.select(ctx, [3, 4]), SIM_START, SIM_END, "logic")
+    assert summary.ok
+    assert "logic_version" in ctx.wh.columns("nba_analytics.team_offense_game_summary")
+    assert make_plan(ctx, lib.select(ctx, [3, 4]), SIM_START, SIM_END).to_run == 0
