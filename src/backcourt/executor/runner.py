@@ -99,6 +99,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     """Run ``processors`` over their partitions in [start, end] (or only ``targets[name]``,
     as the planner chose them)."""
     t0 = time.perf_counter()
+    ctx.store.refresh()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
     for stage in ctx.registry.stages(processors):
         for p in stage:

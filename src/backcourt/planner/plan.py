@@ -132,6 +132,7 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
               reprocess: str = "stale", scrape: bool = False) -> Plan:
     if reprocess not in REPROCESS:
         raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
+    ctx.store.refresh()
     registry = ctx.registry
     order = registry.order()
     selected = {p.name for p in processors}

@@ -6,6 +6,7 @@ The root is a local path or any fsspec URL (``gs://bucket/raw``, ``s3://…``, `
 from __future__ import annotations
 
 import gzip
+import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,7 @@ class RawStore:
         self.root_url = root
         self.fs, self.root = fsspec.core.url_to_fs(root)
         self.root = self.root.rstrip("/")
+        self._listings: dict[str, dict[date, str]] = {}
 
     # -- paths -------------------------------------------------------------
     def _dir(self, source: str, day: date) -> str:
@@ -47,6 +49,7 @@ class RawStore:
         with self.fs.open(tmp, "wb") as fh:
             fh.write(payload)
         self.fs.mv(tmp, path)
+        self._listings.pop(source, None)
         return path
 
     def write_json(self, source: str, day: date, name: str, obj: object) -> str:
@@ -56,6 +59,7 @@ class RawStore:
         folder = self._dir(source, day)
         if self.fs.exists(folder):
             self.fs.rm(folder, recursive=True)
+        self._listings.pop(source, None)
 
     # -- reading -----------------------------------------------------------
     def list_files(self, source: str, day: date) -> list[RawFile]:
@@ -65,7 +69,7 @@ class RawStore:
         out = []
         for path in sorted(self.fs.ls(folder, detail=False)):
             name = path.rstrip("/").rsplit("/", 1)[-1]
-            if name.startswith(".") or not (name.endswith(".json") or name.endswith(".json.gz")):
+            if not _is_raw(name):
                 continue
             out.append(RawFile(source, day, name, path))
         return out
@@ -91,17 +95,47 @@ class RawStore:
         return data
 
     def fingerprint(self, source: str, day: date) -> str:
-        """Names and sizes of a date's files: changes when a file is added, removed or rewritten."""
-        folder = self._dir(source, day)
-        if not self.fs.exists(folder):
-            return ""
-        parts = []
-        for info in sorted(self.fs.ls(folder, detail=True), key=lambda i: i["name"]):
-            name = info["name"].rstrip("/").rsplit("/", 1)[-1]
-            if name.startswith(".") or not name.endswith((".json", ".json.gz")):
+        """Names and sizes of a date's files: changes when a file is added, removed or
+        rewritten. One listing of the source serves all its dates (refreshed on writes)."""
+        if source not in self._listings:
+            self._listings[source] = self._list_source(source)
+        return self._listings[source].get(day, "")
+
+    def refresh(self) -> None:
+        """Forget cached listings (files may have changed behind this process's back)."""
+        self._listings.clear()
+
+    def _list_source(self, source: str) -> dict[date, str]:
+        out: dict[date, str] = {}
+        base = f"{self.root}/{source}"
+        protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (
+            self.fs.protocol,)
+        if "file" in protocols:  # a local folder: scandir is ~20x faster than fsspec here
+            if not os.path.isdir(base):
+                return out
+            for entry in os.scandir(base):
+                try:
+                    day = date.fromisoformat(entry.name)
+                except ValueError:
+                    continue
+                parts = sorted(f"{f.name}:{f.stat().st_size}" for f in os.scandir(entry.path)
+                               if _is_raw(f.name))
+                if parts:
+                    out[day] = "|".join(parts)
+            return out
+        if not self.fs.exists(base):
+            return out
+        by_day: dict[date, list[str]] = {}
+        for path, info in self.fs.find(base, detail=True).items():
+            rel = path[len(base):].strip("/").split("/")
+            if len(rel) != 2 or not _is_raw(rel[1]):
                 continue
-            parts.append(f"{name}:{info.get('size')}")
-        return "|".join(parts)
+            try:
+                day = date.fromisoformat(rel[0])
+            except ValueError:
+                continue
+            by_day.setdefault(day, []).append(f"{rel[1]}:{info.get('size')}")
+        return {d: "|".join(sorted(v)) for d, v in by_day.items()}
 
     # -- quarantine --------------------------------------------------------
     def quarantine(self, f: RawFile, reason: str) -> str:
@@ -110,6 +144,11 @@ class RawStore:
         self.fs.makedirs(folder, exist_ok=True)
         dest = f"{folder}/{f.name}"
         self.fs.mv(f.path, dest)
+        self._listings.pop(f.source, None)
         with self.fs.open(dest + ".error.txt", "wb") as fh:
             fh.write(reason.encode())
         return dest
+
+
+def _is_raw(name: str) -> bool:
+    return not name.startswith(".") and name.endswith((".json", ".json.gz"))
