@@ -7,10 +7,13 @@ from backcourt.pipeline.phase2.loader import RawFileLoader
 from backcourt.pipeline.phase2.specs import PROCESSORS as PHASE2
 from backcourt.pipeline.phase3.specs import PROCESSORS as PHASE3
 from backcourt.pipeline.phase4.specs import PROCESSORS as PHASE4
+from backcourt.pipeline.phase5.predictions import LOADER_NAME as PREDICTIONS_LOADER
+from backcourt.pipeline.phase5.predictions import PredictionLoader
+from backcourt.pipeline.phase5.specs import PROCESSORS as PHASE5
 from backcourt.registry import Registry
 from backcourt.registry.pipeline import Pipeline
 
-REGISTRY = Registry(PHASE2 + PHASE3 + PHASE4)
+REGISTRY = Registry(PHASE2 + PHASE3 + PHASE4 + PHASE5)
 
 CALENDAR = CalendarSource(
     schedule_table="nba_raw.schedule",
@@ -24,4 +27,5 @@ CALENDAR = CalendarSource(
 
 def pipeline() -> Pipeline:
     """The NBA pipeline: its registry, its calendar and its raw-file loader."""
-    return Pipeline(REGISTRY, CALENDAR, {"raw_files": RawFileLoader()})
+    return Pipeline(REGISTRY, CALENDAR, {"raw_files": RawFileLoader(),
+                                        PREDICTIONS_LOADER: PredictionLoader()})

@@ -35,7 +35,7 @@ class DuckDBWarehouse:
         self.con.execute(sql, params or [])
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
-        return self.con.execute(sql, params or []).fetch_arrow_table()
+        return self.con.sql(sql, params=list(params) if params else None).to_arrow_table()
 
     def close(self) -> None:
         self.con.close()

@@ -1,0 +1,303 @@
+"""The Phase 5 prediction processor: ML feature store rows → one prediction per system.
+
+For a batch of consecutive game dates it reads the feature store rows of those dates (players
+ruled Out on the injury report get no prediction), applies the moving average to every row,
+and for each week (Monday to Sunday) the batch touches trains that week's gbm on the feature
+store rows of the same season dated before the Monday, joined with the actual points of the
+players who played. Everything is read through the warehouse adapter (``wh.arrow``).
+
+Every trained (or not trainable) model of the batch is written to
+``nba_predictions.model_versions`` in the partition transaction, replacing the rows of the same
+versions: version, season, week, trained_through, training rows, features, parameters,
+in-sample MAE, status ('trained' / 'insufficient_data' / 'rule') and a note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from importlib.resources import files
+
+import numpy as np
+import pyarrow as pa
+
+from backcourt.pipeline.phase5 import systems as S
+from backcourt.registry import Processor
+
+FEATURE_STORE = "nba_precompute.ml_feature_store"
+PLAYER_GAME = "nba_analytics.player_game_summary"
+PREDICTIONS_TABLE = "nba_predictions.player_prop_predictions"
+MODEL_VERSIONS_TABLE = "nba_predictions.model_versions"
+LOADER_NAME = "phase5_predictions"
+
+PREDICTION_COLUMNS: dict[str, str] = {
+    "game_date": "DATE",
+    "game_id": "VARCHAR",
+    "season": "VARCHAR",
+    "player_id": "BIGINT",
+    "player_lookup": "VARCHAR",
+    "team_id": "BIGINT",
+    "opponent_team_id": "BIGINT",
+    "system": "VARCHAR",
+    "model_version": "VARCHAR",
+    "predicted_points": "DOUBLE",
+    "line": "DOUBLE",
+    "line_source": "VARCHAR",
+    "edge": "DOUBLE",
+    "confidence": "DOUBLE",
+    "recommendation": "VARCHAR",
+    "points_std_l10": "DOUBLE",
+    "quality_score": "DOUBLE",
+    "quality_tier": "VARCHAR",
+    "is_quality_ready": "BOOLEAN",
+    "injury_status": "VARCHAR",
+}
+
+MODEL_VERSION_COLUMNS: dict[str, str] = {
+    "model_version": "VARCHAR",
+    "system": "VARCHAR",
+    "season": "VARCHAR",
+    "week_start": "DATE",
+    "trained_through": "DATE",
+    "training_rows": "BIGINT",
+    "status": "VARCHAR",
+    "features": "VARCHAR",
+    "params": "VARCHAR",
+    "in_sample_mae": "DOUBLE",
+    "note": "VARCHAR",
+    "code_fingerprint": "VARCHAR",
+    "run_id": "VARCHAR",
+}
+
+_ARROW = {"DATE": pa.date32(), "VARCHAR": pa.string(), "BIGINT": pa.int64(),
+          "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_()}
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _features_select(alias: str) -> str:
+    return ", ".join(f"CAST({alias}.{n} AS DOUBLE) AS {n}" for n in S.GBM_FEATURES)
+
+
+def _day_rows_sql() -> str:
+    return (
+        "SELECT f.game_date, f.game_id, f.season, f.player_id, f.player_lookup, f.team_id, "
+        "f.opponent_team_id, f.injury_status, f.prop_line_source, f.quality_tier, "
+        f"f.is_quality_ready, {_features_select('f')} "
+        f"FROM {FEATURE_STORE} AS f "
+        "WHERE f.game_date BETWEEN ? AND ? "
+        "AND (f.injury_status IS NULL OR f.injury_status <> 'Out') "
+        "ORDER BY f.game_date, f.player_id")
+
+
+def _training_sql() -> str:
+    return (
+        f"SELECT f.game_date, {_features_select('f')}, CAST(g.points AS DOUBLE) AS points "
+        f"FROM {FEATURE_STORE} AS f "
+        f"JOIN {PLAYER_GAME} AS g "
+        "ON g.game_date = f.game_date AND g.player_id = f.player_id AND g.game_id = f.game_id "
+        "WHERE f.season = ? AND f.game_date < ? AND NOT g.is_dnp AND g.points IS NOT NULL "
+        "ORDER BY f.game_date, f.player_id")
+
+
+def _matrix(tbl: pa.Table) -> np.ndarray:
+    return np.column_stack([tbl.column(n).to_numpy().astype(float) for n in S.GBM_FEATURES])
+
+
+def _column(values, kind: str) -> pa.Array:
+    if kind == "DOUBLE":
+        arr = np.asarray(values, dtype=float)
+        return pa.array(arr, mask=np.isnan(arr), type=pa.float64())
+    return pa.array(list(values), type=_ARROW[kind])
+
+
+@dataclass
+class Predictions:
+    """What a batch produced: the prediction rows and the model registry rows."""
+
+    table: pa.Table
+    models: list[dict] = field(default_factory=list)
+    bad_files: dict[date, list[str]] = field(default_factory=dict)
+
+    def write_extras(self, wh) -> None:
+        """Replace the registry rows of the model versions this batch used."""
+        if not self.models:
+            return
+        wh.ensure_table(MODEL_VERSIONS_TABLE, MODEL_VERSION_COLUMNS)
+        versions = sorted({m["model_version"] for m in self.models})
+        marks = ", ".join("?" * len(versions))
+        wh.execute(f"DELETE FROM {MODEL_VERSIONS_TABLE} WHERE model_version IN ({marks})",
+                   versions)
+        cols = list(MODEL_VERSION_COLUMNS)
+        insert = (f"INSERT INTO {MODEL_VERSIONS_TABLE} ({', '.join(cols)}) "
+                  f"VALUES ({', '.join('?' * len(cols))})")
+        for m in self.models:
+            wh.execute(insert, [m[c] for c in cols])
+
+
+class PredictionLoader:
+    """The Python processor behind ``player_prop_predictions``.
+
+    ``min_training_rows``: fewer played rows before a week's Monday means no gbm that week
+    (3,000 by default; tests use a smaller number on a short simulated window).
+    """
+
+    def __init__(self, min_training_rows: int = S.MIN_TRAINING_ROWS) -> None:
+        self.min_training_rows = min_training_rows
+        self._code_fp: str | None = None
+
+    def fingerprint(self, p: Processor) -> str:
+        if self._code_fp is None:
+            h = hashlib.sha256()
+            pkg = files("backcourt.pipeline.phase5")
+            for name in ("systems.py", "predictions.py"):
+                h.update(pkg.joinpath(name).read_bytes())
+            h.update(repr((S.GBM_FEATURES, sorted(S.GBM_PARAMS.items()), S.GBM_ROUNDS,
+                           self.min_training_rows)).encode())
+            self._code_fp = h.hexdigest()[:16]
+        return self._code_fp
+
+    # -- the batch ---------------------------------------------------------
+    def load(self, ctx, p: Processor, days: list[date], run_id: str) -> Predictions:
+        wanted = set(days)
+        rows = ctx.wh.arrow(_day_rows_sql(), [min(days), max(days)])
+        day_list = rows.column("game_date").to_pylist()
+        keep = np.array([d in wanted for d in day_list], dtype=bool)
+        if not keep.all():
+            rows = rows.filter(pa.array(keep))
+            day_list = [d for d, k in zip(day_list, keep, strict=True) if k]
+        code_fp = self.fingerprint(p)
+        x = _matrix(rows)
+        col = {n: x[:, i] for i, n in enumerate(S.GBM_FEATURES)}
+        line = np.where(np.array([s == "vegas" for s in
+                                  rows.column("prop_line_source").to_pylist()]),
+                        col["prop_line"], np.nan)
+        ready = np.array([bool(v) for v in rows.column("is_quality_ready").to_pylist()])
+
+        parts: list[pa.Table] = []
+        ma = S.moving_average(col["points_avg_l5"], col["points_avg_l10"],
+                              col["points_avg_season"], col["total_adjustment"])
+        all_rows = np.ones(len(day_list), dtype=bool)
+        parts.append(self._rows(rows, all_rows, S.MOVING_AVERAGE,
+                                [S.MOVING_AVERAGE_VERSION] * len(day_list), ma, line, ready,
+                                col["points_std_l10"]))
+        models = [self._moving_average_entry(code_fp, run_id)]
+
+        # gbm: one model per (season, Monday) the batch touches
+        seasons = rows.column("season").to_pylist()
+        mondays = [monday_of(d) for d in day_list]
+        weeks = sorted({(s, m) for s, m in zip(seasons, mondays, strict=True)},
+                       key=lambda sm: (sm[1], sm[0]))
+        trained: dict[tuple[str, date], S.TrainedModel] = {}
+        for season in sorted({s for s, _ in weeks}):
+            season_weeks = [m for s, m in weeks if s == season]
+            trained.update(self._train_season(ctx, season, season_weeks))
+        gbm_pred = np.full(len(day_list), np.nan)
+        versions = [""] * len(day_list)
+        week_no = {key: k for k, key in enumerate(weeks)}
+        row_week = np.array([week_no[sm] for sm in zip(seasons, mondays, strict=True)],
+                            dtype=np.int64)
+        for key, model in trained.items():
+            models.append(self._model_entry(model, code_fp, run_id))
+            if not model.trained:
+                continue
+            sel = row_week == week_no[key]
+            if sel.any():
+                gbm_pred[sel] = S.predict_gbm(model, x[sel])
+                for i in np.flatnonzero(sel):
+                    versions[i] = model.version
+        has_gbm = ~np.isnan(gbm_pred)
+        if has_gbm.any():
+            parts.append(self._rows(rows, has_gbm, S.GBM, [v for v, h in
+                                    zip(versions, has_gbm, strict=True) if h],
+                                    gbm_pred[has_gbm], line[has_gbm], ready[has_gbm],
+                                    col["points_std_l10"][has_gbm]))
+        table = pa.concat_tables(parts)
+        return Predictions(table=table, models=models)
+
+    def _train_season(self, ctx, season: str, mondays: list[date]
+                      ) -> dict[tuple[str, date], S.TrainedModel]:
+        """Train the models of these weeks from one read of the season's history."""
+        hist = ctx.wh.arrow(_training_sql(), [season, max(mondays)])
+        hist_days = hist.column("game_date").to_numpy().astype("datetime64[D]")
+        x = _matrix(hist)
+        y = hist.column("points").to_numpy().astype(float)
+        out: dict[tuple[str, date], S.TrainedModel] = {}
+        for monday in mondays:
+            # rows are sorted by date: the training set of a week is a prefix
+            n = int(np.searchsorted(hist_days, np.datetime64(monday, "D"), side="left"))
+            through = hist_days[n - 1].astype(date) if n else None
+            out[(season, monday)] = S.train_gbm(
+                x[:n], y[:n], version=S.gbm_version(monday), season=season, week_start=monday,
+                trained_through=through, min_rows=self.min_training_rows)
+        return out
+
+    # -- output rows -------------------------------------------------------
+    @staticmethod
+    def _rows(rows: pa.Table, sel: np.ndarray, system: str, versions: list[str],
+              predicted: np.ndarray, line: np.ndarray, ready: np.ndarray,
+              points_std: np.ndarray) -> pa.Table:
+        sub = rows.filter(pa.array(sel))
+        predicted = np.round(np.asarray(predicted, dtype=float), 2)
+        picks = S.recommend(predicted, line, ready, points_std)
+        has_line = ~np.isnan(line)
+        n = sub.num_rows
+        out = {
+            "game_date": sub.column("game_date"),
+            "game_id": sub.column("game_id"),
+            "season": sub.column("season"),
+            "player_id": sub.column("player_id"),
+            "player_lookup": sub.column("player_lookup"),
+            "team_id": sub.column("team_id"),
+            "opponent_team_id": sub.column("opponent_team_id"),
+            "system": _column([system] * n, "VARCHAR"),
+            "model_version": _column(versions, "VARCHAR"),
+            "predicted_points": _column(predicted, "DOUBLE"),
+            "line": _column(line, "DOUBLE"),
+            "line_source": _column(["vegas" if h else None for h in has_line], "VARCHAR"),
+            "edge": _column(picks.edge, "DOUBLE"),
+            "confidence": _column(picks.confidence, "DOUBLE"),
+            "recommendation": _column(picks.recommendation, "VARCHAR"),
+            "points_std_l10": _column(points_std, "DOUBLE"),
+            "quality_score": sub.column("quality_score").cast(pa.float64()),
+            "quality_tier": sub.column("quality_tier"),
+            "is_quality_ready": sub.column("is_quality_ready"),
+            "injury_status": sub.column("injury_status"),
+        }
+        arrays = [out[c] for c in PREDICTION_COLUMNS]
+        arrays = [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays]
+        arrays = [a.cast(_ARROW[PREDICTION_COLUMNS[c]])
+                  for a, c in zip(arrays, PREDICTION_COLUMNS, strict=True)]
+        return pa.Table.from_arrays(arrays, names=list(PREDICTION_COLUMNS))
+
+    # -- model registry rows -----------------------------------------------
+    @staticmethod
+    def _moving_average_entry(code_fp: str, run_id: str) -> dict:
+        return {
+            "model_version": S.MOVING_AVERAGE_VERSION, "system": S.MOVING_AVERAGE,
+            "season": None, "week_start": None, "trained_through": None, "training_rows": 0,
+            "status": "rule",
+            "features": json.dumps([*S.MOVING_AVERAGE_WEIGHTS, "total_adjustment"]),
+            "params": json.dumps(S.MOVING_AVERAGE_WEIGHTS, sort_keys=True),
+            "in_sample_mae": None,
+            "note": "0.5*points_avg_l5 + 0.3*points_avg_l10 + 0.2*points_avg_season "
+                    "+ total_adjustment",
+            "code_fingerprint": code_fp, "run_id": run_id,
+        }
+
+    @staticmethod
+    def _model_entry(m: S.TrainedModel, code_fp: str, run_id: str) -> dict:
+        return {
+            "model_version": m.version, "system": S.GBM, "season": m.season,
+            "week_start": m.week_start, "trained_through": m.trained_through,
+            "training_rows": m.training_rows,
+            "status": "trained" if m.trained else "insufficient_data",
+            "features": json.dumps(list(S.GBM_FEATURES)),
+            "params": json.dumps(m.params, sort_keys=True),
+            "in_sample_mae": m.in_sample_mae, "note": m.note,
+            "code_fingerprint": code_fp, "run_id": run_id,
+        }

@@ -1,0 +1,155 @@
+"""The prediction systems and the rule that turns a prediction into a pick.
+
+Systems
+-------
+``moving_average`` (version ``moving_average-v1``)
+    predicted = 0.5 · points_avg_l5 + 0.3 · points_avg_l10 + 0.2 · points_avg_season
+                + total_adjustment                       (clipped at 0)
+
+``gbm`` (version ``gbm-<Monday>``)
+    A LightGBM regressor on the ML feature store's features (``FEATURE_NAMES`` plus
+    ``quality_score``) with the player's actual points as label, trained on the rows of
+    players who played, of the same season, dated strictly before the Monday of the
+    prediction date's week. One model per week; training is deterministic (fixed seed,
+    ``deterministic=True``, one thread, rows in (game_date, player_id) order), so the model
+    of a week is the same whether it is trained for a range or for one date. With fewer than
+    ``min_training_rows`` training rows there is no model and no gbm prediction that week
+    (the model registry records the week as ``insufficient_data``).
+
+Recommendation rule (the same for every system)
+-----------------------------------------------
+    line        the feature store's ``prop_line`` (the last pre-tip Vegas points line) when
+                its source is 'vegas'; otherwise NULL — never a placeholder number
+    edge        predicted − line, rounded to 0.01 (NULL without a line)
+    NO_LINE     no line
+    PASS        a line, but the features are not quality-ready, or |edge| < 2.0
+    OVER        edge ≥ +2.0 and quality-ready
+    UNDER       edge ≤ −2.0 and quality-ready
+    confidence  Φ(|edge| / σ) with σ = max(points_std_l10, 3.0): the probability, under a
+                normal error with the player's recent spread, that the result lands on the
+                predicted side of the line; between 0.5 and 1 (NULL without a line)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from backcourt.pipeline.phase4.features import FEATURE_NAMES
+
+MOVING_AVERAGE = "moving_average"
+GBM = "gbm"
+SYSTEMS = (MOVING_AVERAGE, GBM)
+MOVING_AVERAGE_VERSION = "moving_average-v1"
+MOVING_AVERAGE_WEIGHTS = {"points_avg_l5": 0.5, "points_avg_l10": 0.3, "points_avg_season": 0.2}
+
+EDGE_THRESHOLD = 2.0
+MIN_SIGMA = 3.0
+OVER, UNDER, PASS, NO_LINE = "OVER", "UNDER", "PASS", "NO_LINE"
+
+GBM_FEATURES: tuple[str, ...] = (*FEATURE_NAMES, "quality_score")
+GBM_PARAMS: dict = {
+    "objective": "regression",
+    "learning_rate": 0.15,
+    "num_leaves": 7,
+    "min_data_in_leaf": 40,
+    "max_bin": 63,
+    "lambda_l2": 1.0,
+    "seed": 7,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 1,
+    "verbose": -1,
+}
+GBM_ROUNDS = 60
+MIN_TRAINING_ROWS = 3000
+
+
+def gbm_version(monday) -> str:
+    return f"gbm-{monday.isoformat()}"
+
+
+def moving_average(points_l5: np.ndarray, points_l10: np.ndarray, points_season: np.ndarray,
+                   total_adjustment: np.ndarray) -> np.ndarray:
+    w = MOVING_AVERAGE_WEIGHTS
+    pred = (w["points_avg_l5"] * points_l5 + w["points_avg_l10"] * points_l10
+            + w["points_avg_season"] * points_season + np.nan_to_num(total_adjustment))
+    return np.maximum(pred, 0.0)
+
+
+@dataclass
+class Picks:
+    edge: np.ndarray            # NaN without a line
+    confidence: np.ndarray      # NaN without a line
+    recommendation: list[str]
+
+
+def recommend(predicted: np.ndarray, line: np.ndarray, quality_ready: np.ndarray,
+              points_std: np.ndarray) -> Picks:
+    """The recommendation rule above, vectorised. ``line`` is NaN where there is none."""
+    predicted = np.asarray(predicted, dtype=float)
+    line = np.asarray(line, dtype=float)
+    ready = np.asarray(quality_ready, dtype=bool)
+    has_line = ~np.isnan(line)
+    edge = np.where(has_line, np.round(predicted - np.where(has_line, line, 0.0), 2), np.nan)
+    sigma = np.maximum(np.nan_to_num(np.asarray(points_std, dtype=float), nan=MIN_SIGMA),
+                       MIN_SIGMA)
+    conf = np.full(predicted.shape, np.nan)
+    for i in np.flatnonzero(has_line):
+        conf[i] = round(0.5 * (1.0 + math.erf(abs(edge[i]) / sigma[i] / math.sqrt(2.0))), 3)
+    rec = []
+    for i in range(predicted.size):
+        if not has_line[i]:
+            rec.append(NO_LINE)
+        elif ready[i] and edge[i] >= EDGE_THRESHOLD:
+            rec.append(OVER)
+        elif ready[i] and edge[i] <= -EDGE_THRESHOLD:
+            rec.append(UNDER)
+        else:
+            rec.append(PASS)
+    return Picks(edge, conf, rec)
+
+
+@dataclass
+class TrainedModel:
+    """One week's gbm: trained, or the reason there is none."""
+
+    version: str
+    season: str
+    week_start: object                 # date: the Monday of the week it predicts
+    training_rows: int
+    trained_through: object | None     # date of the last training row
+    booster: object | None = None
+    in_sample_mae: float | None = None
+    note: str = ""
+    params: dict = field(default_factory=dict)
+
+    @property
+    def trained(self) -> bool:
+        return self.booster is not None
+
+
+def train_gbm(x: np.ndarray, y: np.ndarray, *, version: str, season: str, week_start,
+              trained_through, min_rows: int) -> TrainedModel:
+    """Train one week's model on rows already restricted to dates before ``week_start``."""
+    import lightgbm as lgb
+
+    params = {**GBM_PARAMS, "num_boost_round": GBM_ROUNDS}
+    n = int(y.size)
+    if n < min_rows:
+        return TrainedModel(version, season, week_start, n, trained_through, params=params,
+                            note=f"{n} training rows < {min_rows}: no gbm predictions this "
+                                 "week")
+    ds = lgb.Dataset(x, label=y, feature_name=list(GBM_FEATURES), params=dict(GBM_PARAMS),
+                     free_raw_data=True)
+    booster = lgb.train(dict(GBM_PARAMS), ds, num_boost_round=GBM_ROUNDS)
+    mae = float(np.mean(np.abs(booster.predict(x) - y)))
+    return TrainedModel(version, season, week_start, n, trained_through, booster=booster,
+                        in_sample_mae=round(mae, 4), params=params,
+                        note=f"trained on {n} rows through {trained_through}")
+
+
+def predict_gbm(model: TrainedModel, x: np.ndarray) -> np.ndarray:
+    return np.maximum(model.booster.predict(x), 0.0)
