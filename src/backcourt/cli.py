@@ -382,6 +382,37 @@ def _print_status(m) -> None:
 
 
 @cli.command()
+def report(start: Start, end: End,
+           warehouse: Warehouse = None, json: Json = False) -> None:
+    """How each prediction system did: MAE, hit rate on graded picks, picks — over the
+    range and its two halves. Exit 1 when nothing is graded in the range."""
+    s, e = _range(start, end)
+    from backcourt.pipeline.phase5.report import report as grade_report
+
+    ctx = _open(load_settings(warehouse))
+    body = grade_report(ctx.wh, s, e)
+    if json:
+        _emit_json(body)
+    else:
+        t = Table(title=f"prediction systems {s} … {e} "
+                        f"(break-even hit rate {body['break_even_hit_rate']:.1%})")
+        for c in ("system", "part", "dates", "MAE", "bias", "picks", "graded", "hit rate"):
+            t.add_column(c, justify="left" if c in ("system", "part") else "right")
+        for name, parts in body["systems"].items():
+            for part in ("all", "first_half", "second_half"):
+                b = parts.get(part)
+                if not b:
+                    continue
+                t.add_row(name, part.replace("_", " "), str(b["dates"]),
+                          f"{b['mae']:.2f}" if b["mae"] is not None else "-",
+                          f"{b['bias']:+.2f}" if b["bias"] is not None else "-",
+                          str(b["picks"]), str(b["graded_picks"]),
+                          f"{b['hit_rate']:.1%}" if b["hit_rate"] is not None else "-")
+        out.print(t)
+    raise typer.Exit(EXIT_OK if body["systems"] else EXIT_FAILED)
+
+
+@cli.command()
 def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = None,
          warehouse: Warehouse = None, json: Json = False) -> None:
     """Past runs, with their original windows; or one run's attempts."""
