@@ -123,6 +123,18 @@ def test_mismatch_boost_and_clamp(wh):
     assert rows[GORDON]["shot_zone_mismatch"] == pytest.approx(9 * 0.8 * 1.2)   # 8.64
 
 
+def test_missing_factor_inputs_stay_null_not_clamped(wh):
+    # no zone profile, no opponent defense, no pace differential, no usage history:
+    # each factor is NULL (LEAST/GREATEST would otherwise turn NULL into the clamp bound)
+    context(wh, JOKIC, pace_differential=None, usage_last_7_games=None)
+    played(wh, JOKIC, 3, 20.0, 30.0)
+    j = compute(wh, "player_composite_factors")[JOKIC]
+    assert j["shot_zone_mismatch"] is None and j["pace_score"] is None
+    assert j["usage_spike"] is None
+    assert j["total_adjustment"] == pytest.approx(j["fatigue_adjustment"])
+    assert j["is_production_ready"] is False
+
+
 def test_player_without_games_is_an_explained_failure(wh):
     context(wh, JOKIC, games_last_30_days=0)
     row = compute(wh, "player_composite_factors")[JOKIC]

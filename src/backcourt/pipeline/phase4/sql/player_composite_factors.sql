@@ -84,15 +84,18 @@ factors AS (
 scored AS (
     SELECT
         f.*,
-        GREATEST(-10, LEAST(10,
+        -- clamps keep NULL as NULL: LEAST/GREATEST skip NULLs on some engines
+        CASE WHEN f.raw_mismatch IS NOT NULL THEN GREATEST(-10, LEAST(10,
             CASE WHEN ABS(f.raw_mismatch) > 5 THEN f.raw_mismatch * 1.2 ELSE f.raw_mismatch END
-        )) AS shot_zone_mismatch,
-        GREATEST(-3, LEAST(3, f.pace_differential / 2.0)) AS pace_score,
-        GREATEST(-3, LEAST(3,
-            (f.projected_usage - f.usage_last_7_games) * 0.3
-            * CASE WHEN f.star_teammates_out >= 2 THEN 1.30
-                   WHEN f.star_teammates_out = 1 THEN 1.15 ELSE 1.0 END
-        )) AS usage_spike
+        )) END AS shot_zone_mismatch,
+        CASE WHEN f.pace_differential IS NOT NULL
+             THEN GREATEST(-3, LEAST(3, f.pace_differential / 2.0)) END AS pace_score,
+        CASE WHEN f.projected_usage IS NOT NULL AND f.usage_last_7_games IS NOT NULL
+             THEN GREATEST(-3, LEAST(3,
+                 (f.projected_usage - f.usage_last_7_games) * 0.3
+                 * CASE WHEN f.star_teammates_out >= 2 THEN 1.30
+                        WHEN f.star_teammates_out = 1 THEN 1.15 ELSE 1.0 END)) END
+            AS usage_spike
     FROM factors AS f
 )
 SELECT
