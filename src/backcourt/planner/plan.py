@@ -143,6 +143,7 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
     run: dict[str, set[date]] = {p.name: set() for p in order}
     reasons: dict[tuple[str, date], str] = {}
     wanted = REPROCESS[reprocess]
+    closure: set[tuple[str, date]] = set()   # done, but reading what will be rewritten
 
     # 1 + 2: wanted partitions and the reverse closure, in dependency order
     for p in order:
@@ -160,6 +161,7 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
                 hit = _reads(ctx, i, d, planned_up[u.name])
                 if hit is not None:
                     run[p.name].add(d)
+                    closure.add((p.name, d))
                     reasons[(p.name, d)] = f"reads {u.name} {hit}, which will be rewritten"
                     break
 
@@ -214,7 +216,8 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
                 plan.cells[(p.name, d)] = PlanCell(p.name, d, BLOCKED, False,
                                                    blocked[(p.name, d)])
             elif d in run[p.name]:
-                plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, True,
+                state = STALE if (p.name, d) in closure and st.state == DONE else st.state
+                plan.cells[(p.name, d)] = PlanCell(p.name, d, state, True,
                                                    reasons.get((p.name, d)))
             else:
                 plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, False, st.reason)
