@@ -70,6 +70,18 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=False)
 
 
+def _per_processor(bar: Progress):
+    """A progress callback for the runner: one bar per processor."""
+    tasks: dict[str, int] = {}
+
+    def tick(p, done: int, total: int) -> None:
+        if p.name not in tasks:
+            tasks[p.name] = bar.add_task(f"phase {p.phase} {p.name}", total=total)
+        bar.update(tasks[p.name], completed=done)
+
+    return tick
+
+
 @cli.command()
 def scrape(start: Start, end: End,
            source: Annotated[str, typer.Option(help="source: sim (the league simulator)")] = "sim",
@@ -128,13 +140,7 @@ def run(start: Start, end: End,
         err.print("[red]no processor matches[/red]")
         raise typer.Exit(EXIT_USAGE)
     with _progress() as bar:
-        tasks: dict[str, int] = {}
-
-        def tick(p, done: int, total: int) -> None:
-            if p.name not in tasks:
-                tasks[p.name] = bar.add_task(p.name, total=total)
-            bar.update(tasks[p.name], completed=done)
-
+        tick = _per_processor(bar)
         summary = lib.run(ctx, procs, s, e, " ".join(sys.argv), progress=tick)
     if json:
         _emit_json(summary.as_dict())
@@ -182,13 +188,7 @@ def backfill(start: Start, end: End,
             scraped = lib.scrape_missing(ctx, s, e, settings.seed, on_date)
             bar.update(task, total=len(scraped), completed=len(scraped),
                        description="phase 1 (scrape missing)")
-        tasks: dict[str, int] = {}
-
-        def tick(p, done: int, total: int) -> None:
-            if p.name not in tasks:
-                tasks[p.name] = bar.add_task(f"phase {p.phase} {p.name}", total=total)
-            bar.update(tasks[p.name], completed=done)
-
+        tick = _per_processor(bar)
         try:
             plan, summary = lib.backfill(ctx, procs, s, e, " ".join(sys.argv), reprocess,
                                          progress=tick)
@@ -216,13 +216,7 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     settings = load_settings(warehouse, raw, seed)
     ctx = _open(settings, "daily", wait)
     with _progress() as bar:
-        tasks: dict[str, int] = {}
-
-        def tick(p, done: int, total: int) -> None:
-            if p.name not in tasks:
-                tasks[p.name] = bar.add_task(f"phase {p.phase} {p.name}", total=total)
-            bar.update(tasks[p.name], completed=done)
-
+        tick = _per_processor(bar)
         scraped, plan, summary = lib.daily(ctx, day, settings.seed, " ".join(sys.argv), tick)
     events = ctx.wh.query("SELECT count(*) FROM backcourt_ops.events WHERE run_id = ?",
                           [summary.run_id])[0][0]
@@ -336,7 +330,8 @@ def status(start: Start, end: End,
            phase: Annotated[list[int] | None, typer.Option(help="phase(s)")] = None,
            processor: Annotated[list[str] | None, typer.Option(help="processor(s)")] = None,
            warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
-    """The table × date matrix: done / missing / failed / skipped. Exit 1 unless complete."""
+    """The table × date matrix: done / missing / failed / stale / skipped.
+    Exit 1 unless complete (nothing missing, failed or stale)."""
     s, e = _range(start, end)
     ctx = _open(load_settings(warehouse, raw))
     procs = lib.select(ctx, phase, processor)
@@ -351,7 +346,8 @@ def status(start: Start, end: End,
 
 
 _GLYPH = {"done": "[green]●[/green]", "missing": "[yellow]·[/yellow]",
-          "failed": "[red]✗[/red]", "skipped": "[blue]○[/blue]"}
+          "failed": "[red]✗[/red]", "stale": "[magenta]◐[/magenta]",
+          "skipped": "[blue]○[/blue]"}
 
 
 def _print_status(m) -> None:
@@ -362,20 +358,20 @@ def _print_status(m) -> None:
     t = Table(title=f"status {m.dates[0]} … {m.dates[-1]} ({len(m.dates)} game dates)")
     t.add_column("processor")
     t.add_column("phase", justify="right")
-    for c in ("done", "missing", "failed", "skipped"):
+    for c in ("done", "missing", "failed", "stale", "skipped"):
         t.add_column(c, justify="right")
-    t.add_column("dates (● done · missing ✗ failed ○ skipped)", overflow="fold")
+    t.add_column("dates (● done · missing ✗ failed ◐ stale ○ skipped)", overflow="fold")
     for p in m.processors:
         c = counts[p.name]
         strip = "".join(_GLYPH[m.cell(p.name, d).state] for d in m.partition_dates(p)[-60:])
         t.add_row(p.name, str(p.phase), str(c["done"]), str(c["missing"]), str(c["failed"]),
-                  str(c["skipped"]), strip)
+                  str(c["stale"]), str(c["skipped"]), strip)
     out.print(t)
     shown = 0
     for p in m.processors:
         for d in m.partition_dates(p):
             cell = m.cell(p.name, d)
-            if cell.state in ("failed", "missing") and shown < 15:
+            if cell.state in ("failed", "missing", "stale") and shown < 15:
                 out.print(f"{cell.state.upper():8} {p.name} {d}: {cell.reason}")
                 shown += 1
     out.print("[green]complete[/green]" if m.complete else "[red]incomplete[/red]")

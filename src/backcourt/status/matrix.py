@@ -1,23 +1,21 @@
-"""State of every partition (processor × game date): done / missing / failed / skipped.
-
-Read from the ledger (the latest attempt of each partition) and checked against the rows
-really in the table, so a partition deleted behind the ledger's back shows as missing.
-"""
+"""State of every partition (processor × game date): done / missing / failed / stale /
+skipped — the planner's states (ledger, rows really in the table, fingerprints)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED
+from backcourt.ledger import FAILED, SKIPPED
+from backcourt.planner.state import partition_states
 from backcourt.registry import Processor
 
-DONE, MISSING = "done", "missing"
+DONE, MISSING, STALE = "done", "missing", "stale"
 
 
 @dataclass(frozen=True)
 class Cell:
-    state: str                  # done | missing | failed | skipped
+    state: str                  # done | missing | failed | stale | skipped
     rows: int = 0
     reason: str | None = None
 
@@ -34,7 +32,8 @@ class StatusMatrix:
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
         for p in self.processors:
-            c = out.setdefault(p.name, {DONE: 0, MISSING: 0, FAILED: 0, SKIPPED: 0})
+            c = out.setdefault(p.name, {DONE: 0, MISSING: 0, FAILED: 0, STALE: 0,
+                                        SKIPPED: 0})
             for d in self.partition_dates(p):
                 c[self.cell(p.name, d).state] += 1
         return out
@@ -45,7 +44,8 @@ class StatusMatrix:
 
     @property
     def complete(self) -> bool:
-        return all(c[MISSING] == 0 and c[FAILED] == 0 for c in self.counts().values())
+        return all(c[MISSING] == 0 and c[FAILED] == 0 and c[STALE] == 0
+                   for c in self.counts().values())
 
     def as_dict(self) -> dict:
         return {
@@ -65,27 +65,14 @@ class StatusMatrix:
 
 
 def status_matrix(ctx, processors: list[Processor], start: date, end: date) -> StatusMatrix:
-    latest = ctx.ledger.latest([p.name for p in processors], start, end)
+    """The planner's partition states (stale included) laid out as a matrix."""
     m = StatusMatrix(dates=ctx.calendar.game_dates(start, end), processors=processors)
-    for p in processors:
-        actual = ctx.wh.counts_by_date(p.table, start, end, p.partition_column)
-        for d in ctx.partitions(p, start, end):
-            st = latest.get((p.name, d))
-            if st is None:
-                m.cells[(p.name, d)] = Cell(MISSING, actual.get(d, 0), "never run")
-            elif st.status == SUCCEEDED:
-                have = actual.get(d, 0)
-                if have != st.rows_written:
-                    m.cells[(p.name, d)] = Cell(
-                        MISSING, have, f"ledger says {st.rows_written} rows, table has {have}")
-                else:
-                    m.cells[(p.name, d)] = Cell(DONE, have)
-            elif st.status == SKIPPED:
-                m.cells[(p.name, d)] = Cell(SKIPPED, 0, st.failure_message)
-            else:
-                m.cells[(p.name, d)] = Cell(
-                    FAILED, actual.get(d, 0),
-                    f"{st.failure_category}: {(st.failure_message or '').splitlines()[0]}")
-        if p.partitions == "raw_dates":
-            m.dates = sorted(set(m.dates) | {d for (n, d) in m.cells if n == p.name})
+    states = partition_states(ctx, processors, start, end)
+    have = {p.name: ctx.wh.counts_by_date(p.table, start, end, p.partition_column)
+            for p in processors}
+    for (name, d), st in states.items():
+        m.cells[(name, d)] = Cell(st.state, have[name].get(d, 0), st.reason)
+    extra = {d for (n, d) in m.cells if n in {p.name for p in processors
+                                              if p.partitions == "raw_dates"}}
+    m.dates = sorted(set(m.dates) | extra)
     return m
