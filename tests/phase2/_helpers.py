@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -12,14 +11,9 @@ from backcourt.pipeline.phase2.parsers import PARSERS
 from backcourt.pipeline.phase2.parsers.base import ParseOutput
 from backcourt.rawstore.store import RawFile
 
-# Real NBA stats responses, next to the project: ../shared/data/nba_api_samples
-SAMPLES = Path(
-    os.environ.get(
-        "BACKCOURT_NBA_SAMPLES",
-        Path(__file__).resolve().parents[3] / "shared" / "data" / "nba_api_samples",
-    )
-)
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# Real NBA stats responses, shipped with the tests (see their SOURCES.md)
+SAMPLES = FIXTURES / "nba_api_samples"
 
 TABLE_COLUMNS = {
     "schedule": tables.SCHEDULE,

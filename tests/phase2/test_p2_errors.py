@@ -15,8 +15,6 @@ from backcourt.pipeline.phase2.parsers.base import RawRecordError
 
 from ._helpers import FIXTURES, SAMPLES, raw_file
 
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="NBA API samples not available")
-
 BOX = "boxScoreTraditional"
 P3 = f"{BOX}.homeTeam.players[3]"  # RJ Barrett: 31:06, 23 points
 
@@ -66,7 +64,6 @@ def _stats(data: dict, i: int = 3) -> dict:
     return data[BOX]["homeTeam"]["players"][i]["statistics"]
 
 
-@needs_samples
 def test_box_truncated(box: dict, resolver: PlayerResolver) -> None:
     payload = (SAMPLES / "boxscoretraditionalv3.json").read_bytes()
     _box(resolver, payload[: len(payload) // 2], "<file>", "invalid JSON")
@@ -74,25 +71,21 @@ def test_box_truncated(box: dict, resolver: PlayerResolver) -> None:
     _box(resolver, b"[1, 2]", "<file>", "expected a JSON object")
 
 
-@needs_samples
 def test_box_string_for_int(box: dict, resolver: PlayerResolver) -> None:
     payload = _edit(box, lambda d: _stats(d).update(points="23"))
     _box(resolver, payload, f"{P3}.statistics.points", "Input should be a valid integer (got '23')")
 
 
-@needs_samples
 def test_box_null_for_int(box: dict, resolver: PlayerResolver) -> None:
     payload = _edit(box, lambda d: _stats(d).update(assists=None))
     _box(resolver, payload, f"{P3}.statistics.assists", "valid integer (got None)")
 
 
-@needs_samples
 def test_box_float_for_int(box: dict, resolver: PlayerResolver) -> None:
     payload = _edit(box, lambda d: _stats(d).update(steals=1.0))
     _box(resolver, payload, f"{P3}.statistics.steals", "valid integer")
 
 
-@needs_samples
 def test_box_missing_key(box: dict, resolver: PlayerResolver) -> None:
     payload = _edit(box, lambda d: _stats(d).pop("fieldGoalsAttempted"))
     _box(resolver, payload, f"{P3}.statistics.fieldGoalsAttempted", "missing key")
@@ -100,13 +93,11 @@ def test_box_missing_key(box: dict, resolver: PlayerResolver) -> None:
     _box(resolver, payload, f"{BOX}.homeTeamId", "missing key")
 
 
-@needs_samples
 def test_box_negative_count(box: dict, resolver: PlayerResolver) -> None:
     payload = _edit(box, lambda d: _stats(d).update(turnovers=-1))
     _box(resolver, payload, f"{P3}.statistics.turnovers", "greater than or equal to 0")
 
 
-@needs_samples
 def test_box_made_more_than_attempted(box: dict, resolver: PlayerResolver) -> None:
     def edit(d: dict) -> None:
         s = _stats(d)
@@ -116,7 +107,6 @@ def test_box_made_more_than_attempted(box: dict, resolver: PlayerResolver) -> No
     _box(resolver, payload, f"{P3}.statistics.fieldGoalsMade", "field goals made")
 
 
-@needs_samples
 def test_box_no_minutes_but_points(box: dict, resolver: PlayerResolver) -> None:
     payload = _edit(box, lambda d: _stats(d).update(minutes=""))
     exc = _box(resolver, payload, f"{P3}.statistics.minutes", "no playing time ('')")
@@ -125,13 +115,11 @@ def test_box_no_minutes_but_points(box: dict, resolver: PlayerResolver) -> None:
     _box(resolver, payload, f"{P3}.statistics.minutes", "non-zero statistics")
 
 
-@needs_samples
 def test_box_bad_minutes(box: dict, resolver: PlayerResolver) -> None:
     payload = _edit(box, lambda d: _stats(d).update(minutes="31:66"))
     _box(resolver, payload, f"{P3}.statistics.minutes", "unrecognised minutes '31:66'")
 
 
-@needs_samples
 def test_box_points_do_not_sum_to_team_total(box: dict, resolver: PlayerResolver) -> None:
     def edit(d: dict) -> None:  # one more free throw: consistent for the player, not the team
         s = _stats(d)
@@ -143,13 +131,11 @@ def test_box_points_do_not_sum_to_team_total(box: dict, resolver: PlayerResolver
     _box(resolver, payload, f"{BOX}.homeTeam.statistics.points", "team total 128 != sum")
 
 
-@needs_samples
 def test_box_points_formula(box: dict, resolver: PlayerResolver) -> None:
     payload = _edit(box, lambda d: _stats(d).update(points=24))
     _box(resolver, payload, f"{P3}.statistics.points", "points 24 != 2*FGM")
 
 
-@needs_samples
 def test_box_team_ids(box: dict, resolver: PlayerResolver) -> None:
     payload = _edit(box, lambda d: d[BOX].update(homeTeamId=1610612743))
     _box(resolver, payload, f"{BOX}.homeTeam.teamId", "does not match homeTeamId")
@@ -173,7 +159,6 @@ def _first_shot(d: dict) -> tuple[int, dict]:
     return next((i, a) for i, a in enumerate(d["game"]["actions"]) if a["isFieldGoal"] == 1)
 
 
-@needs_samples
 def test_pbp_errors(pbp: dict, resolver: PlayerResolver) -> None:
     i, _ = _first_shot(pbp)
     payload = (SAMPLES / "playbyplayv3.json").read_bytes()
@@ -227,7 +212,6 @@ def test_pbp_errors(pbp: dict, resolver: PlayerResolver) -> None:
 # -- scoreboard ------------------------------------------------------------------------------
 
 
-@needs_samples
 def test_scoreboard_errors(resolver: PlayerResolver) -> None:
     board = orjson.loads((SAMPLES / "scoreboardv3.json").read_bytes())
 

@@ -77,7 +77,6 @@ def test_leaguegamelog(resolver: PlayerResolver) -> None:
     }
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="NBA API samples not available")
 def test_gamelog_matches_the_box_score_team_totals(resolver: PlayerResolver) -> None:
     log = run(
         "nba_team_gamelogs",
@@ -379,7 +378,6 @@ def test_scoreboard_postponed_and_scheduled(resolver: PlayerResolver) -> None:
     assert (live["season"], live["season_type"]) == ("2023-24", "Playoffs")
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="NBA API samples not available")
 def test_minutes_formats_and_inactive(resolver: PlayerResolver) -> None:
     data = orjson.loads((SAMPLES / "boxscoretraditionalv3.json").read_bytes())
     home = data["boxScoreTraditional"]["homeTeam"]

@@ -10,14 +10,11 @@ import copy
 import time
 
 import orjson
-import pytest
 
 from backcourt.pipeline.phase2.names import PlayerResolver
 from backcourt.pipeline.phase2.parsers import PARSERS
 
 from ._helpers import SAMPLES, raw_file
-
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="NBA API samples not available")
 
 
 def _pbp_500_actions() -> bytes:

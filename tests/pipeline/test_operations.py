@@ -114,19 +114,24 @@ def test_daily_emits_downstream_events_and_backfill_never(tmp_path, sim_raw):
     assert events and all(d == SIM_END for _, d in events)
 
 
-def test_a_second_writer_gets_a_clear_message(tmp_path, sim_raw):
+def test_a_second_writer_gets_a_clear_message_or_waits(tmp_path, sim_raw):
+    import threading
+
+    from backcourt.warehouse.lock import WarehouseLock
+
     path = str(tmp_path / "busy.duckdb")
     env = {"BACKCOURT_WAREHOUSE": path, "BACKCOURT_RAW": sim_raw}
-    first = cli("backfill", *RANGE, "--phases", "2-4", env=env)
-    time.sleep(1.5)
-    second = cli("backfill", *RANGE, "--phases", "2-4", env=env)
+    holder = WarehouseLock(path)
+    holder.acquire("backfill --start 2023-10-24 (another operator)")
+    second = cli("backfill", *RANGE, "--phases", "2", env=env)
     _, errs = second.communicate(timeout=120)
-    first_rc = first.wait(timeout=300)
-    assert first_rc == 0
-    if b"in use" not in errs:          # the first one finished within 1.5 s: no overlap
-        pytest.skip("first backfill ended before the second started")
     assert second.returncode == 1
-    assert b"pid" in errs and b"backfill" in errs
+    assert b"in use" in errs and b"pid" in errs and b"another operator" in errs
+    # with --wait it starts once the first one is done
+    threading.Timer(1.0, holder.release).start()
+    waiting = cli("backfill", *RANGE, "--phases", "2", "--wait", "60", env=env)
+    _, errs = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, errs.decode()[-2000:]
 
 
 def test_preflight_verdicts(tmp_path, sim_raw):
