@@ -30,6 +30,13 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
                    mode=get_mode(mode))
 
 
+def release_locks() -> None:
+    """Let another process have the warehouses this process opened."""
+    for lock in _LOCKS.values():
+        lock.release()
+    _LOCKS.clear()
+
+
 def select(ctx: Context, phases: Iterable[int] | None = None,
            names: Iterable[str] | None = None) -> list[Processor]:
     return ctx.registry.select(phases=phases, names=names)

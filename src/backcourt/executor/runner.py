@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
 from backcourt.checks.partition import run_checks
 from backcourt.executor import dependencies
 from backcourt.executor.context import Context
@@ -160,9 +162,20 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
         progress(p, done, total)
 
     all_days = ctx.partitions(p, min(targets), max(targets))
+    broken = 0  # consecutive batches that crashed: the processor's circuit breaker
     for batch in contiguous_batches(go, all_days):
-        batch_attempts = run_batch(ctx, p, batch, run_id, code_fp,
-                                   {d: ready[d].fingerprint for d in batch})
+        if broken >= ctx.mode.breaker_after:
+            batch_attempts = [Attempt(
+                p.name, d, FAILED, input_fingerprint=ready[d].fingerprint,
+                code_fingerprint=code_fp, failure_category="CIRCUIT_BREAKER_ACTIVE",
+                failure_message=f"not attempted: {broken} batches of {p.name} failed in a "
+                                "row in this run (see their PROCESSING_ERROR)") for d in batch]
+            ctx.ledger.record(run_id, ctx.mode.name, batch_attempts)
+        else:
+            batch_attempts = run_batch(ctx, p, batch, run_id, code_fp,
+                                       {d: ready[d].fingerprint for d in batch})
+            crashed = all(a.failure_category == "PROCESSING_ERROR" for a in batch_attempts)
+            broken = broken + 1 if crashed else 0
         attempts.extend(batch_attempts)
         done += len(batch)
         if progress:
@@ -208,7 +221,10 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
                 failure_message="; ".join(problems) or None))
         ctx.ledger.record(run_id, ctx.mode.name, attempts)
 
-    try:
+    def execute() -> None:
+        attempts.clear()
+        bad_input.clear()
+        explained.clear()
         if p.sql is not None and p.entity:
             cols = ctx.wh.materialize("_batch", render(p.sql, min(batch), max(batch)))
             for c in ("failure_category", "failure_reason"):
@@ -233,6 +249,15 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
 
             ctx.wh.replace_partitions(p.table, batch, loaded.table, p.partition_column,
                                       also=finish_with_extras)
+
+    try:
+        # transient engine / storage errors are retried with backoff; a statement running
+        # past the mode's timeout is interrupted (and not retried)
+        for attempt in Retrying(stop=stop_after_attempt(ctx.mode.retries + 1),
+                                wait=wait_exponential(multiplier=0.5, max=8),
+                                retry=retry_if_exception(ctx.wh.is_transient), reraise=True):
+            with attempt, ctx.wh.timeout(ctx.mode.query_timeout_s):
+                execute()
     except Exception as exc:  # a bug or an engine error: the transaction rolled back
         msg = f"{type(exc).__name__}: {exc}"
         detail = traceback.format_exc(limit=3)

@@ -128,6 +128,29 @@ def _reads(ctx, i: Input, day: date, planned: list[date]) -> date | None:
     return planned[k] if k < len(planned) and planned[k] <= span[1] else None
 
 
+def _union_of_windows(ctx, i: Input, days: list[date]):
+    """Each upstream date any of ``days`` reads through ``i``, once, with the last reader.
+
+    Windows of consecutive targets overlap (season-to-date ones entirely), so their union
+    is walked once instead of once per target."""
+    if i.window.kind == "same_day":
+        yield from ((d, d) for d in days)
+        return
+    spans: list[list] = []
+    for d in days:
+        span = i.window.calendar_span(d, ctx.calendar.season_start(d))
+        if span is None:
+            continue
+        if spans and span[0] <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], span[1])
+            spans[-1][2] = d
+        else:
+            spans.append([span[0], span[1], d])
+    for lo, hi, reader in spans:
+        for ud in ctx.calendar.game_dates(lo, hi):
+            yield ud, reader
+
+
 def make_plan(ctx, processors: list[Processor], start: date, end: date,
               reprocess: str = "stale", scrape: bool = False) -> Plan:
     if reprocess not in REPROCESS:
@@ -168,20 +191,24 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
     # 3: lookback closure, from the last processor back to the first
     blocked: dict[tuple[str, date], str] = {}
     for p in reversed(order):
-        for d in sorted(run[p.name]):
-            for i in p.inputs:
-                if i.is_raw:
-                    if i.required and not scrape and not ctx.store.fingerprint(i.raw_source, d):
-                        blocked[(p.name, d)] = f"no raw files in {i.raw_source}/{d}"
+        days = sorted(run[p.name])
+        for i in p.inputs:
+            if i.is_raw:
+                if i.required and not scrape:
+                    for d in days:
+                        if not ctx.store.fingerprint(i.raw_source, d):
+                            blocked[(p.name, d)] = f"no raw files in {i.raw_source}/{d}"
+                continue
+            if not i.required:
+                continue
+            u = registry.by_table(i.ref)
+            for ud, d in _union_of_windows(ctx, i, days):
+                if ud in run[u.name]:
                     continue
-                u = registry.by_table(i.ref)
-                for ud in window_dates(ctx, i, d):
-                    if ud in run[u.name]:
-                        continue
-                    ust = states.get((u.name, ud), State(MISSING))
-                    if ust.state in (MISSING, FAILED) and i.required:
-                        run[u.name].add(ud)
-                        reasons[(u.name, ud)] = f"needed by {p.name} {d} ({ust.state})"
+                ust = states.get((u.name, ud), State(MISSING))
+                if ust.state in (MISSING, FAILED):
+                    run[u.name].add(ud)
+                    reasons[(u.name, ud)] = f"needed by {p.name} {d} ({ust.state})"
         if p.loader and not scrape:
             for d in sorted(run[p.name]):
                 raws = [i for i in p.inputs if i.is_raw]
@@ -191,6 +218,7 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
                         f"{i.raw_source}/{d}" for i in raws)
 
     # a blocked partition blocks what reads it
+    blocked_names = {n for n, _ in blocked}
     for p in order:
         for d in sorted(run[p.name]):
             if (p.name, d) in blocked:
@@ -199,9 +227,12 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
                 if i.is_raw:
                     continue
                 u = registry.by_table(i.ref)
+                if u.name not in blocked_names:
+                    continue
                 bad = [ud for ud in window_dates(ctx, i, d) if (u.name, ud) in blocked]
                 if bad and i.required:
                     blocked[(p.name, d)] = f"upstream {u.name} {bad[0]} is blocked"
+                    blocked_names.add(p.name)
                     break
 
     for p in order:

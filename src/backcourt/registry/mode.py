@@ -34,6 +34,10 @@ class Mode(BaseModel):
         default=True, description="13. unknown keys and typos rejected")
     expected_ratio: float = Field(
         description="share of the expected rows a partition must hold (from 12)")
+    retries: int = Field(default=2, ge=0,
+                         description="retries of a batch after a transient engine error")
+    breaker_after: int = Field(default=3, ge=1, description=(
+        "consecutive failed batches after which a processor's circuit opens for the run"))
 
 
 DAILY = Mode(

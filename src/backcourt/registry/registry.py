@@ -45,10 +45,14 @@ class Registry:
         raise RegistryError(f"unknown processor '{name}' (known: {known})")
 
     def by_table(self, table: str) -> Processor:
-        for p in self.processors:
-            if p.table == table:
-                return p
-        raise RegistryError(f"no processor writes {table}")
+        """The processor writing ``table`` (a dict built once: the registry is immutable)."""
+        index = self.__dict__.get("_writers")
+        if index is None:
+            index = {p.table: p for p in self.processors}
+            object.__setattr__(self, "_writers", index)
+        if table not in index:
+            raise RegistryError(f"no processor writes {table}")
+        return index[table]
 
     @property
     def phases(self) -> list[int]:

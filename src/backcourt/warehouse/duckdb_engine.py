@@ -7,6 +7,7 @@ partitions and no ledger row, or the new partitions and their ledger rows.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -26,6 +27,18 @@ class DuckDBWarehouse:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(path, read_only=read_only)
         self._in_tx = False
+        self._schema: dict[str, dict[str, str]] | None = None   # table -> columns
+
+    def _catalog(self) -> dict[str, dict[str, str]]:
+        """Every table's columns, read once (all DDL goes through this adapter)."""
+        if self._schema is None:
+            self._schema = {}
+            for schema, name, col, typ in self.query(
+                    "SELECT table_schema, table_name, column_name, data_type "
+                    "FROM information_schema.columns WHERE table_catalog = current_database() "
+                    "ORDER BY table_schema, table_name, ordinal_position"):
+                self._schema.setdefault(f"{schema}.{name}", {})[col] = typ
+        return self._schema
 
     # -- basics ------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
@@ -39,6 +52,26 @@ class DuckDBWarehouse:
 
     def close(self) -> None:
         self.con.close()
+
+    @contextmanager
+    def timeout(self, seconds: float):
+        """Interrupt the running statement after ``seconds`` (DuckDB has no setting)."""
+        timer = threading.Timer(seconds, self.con.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        except duckdb.InterruptException as exc:
+            raise TimeoutError(f"statement interrupted after {seconds:g}s "
+                               "(the mode's query timeout)") from exc
+        finally:
+            timer.cancel()
+
+    @staticmethod
+    def is_transient(exc: BaseException) -> bool:
+        """Worth retrying: I/O trouble or a write conflict, not a wrong statement."""
+        return isinstance(exc, duckdb.IOException | duckdb.TransactionException
+                          | ConnectionError | BlockingIOError)
 
     @contextmanager
     def transaction(self):
@@ -62,18 +95,10 @@ class DuckDBWarehouse:
         self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
 
     def table_exists(self, table: str) -> bool:
-        schema, name = table.split(".", 1)
-        rows = self.query(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, name])
-        return bool(rows)
+        return table in self._catalog()
 
     def columns(self, table: str) -> dict[str, str]:
-        schema, name = table.split(".", 1)
-        rows = self.query(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position", [schema, name])
-        return {c: t for c, t in rows}
+        return dict(self._catalog().get(table, {}))
 
     def ensure_table(self, table: str, columns: dict[str, str]) -> None:
         """Create the table, or bring its columns in line with ``columns``.
@@ -85,6 +110,7 @@ class DuckDBWarehouse:
         ddl = ", ".join(f'"{c}" {t}' for c, t in columns.items())
         if not self.table_exists(table):
             self.con.execute(f"CREATE TABLE {table} ({ddl})")
+            self._schema = None
             return
         have = self.columns(table)
         if [(c, t.upper()) for c, t in have.items()] == [
@@ -98,6 +124,7 @@ class DuckDBWarehouse:
             self.con.execute(f"INSERT INTO {table}__new SELECT {select} FROM {table}")
             self.con.execute(f"DROP TABLE {table}")
             self.con.execute(f"ALTER TABLE {table}__new RENAME TO {table.split('.', 1)[1]}")
+        self._schema = None
 
     def insert_rows(self, table: str, rows: list[list]) -> None:
         """Append rows (in column order) in one statement."""
