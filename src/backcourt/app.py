@@ -58,11 +58,14 @@ def run(ctx: Context, processors: list[Processor], start: date, end: date, comma
 
 
 def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
-             command: str, reprocess: str = "stale", progress: Progress | None = None):
+             command: str, reprocess: str = "stale", progress: Progress | None = None,
+             on_plan=None):
     """Plan, then run exactly the plan (lookback and downstream closures included)."""
     from backcourt.planner import make_plan
 
     plan = make_plan(ctx, processors, start, end, reprocess)
+    if on_plan is not None:
+        on_plan(plan)
     targets = plan.targets()
     span = plan.span or (start, end)
     chosen = [p for p in plan.processors if p.name in targets]
@@ -72,12 +75,12 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
 
 
 def daily(ctx: Context, day: date, seed: int, command: str,
-          progress: Progress | None = None):
+          progress: Progress | None = None, on_plan=None):
     """The nightly job for one date: fetch it, then Phases 2-5 for it in daily mode.
     Only daily mode emits downstream-trigger events."""
     scraped = scrape_missing(ctx, day, day, seed)
     plan, summary = backfill(ctx, select(ctx, [p for p in ctx.registry.phases if p >= 2]),
-                             day, day, command, "stale", progress)
+                             day, day, command, "stale", progress, on_plan)
     return scraped, plan, summary
 
 

@@ -70,16 +70,30 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=False)
 
 
-def _per_processor(bar: Progress):
-    """A progress callback for the runner: one bar per processor."""
-    tasks: dict[str, int] = {}
+class _Bars:
+    """Progress for the runner: one bar per processor, and an overall bar once the
+    number of planned partitions is known."""
 
-    def tick(p, done: int, total: int) -> None:
-        if p.name not in tasks:
-            tasks[p.name] = bar.add_task(f"phase {p.phase} {p.name}", total=total)
-        bar.update(tasks[p.name], completed=done)
+    def __init__(self, bar: Progress):
+        self.bar = bar
+        self.tasks: dict[str, int] = {}
+        self.done: dict[str, int] = {}
+        self.overall: int | None = None
 
-    return tick
+    def planned(self, plan) -> None:
+        self.overall = self.bar.add_task("overall", total=plan.to_run)
+
+    def __call__(self, p, done: int, total: int) -> None:
+        if p.name not in self.tasks:
+            self.tasks[p.name] = self.bar.add_task(f"phase {p.phase} {p.name}", total=total)
+        self.bar.update(self.tasks[p.name], completed=done)
+        self.done[p.name] = done
+        if self.overall is not None:
+            self.bar.update(self.overall, completed=sum(self.done.values()))
+
+
+def _per_processor(bar: Progress) -> _Bars:
+    return _Bars(bar)
 
 
 @cli.command()
@@ -191,7 +205,7 @@ def backfill(start: Start, end: End,
         tick = _per_processor(bar)
         try:
             plan, summary = lib.backfill(ctx, procs, s, e, " ".join(sys.argv), reprocess,
-                                         progress=tick)
+                                         progress=tick, on_plan=tick.planned)
         except ValueError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(EXIT_USAGE) from None
@@ -217,7 +231,8 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     ctx = _open(settings, "daily", wait)
     with _progress() as bar:
         tick = _per_processor(bar)
-        scraped, plan, summary = lib.daily(ctx, day, settings.seed, " ".join(sys.argv), tick)
+        scraped, plan, summary = lib.daily(ctx, day, settings.seed, " ".join(sys.argv), tick,
+                                           on_plan=tick.planned)
     events = ctx.wh.query("SELECT count(*) FROM backcourt_ops.events WHERE run_id = ?",
                           [summary.run_id])[0][0]
     if json:
