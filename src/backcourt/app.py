@@ -43,13 +43,15 @@ def select(ctx: Context, phases: Iterable[int] | None = None,
 
 
 def run(ctx: Context, processors: list[Processor], start: date, end: date, command: str,
-        targets: Targets | None = None, progress: Progress | None = None) -> RunSummary:
+        targets: Targets | None = None, progress: Progress | None = None,
+        workers: int = 1) -> RunSummary:
     """One recorded run: a row in the runs table, attempts in the ledger."""
     run_id = ctx.ledger.start_run(command, ctx.mode.name, start, end,
                                   [p.name for p in processors])
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
     try:
-        summary = run_processors(ctx, processors, start, end, run_id, targets, progress)
+        summary = run_processors(ctx, processors, start, end, run_id, targets, progress,
+                                 workers)
     except KeyboardInterrupt:
         ctx.ledger.finish_run(run_id, "interrupted", summary.as_dict())
         raise
@@ -59,7 +61,7 @@ def run(ctx: Context, processors: list[Processor], start: date, end: date, comma
 
 def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
              command: str, reprocess: str = "stale", progress: Progress | None = None,
-             on_plan=None):
+             on_plan=None, workers: int = 1):
     """Plan, then run exactly the plan (lookback and downstream closures included)."""
     from backcourt.planner import make_plan
 
@@ -70,7 +72,7 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
     span = plan.span or (start, end)
     chosen = [p for p in plan.processors if p.name in targets]
     summary = run(ctx, chosen, min(span[0], start), max(span[1], end), command,
-                  targets=targets, progress=progress)
+                  targets=targets, progress=progress, workers=workers)
     return plan, summary
 
 

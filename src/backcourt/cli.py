@@ -171,6 +171,8 @@ def backfill(start: Start, end: End,
                  help="missing | failed | failed-only | stale | all")] = "stale",
              retry_failed: Annotated[bool, typer.Option(
                  "--retry-failed", help="re-run only failed partitions")] = False,
+             workers: Annotated[int, typer.Option(
+                 help="processors of a stage run in parallel on this many connections")] = 1,
              warehouse: Warehouse = None, raw: Raw = None, json: Json = False,
              wait: Wait = 0.0) -> None:
     """Fill a range: fetch missing raw dates (Phase 1), then run the plan — every partition
@@ -205,7 +207,8 @@ def backfill(start: Start, end: End,
         tick = _per_processor(bar)
         try:
             plan, summary = lib.backfill(ctx, procs, s, e, " ".join(sys.argv), reprocess,
-                                         progress=tick, on_plan=tick.planned)
+                                         progress=tick, on_plan=tick.planned,
+                                         workers=max(1, workers))
         except ValueError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(EXIT_USAGE) from None

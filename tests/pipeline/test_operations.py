@@ -148,3 +148,12 @@ def test_preflight_verdicts(tmp_path, sim_raw):
     out, _ = p.communicate(timeout=120)
     assert p.returncode == 1 and orjson.loads(out)["verdict"] == "not ready"
     shutil.rmtree(empty)
+
+
+def test_parallel_stages_give_the_same_tables(tmp_path, sim_raw, clean):
+    path = str(tmp_path / "parallel.duckdb")
+    env = {"BACKCOURT_WAREHOUSE": path, "BACKCOURT_RAW": sim_raw}
+    p = cli("backfill", *RANGE, "--phases", "2-4", "--workers", "2", env=env)
+    _, errs = p.communicate(timeout=300)
+    assert p.returncode == 0, errs.decode()[-2000:]
+    assert table_checksums(path) == clean

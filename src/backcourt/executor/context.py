@@ -29,6 +29,9 @@ class Context:
         for p in self.pipeline.registry.processors:
             if p.columns:
                 self.wh.ensure_table(p.table, p.columns)
+        for loader in self.pipeline.loaders.values():
+            for table, columns in getattr(loader, "extra_tables", {}).items():
+                self.wh.ensure_table(table, columns)
 
     @property
     def registry(self) -> Registry:
@@ -39,6 +42,13 @@ class Context:
         if self._calendar is None:
             self._calendar = Calendar(self.wh, self.store, self.pipeline.calendar)
         return self._calendar
+
+    def fork(self) -> Context:
+        """The same run on another warehouse connection (a worker thread)."""
+        other = Context(wh=self.wh.fork(), store=self.store, pipeline=self.pipeline,
+                        mode=self.mode)
+        other._calendar = self.calendar
+        return other
 
     def refresh_calendar(self) -> None:
         self._calendar = None

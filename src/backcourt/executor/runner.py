@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -97,26 +98,35 @@ Targets = dict[str, set[date]]
 
 def run_processors(ctx: Context, processors: list[Processor], start: date, end: date,
                    run_id: str, targets: Targets | None = None,
-                   progress: Progress | None = None) -> RunSummary:
+                   progress: Progress | None = None, workers: int = 1) -> RunSummary:
     """Run ``processors`` over their partitions in [start, end] (or only ``targets[name]``,
     as the planner chose them)."""
     t0 = time.perf_counter()
     ctx.store.refresh()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
+    def one(c: Context, p: Processor) -> tuple[Processor, list[Attempt], float]:
+        only = None if targets is None else targets.get(p.name, set())
+        t1 = time.perf_counter()
+        return p, run_one(c, p, start, end, run_id, only, progress), time.perf_counter() - t1
+
     for stage in ctx.registry.stages(processors):
-        for p in stage:
-            only = None if targets is None else targets.get(p.name, set())
-            t1 = time.perf_counter()
-            attempts = run_one(ctx, p, start, end, run_id, only, progress)
+        if workers > 1 and len(stage) > 1:
+            # processors of a stage read only earlier stages: each on its own connection
+            forks = [ctx.fork() for _ in stage]   # opened here, used in the threads
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                done = list(pool.map(one, forks, stage))
+        else:
+            done = [one(ctx, p) for p in stage]
+        for p, attempts, seconds in done:
             summary.add(attempts)
             if ctx.mode.downstream_triggers:  # never in backfill mode
                 ctx.ledger.emit_ready(run_id, p.name, p.phase,
                                       [a.game_date for a in attempts if a.status == SUCCEEDED])
             if p.name in summary.per_processor:
-                summary.per_processor[p.name]["seconds"] = round(time.perf_counter() - t1, 3)
-            if p.table in (ctx.pipeline.calendar.schedule_table,
-                           ctx.pipeline.calendar.planned_table):
-                ctx.refresh_calendar()
+                summary.per_processor[p.name]["seconds"] = round(seconds, 3)
+        if any(p.table in (ctx.pipeline.calendar.schedule_table,
+                           ctx.pipeline.calendar.planned_table) for p in stage):
+            ctx.refresh_calendar()
     summary.seconds = time.perf_counter() - t0
     return summary
 

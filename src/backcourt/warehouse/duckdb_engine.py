@@ -27,18 +27,38 @@ class DuckDBWarehouse:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(path, read_only=read_only)
         self._in_tx = False
-        self._schema: dict[str, dict[str, str]] | None = None   # table -> columns
+        # table -> columns, shared with forks; None = to be read again after DDL
+        self._shared: dict[str, dict[str, dict[str, str]] | None] = {"schema": None}
+        self._ddl = threading.Lock()
+
+    def fork(self) -> DuckDBWarehouse:
+        """Another connection to the same database, for another thread: its own
+        transactions and temp tables, the same tables."""
+        other = object.__new__(DuckDBWarehouse)
+        other.path, other.con, other._in_tx = self.path, self.con.cursor(), False
+        other._shared, other._ddl = self._shared, self._ddl
+        return other
+
+    @property
+    def _schema(self) -> dict[str, dict[str, str]] | None:
+        return self._shared["schema"]
+
+    @_schema.setter
+    def _schema(self, value) -> None:
+        self._shared["schema"] = value
 
     def _catalog(self) -> dict[str, dict[str, str]]:
         """Every table's columns, read once (all DDL goes through this adapter)."""
-        if self._schema is None:
-            self._schema = {}
-            for schema, name, col, typ in self.query(
+        schema = self._schema
+        if schema is None:
+            schema = {}
+            for sch, name, col, typ in self.query(
                     "SELECT table_schema, table_name, column_name, data_type "
                     "FROM information_schema.columns WHERE table_catalog = current_database() "
                     "ORDER BY table_schema, table_name, ordinal_position"):
-                self._schema.setdefault(f"{schema}.{name}", {})[col] = typ
-        return self._schema
+                schema.setdefault(f"{sch}.{name}", {})[col] = typ
+            self._schema = schema
+        return schema
 
     # -- basics ------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
@@ -106,6 +126,10 @@ class DuckDBWarehouse:
         A changed schema keeps the rows (columns matched by name); partitions written by the
         old code are then stale through the code fingerprint and get recomputed.
         """
+        with self._ddl:
+            self._ensure_table(table, columns)
+
+    def _ensure_table(self, table: str, columns: dict[str, str]) -> None:
         self.ensure_schema(table.split(".", 1)[0])
         ddl = ", ".join(f'"{c}" {t}' for c, t in columns.items())
         if not self.table_exists(table):

@@ -82,6 +82,9 @@ class Loaded:
 class RawFileLoader:
     """Loads any Phase 2 processor whose inputs are raw sources with a parser."""
 
+    # tables it writes besides its processors' own (created up front, not mid-run)
+    extra_tables = {REGISTRY_ERRORS_TABLE: T.REGISTRY_ERRORS}
+
     def __init__(self) -> None:
         self._resolver: PlayerResolver | None = None
         self._code_fp: str | None = None

@@ -146,6 +146,9 @@ class PredictionLoader:
     (3,000 by default; tests use a smaller number on a short simulated window).
     """
 
+    # tables it writes besides its processor's own (created up front, not mid-run)
+    extra_tables = {MODEL_VERSIONS_TABLE: MODEL_VERSION_COLUMNS}
+
     def __init__(self, min_training_rows: int = S.MIN_TRAINING_ROWS) -> None:
         self.min_training_rows = min_training_rows
         self._code_fp: str | None = None
