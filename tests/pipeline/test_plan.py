@@ -4,6 +4,7 @@ rewrite, blocked partitions when raw data is missing."""
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -120,3 +121,39 @@ def test_logic_change_makes_the_processor_and_its_readers_stale(loaded):
     assert summary.ok
     assert "logic_version" in ctx.wh.columns("nba_analytics.team_offense_game_summary")
     assert make_plan(ctx, lib.select(ctx, [3, 4]), SIM_START, SIM_END).to_run == 0
+
+
+def test_raw_fix_in_place_reprocesses_that_date_only(loaded):
+    import orjson
+
+    ctx = loaded
+    day = date(2023, 11, 15)
+    path = Path(ctx.store.root) / "nba_injury_report" / day.isoformat() / "injury_report.json"
+    doc = orjson.loads(path.read_bytes())
+    entry = next(e for e in doc["entries"] if e["currentStatus"] != "Out")
+    entry["currentStatus"] = "Out"                       # the corrected report
+    time.sleep(0.01)
+    path.write_bytes(orjson.dumps(doc))                  # rewritten in place, same name
+    procs = lib.select(ctx, [2, 3, 4])
+    plan = make_plan(ctx, procs, SIM_START, SIM_END)
+    assert plan.targets()["injury_report"] == {day}
+    assert all(ds == {day} for ds in plan.targets().values())   # same-day readers only
+
+    def elsewhere() -> dict:
+        out = {}
+        for p in procs:
+            cols = ", ".join(f'"{c}"' for c in ctx.wh.columns(p.table))
+            out[p.table] = ctx.wh.query(
+                f"SELECT count(*), sum(hash({cols})) FROM {p.table} "
+                f"WHERE {p.partition_column} <> ?", [day])[0]
+        return out
+
+    other = elsewhere()
+    _, summary = lib.backfill(ctx, procs, SIM_START, SIM_END, "raw fix")
+    assert summary.ok
+    assert elsewhere() == other                          # nothing else changed
+    status = ctx.wh.query("SELECT injury_status FROM nba_analytics."
+                          "upcoming_player_game_context WHERE game_date = ? AND "
+                          "player_name = ?", [day, " ".join(
+                              reversed(entry["playerName"].split(", ")))])
+    assert status == [("Out",)]

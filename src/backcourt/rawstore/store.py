@@ -95,8 +95,9 @@ class RawStore:
         return data
 
     def fingerprint(self, source: str, day: date) -> str:
-        """Names and sizes of a date's files: changes when a file is added, removed or
-        rewritten. One listing of the source serves all its dates (refreshed on writes)."""
+        """Names, sizes and modification times of a date's files: changes when a file is
+        added, removed or rewritten (in place too). One listing of the source serves all its
+        dates (refreshed on writes and at the start of every plan and run)."""
         if source not in self._listings:
             self._listings[source] = self._list_source(source)
         return self._listings[source].get(day, "")
@@ -118,8 +119,9 @@ class RawStore:
                     day = date.fromisoformat(entry.name)
                 except ValueError:
                     continue
-                parts = sorted(f"{f.name}:{f.stat().st_size}" for f in os.scandir(entry.path)
-                               if _is_raw(f.name))
+                parts = sorted(f"{f.name}:{st.st_size}:{st.st_mtime_ns}"
+                               for f in os.scandir(entry.path) if _is_raw(f.name)
+                               for st in (f.stat(),))
                 if parts:
                     out[day] = "|".join(parts)
             return out
@@ -134,7 +136,8 @@ class RawStore:
                 day = date.fromisoformat(rel[0])
             except ValueError:
                 continue
-            by_day.setdefault(day, []).append(f"{rel[1]}:{info.get('size')}")
+            by_day.setdefault(day, []).append(
+                f"{rel[1]}:{info.get('size')}:{info.get('mtime') or info.get('LastModified')}")
         return {d: "|".join(sorted(v)) for d, v in by_day.items()}
 
     # -- quarantine --------------------------------------------------------
