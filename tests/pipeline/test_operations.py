@@ -157,3 +157,21 @@ def test_parallel_stages_give_the_same_tables(tmp_path, sim_raw, clean):
     _, errs = p.communicate(timeout=300)
     assert p.returncode == 0, errs.decode()[-2000:]
     assert table_checksums(path) == clean
+
+
+def test_daily_mode_checks_window_completeness_backfill_only_existence(tmp_path, sim_raw):
+    ctx = make_context(tmp_path, sim_raw)
+    assert lib.run(ctx, lib.select(ctx, [2, 3]), SIM_START, SIM_END, "p23").ok
+    gone = ctx.calendar.game_dates(SIM_START, SIM_END)[-5]
+    # rows vanish behind the ledger's back, inside the player context's 30-day window
+    ctx.wh.execute("DELETE FROM nba_analytics.player_game_summary WHERE game_date = ? "
+                   "AND player_id IN (SELECT player_id FROM nba_analytics."
+                   "player_game_summary WHERE game_date = ? LIMIT 3)", [gone, gone])
+    names = ["upcoming_player_game_context"]
+    backfill = lib.run(ctx, lib.select(ctx, names=names), SIM_END, SIM_END, "bf")
+    assert backfill.ok                          # backfill: the partitions exist
+    daily = make_context(tmp_path, sim_raw, mode="daily")
+    summary = lib.run(daily, lib.select(daily, names=names), SIM_END, SIM_END, "daily")
+    assert not summary.ok
+    f = summary.failures[0]
+    assert f.category == "INCOMPLETE_DATA" and gone.isoformat() in f.message

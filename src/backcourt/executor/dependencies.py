@@ -22,6 +22,7 @@ OK = (SUCCEEDED, SKIPPED)
 class Readiness:
     blocked: str | None
     fingerprint: str
+    category: str = "MISSING_DEPENDENCY"   # or INCOMPLETE_DATA (rows gone since written)
 
 
 def window_dates(ctx, i: Input, day: date) -> list[date]:
@@ -33,10 +34,17 @@ def window_dates(ctx, i: Input, day: date) -> list[date]:
     return ctx.calendar.game_dates(*span)
 
 
-def _problem(st: PartitionState | None, required: bool) -> str | None:
-    """Why an upstream partition cannot be read (None when it can)."""
+INCOMPLETE = "incomplete"
+
+
+def _problem(st: PartitionState | None, required: bool,
+             rows: int | None = None) -> str | None:
+    """Why an upstream partition cannot be read (None when it can). ``rows`` (daily mode's
+    completeness check) is what the table holds now: it must still match the ledger."""
     if st is None:
         return "missing" if required else None
+    if st.status == SUCCEEDED and rows is not None and rows != st.rows_written:
+        return f"{INCOMPLETE}: ledger {st.rows_written} rows, table {rows}"
     if st.status in OK:
         return None
     if st.status == FAILED and not required and st.failure_category == "MISSING_DEPENDENCY":
@@ -48,16 +56,21 @@ class _Windowed:
     """Prefix sums over the calendar for one upstream input: the XOR of attempt ids and
     the count of unreadable partitions in any window, each in O(1)."""
 
-    def __init__(self, ctx, up: Processor, i: Input, latest) -> None:
+    def __init__(self, ctx, up: Processor, i: Input, latest,
+                 rows: dict[date, int] | None) -> None:
         self.dates = ctx.calendar.dates
         self.name, self.required = up.name, i.required
-        self.latest = latest
+        self.latest, self.rows = latest, rows
         xor, bad = [0], [0]
         for d in self.dates:
             st = latest.get((up.name, d))
             xor.append(xor[-1] ^ (int(st.attempt_id, 16) if st is not None else 0))
-            bad.append(bad[-1] + (_problem(st, i.required) is not None))
+            bad.append(bad[-1] + (self._why(d) is not None))
         self.xor, self.bad = xor, bad
+
+    def _why(self, d: date) -> str | None:
+        rows = None if self.rows is None else self.rows.get(d, 0)
+        return _problem(self.latest.get((self.name, d)), self.required, rows)
 
     def window(self, lo: date, hi: date) -> tuple[int, int, int, int]:
         a = bisect.bisect_left(self.dates, lo)
@@ -67,7 +80,7 @@ class _Windowed:
     def problems(self, a: int, b: int) -> list[str]:
         out = []
         for d in self.dates[a:b]:
-            why = _problem(self.latest.get((self.name, d)), self.required)
+            why = self._why(d)
             if why:
                 out.append(f"{d.isoformat()} {why}")
         return out
@@ -77,8 +90,17 @@ def check(ctx, p: Processor, days: list[date],
           latest: dict[tuple[str, date], PartitionState]) -> dict[date, Readiness]:
     """Blocked reason and input fingerprint per target date; O(1) per window."""
     out: dict[date, Readiness] = {}
+    if not days:
+        return out
     raw_inputs = [i for i in p.inputs if i.is_raw]
-    windowed = {id(i): _Windowed(ctx, ctx.registry.by_table(i.ref), i, latest)
+    rows: dict[str, dict[date, int] | None] = {}
+    for i in p.inputs:   # daily mode: upstream rows must still be what the ledger recorded
+        if not i.is_raw:
+            up = ctx.registry.by_table(i.ref)
+            rows[i.ref] = ctx.wh.counts_by_date(
+                up.table, ctx.calendar.season_start(min(days)), max(days),
+                up.partition_column) if ctx.mode.dependency_check == "window_complete" else None
+    windowed = {id(i): _Windowed(ctx, ctx.registry.by_table(i.ref), i, latest, rows[i.ref])
                 for i in p.inputs if not i.is_raw and i.window.kind != "same_day"}
     for day in days:
         problems: list[str] = []
@@ -101,7 +123,8 @@ def check(ctx, p: Processor, days: list[date],
                 up = ctx.registry.by_table(i.ref)
                 st = latest.get((up.name, day))
                 parts.append(f"{up.name}:{st.attempt_id if st else '-'}")
-                why = _problem(st, i.required)
+                have = None if rows[i.ref] is None else rows[i.ref].get(day, 0)
+                why = _problem(st, i.required, have)
                 if why:
                     problems.append(f"{up.name} [same day]: {day.isoformat()} {why}")
                 continue
@@ -120,5 +143,8 @@ def check(ctx, p: Processor, days: list[date],
                 shown = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
                 problems.append(f"{w.name} [{i.window.describe()}]: {shown}")
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-        out[day] = Readiness("; ".join(problems) or None, digest)
+        text = "; ".join(problems) or None
+        category = "INCOMPLETE_DATA" if text and INCOMPLETE in text and not any(
+            w in text for w in ("missing", "failed", "no raw files")) else "MISSING_DEPENDENCY"
+        out[day] = Readiness(text, digest, category)
     return out

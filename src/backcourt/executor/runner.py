@@ -161,7 +161,7 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
         if r.blocked:
             attempts.append(Attempt(p.name, d, FAILED, input_fingerprint=r.fingerprint,
                                     code_fingerprint=code_fp,
-                                    failure_category="MISSING_DEPENDENCY",
+                                    failure_category=r.category,
                                     failure_message=r.blocked))
         else:
             go.append(d)
