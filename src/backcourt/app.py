@@ -26,8 +26,10 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
         lock.acquire(command or "backcourt", wait_s)
         _LOCKS[settings.warehouse] = lock
     wh = open_warehouse(settings.warehouse)
-    return Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
-                   mode=get_mode(mode))
+    ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
+                  mode=get_mode(mode))
+    ctx.ledger.close_abandoned_runs()   # we hold the lock: nothing else is running
+    return ctx
 
 
 def release_locks() -> None:

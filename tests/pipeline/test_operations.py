@@ -67,6 +67,16 @@ def test_kill_9_then_resume_equals_a_clean_run(tmp_path, sim_raw, clean, kill_af
     out, errs = again.communicate(timeout=300)
     assert again.returncode == 0, errs.decode()[-2000:]
     assert table_checksums(path) == clean          # no duplicate, no missing row
+    import duckdb
+
+    con = duckdb.connect(path, read_only=True)
+    statuses = [r[0] for r in con.execute(
+        "SELECT status FROM backcourt_ops.runs ORDER BY started_at").fetchall()]
+    con.close()
+    # a run killed mid-way is closed as interrupted, never left 'running'
+    assert statuses[-1] == "succeeded" and "running" not in statuses
+    if killed:
+        assert set(statuses[:-1]) <= {"interrupted"}
     done = orjson.loads(out)
     if not killed:                                 # finished before the kill point
         assert done["succeeded"] == 0

@@ -76,6 +76,15 @@ class Ledger:
             [run_id, command, mode, start, end, orjson.dumps(list(processors)).decode(), now()])
         return run_id
 
+    def close_abandoned_runs(self) -> int:
+        """Runs still 'running' when a process gets the warehouse lock were killed (kill -9,
+        power loss): mark them interrupted. Their finished partitions stay in the ledger."""
+        n = self.wh.query(f"SELECT count(*) FROM {T.RUNS} WHERE status = 'running'")[0][0]
+        if n:
+            self.wh.execute(f"UPDATE {T.RUNS} SET status = 'interrupted' "
+                            "WHERE status = 'running'")
+        return n
+
     def finish_run(self, run_id: str, status: str, summary: dict) -> None:
         self.wh.execute(
             f"UPDATE {T.RUNS} SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
