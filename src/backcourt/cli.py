@@ -344,6 +344,45 @@ def _print_plan(p, registry) -> None:
 
 
 @cli.command()
+def validate(start: Start, end: End,
+             phase: Annotated[list[int] | None, typer.Option(help="phase(s)")] = None,
+             processor: Annotated[list[str] | None, typer.Option(help="processor(s)")] = None,
+             strict: Annotated[bool, typer.Option(
+                 "--strict", help="MEDIUM findings fail too")] = False,
+             details: Annotated[bool, typer.Option(
+                 "--details", help="list every affected date")] = False,
+             warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+    """Find every gap: missing dates, partial data, NULL or zero critical fields, cascades
+    from bad upstream data, stale partitions; contamination per table; the fix for each.
+    Exit 0 clean, 1 on HIGH/CRITICAL findings (with --strict also on MEDIUM)."""
+    s, e = _range(start, end)
+    from backcourt.checks.validate import validate as run_validate
+
+    ctx = _open(load_settings(warehouse, raw))
+    v = run_validate(ctx, lib.select(ctx, phase, processor), s, e)
+    if json:
+        _emit_json(v.as_dict(strict))
+    else:
+        colour = {"CRITICAL": "bold red", "HIGH": "red", "MEDIUM": "yellow"}
+        for f in v.findings:
+            shown = ", ".join(d.isoformat() for d in (f.dates if details else f.dates[:5]))
+            more = "" if details or len(f.dates) <= 5 else f" … (+{len(f.dates) - 5})"
+            out.print(f"[{colour[f.severity]}]{f.severity:8}[/] {f.type:14} {f.processor} "
+                      f"{len(f.dates)} date(s): {shown}{more}\n"
+                      f"         {f.detail[:160]}\n         fix: [bold]{f.fix}[/bold]")
+        t = Table(title="contamination of critical fields")
+        for c in ("processor", "status", "worst field", "dates < 50 %"):
+            t.add_column(c)
+        for c in v.contamination:
+            field, share = min(c.fields.items(), key=lambda kv: kv[1])
+            t.add_row(c.processor, c.status, f"{field} ({share:.1%})",
+                      ", ".join(d.isoformat() for d in c.worst_dates[:5]))
+        out.print(t)
+        out.print(f"{len(v.findings)} findings; exit {v.exit_code(strict)}")
+    raise typer.Exit(v.exit_code(strict))
+
+
+@cli.command()
 def status(start: Start, end: End,
            phase: Annotated[list[int] | None, typer.Option(help="phase(s)")] = None,
            processor: Annotated[list[str] | None, typer.Option(help="processor(s)")] = None,

@@ -1,0 +1,85 @@
+"""validate on a clean backfilled window finds nothing; each injected fault is found with
+its type, severity and fix command; exit codes follow the severities."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from backcourt import app as lib
+from backcourt.checks.validate import validate
+from tests.conftest import SIM_END, SIM_START, make_context
+
+D = date(2023, 11, 15)
+
+
+@pytest.fixture
+def clean(tmp_path, sim_raw):
+    ctx = make_context(tmp_path, sim_raw)
+    _, summary = lib.backfill(ctx, lib.select(ctx, [2, 3, 4]), SIM_START, SIM_END, "fill")
+    assert summary.ok
+    return ctx
+
+
+def found(ctx, kind: str, processor: str):
+    v = validate(ctx, lib.select(ctx, [2, 3, 4]), SIM_START, SIM_END)
+    hits = [f for f in v.findings if f.type == kind and f.processor == processor]
+    return v, hits
+
+
+def test_clean_window_has_no_findings_even_strict(clean):
+    v = validate(clean, lib.select(clean, [2, 3, 4]), SIM_START, SIM_END)
+    assert v.findings == []
+    assert v.exit_code(strict=True) == 0
+    assert {c.status for c in v.contamination} == {"CLEAN"}
+
+
+def test_deleted_date_is_missing_high_and_cascades(clean):
+    clean.wh.execute("DELETE FROM nba_analytics.player_game_summary WHERE game_date = ?", [D])
+    v, hits = found(clean, "missing_date", "player_game_summary")
+    assert hits and hits[0].severity == "HIGH" and hits[0].dates == [D]
+    assert hits[0].fix.startswith(f"backcourt backfill --start {D} --end {D} --phases 3-5")
+    cascades = {f.processor for f in v.findings if f.type == "cascade"}
+    assert "upcoming_player_game_context" in cascades          # later dates read it
+    assert all(f.severity == "CRITICAL" for f in v.findings if f.type == "cascade")
+    assert v.exit_code() == 1
+
+
+def test_half_the_rows_deleted_is_partial(clean):
+    clean.wh.execute("DELETE FROM nba_raw.gamebook_player_stats WHERE game_date = ? AND "
+                     "player_id % 2 = 0", [D])
+    v, hits = found(clean, "partial_data", "gamebook_player_stats")
+    assert hits and hits[0].severity == "MEDIUM" and D in hits[0].dates
+    assert "--reprocess all" in hits[0].fix
+    assert v.exit_code(strict=True) == 1
+
+
+def test_null_critical_field_is_high_and_contaminates(clean):
+    clean.wh.execute("UPDATE nba_analytics.team_offense_game_summary SET pace = NULL "
+                     "WHERE game_date = ?", [D])
+    v, hits = found(clean, "null_critical", "team_offense_game_summary")
+    assert hits and hits[0].severity == "HIGH" and hits[0].dates == [D]
+    c = next(c for c in v.contamination if c.processor == "team_offense_game_summary")
+    assert c.status in ("PARTIAL", "CONTAMINATED") and D in c.worst_dates
+    # what read it that day and after is a cascade
+    assert any(f.type == "cascade" and f.processor == "team_defense_game_summary"
+               and D in f.dates for f in v.findings)
+
+
+def test_zero_in_a_computed_field_is_medium(clean):
+    clean.wh.execute("UPDATE nba_analytics.team_offense_game_summary SET possessions = 0 "
+                     "WHERE game_date = ?", [D])
+    v, hits = found(clean, "zero_value", "team_offense_game_summary")
+    assert hits and hits[0].severity == "MEDIUM"
+    assert v.exit_code() == 0 and v.exit_code(strict=True) == 1
+
+
+def test_phase4_after_its_upstream_was_deleted_is_a_cascade(clean):
+    clean.wh.execute("DELETE FROM nba_precompute.team_defense_zone_analysis "
+                     "WHERE game_date = ?", [D])
+    clean.wh.execute("DELETE FROM backcourt_ops.ledger WHERE processor = "
+                     "'team_defense_zone_analysis' AND game_date = ?", [D])
+    v, hits = found(clean, "cascade", "player_composite_factors")
+    assert hits and hits[0].severity == "CRITICAL" and D in hits[0].dates
+    assert "team_defense_zone_analysis" in hits[0].detail
