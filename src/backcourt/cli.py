@@ -351,6 +351,8 @@ def validate(start: Start, end: End,
                  "--strict", help="MEDIUM findings fail too")] = False,
              details: Annotated[bool, typer.Option(
                  "--details", help="list every affected date")] = False,
+             reconcile: Annotated[bool, typer.Option(
+                 "--reconcile", help="account for every expected entity")] = False,
              warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
     """Find every gap: missing dates, partial data, NULL or zero critical fields, cascades
     from bad upstream data, stale partitions; contamination per table; the fix for each.
@@ -359,7 +361,7 @@ def validate(start: Start, end: End,
     from backcourt.checks.validate import validate as run_validate
 
     ctx = _open(load_settings(warehouse, raw))
-    v = run_validate(ctx, lib.select(ctx, phase, processor), s, e)
+    v = run_validate(ctx, lib.select(ctx, phase, processor), s, e, reconcile)
     if json:
         _emit_json(v.as_dict(strict))
     else:
@@ -378,6 +380,14 @@ def validate(start: Start, end: End,
             t.add_row(c.processor, c.status, f"{field} ({share:.1%})",
                       ", ".join(d.isoformat() for d in c.worst_dates[:5]))
         out.print(t)
+        if v.reconciliation:
+            r = Table(title="reconciliation: every expected entity × date")
+            for c in ("processor", "expected", "rows", "explained failures", "unaccounted"):
+                r.add_column(c, justify="left" if c == "processor" else "right")
+            for x in v.reconciliation:
+                r.add_row(x.processor, str(x.expected), str(x.rows), str(x.explained),
+                          str(x.expected - x.rows - x.explained))
+            out.print(r)
         out.print(f"{len(v.findings)} findings; exit {v.exit_code(strict)}")
     raise typer.Exit(v.exit_code(strict))
 

@@ -83,3 +83,22 @@ def test_phase4_after_its_upstream_was_deleted_is_a_cascade(clean):
     v, hits = found(clean, "cascade", "player_composite_factors")
     assert hits and hits[0].severity == "CRITICAL" and D in hits[0].dates
     assert "team_defense_zone_analysis" in hits[0].detail
+
+
+def test_reconcile_accounts_for_every_entity(clean):
+    procs = lib.select(clean, [3, 4])
+    v = validate(clean, procs, SIM_START, SIM_END, with_reconcile=True)
+    rec = {r.processor: r for r in v.reconciliation}
+    pcf = rec["player_composite_factors"]
+    assert pcf.expected > 0 and pcf.explained > 0           # early season: explained
+    assert pcf.rows + pcf.explained == pcf.expected and not pcf.unaccounted
+    assert rec["team_defense_zone_analysis"].expected > 0
+    # an entity's row vanishes without an explained failure: it is unaccounted, by name
+    pid = clean.wh.query("SELECT player_id FROM nba_precompute.player_composite_factors "
+                         "WHERE game_date = ? LIMIT 1", [D])[0][0]
+    clean.wh.execute("DELETE FROM nba_precompute.player_composite_factors "
+                     "WHERE game_date = ? AND player_id = ?", [D, pid])
+    v = validate(clean, procs, SIM_START, SIM_END, with_reconcile=True)
+    hit = next(f for f in v.findings if f.type == "unaccounted")
+    assert hit.processor == "player_composite_factors" and hit.severity == "HIGH"
+    assert str(pid) in hit.detail and hit.dates == [D]

@@ -22,7 +22,7 @@ from backcourt.registry.templating import render
 
 SEVERITY = {"missing_date": "HIGH", "partial_data": "MEDIUM", "null_critical": "HIGH",
             "zero_value": "MEDIUM", "out_of_range": "MEDIUM", "cascade": "CRITICAL",
-            "freshness": "MEDIUM"}
+            "freshness": "MEDIUM", "unaccounted": "HIGH"}
 RANK = {"MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}
 
 
@@ -50,6 +50,7 @@ class Validation:
     end: date
     findings: list[Finding] = field(default_factory=list)
     contamination: list[Contamination] = field(default_factory=list)
+    reconciliation: list[Reconciliation] = field(default_factory=list)
 
     def exit_code(self, strict: bool = False) -> int:
         worst = max((RANK[f.severity] for f in self.findings), default=0)
@@ -68,7 +69,10 @@ class Validation:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(),
                 "exit_code": self.exit_code(strict), "by_severity": counts,
                 "findings": [enc(f) for f in self.findings],
-                "contamination": [enc(c) for c in self.contamination]}
+                "contamination": [enc(c) for c in self.contamination],
+                "reconciliation": [
+                    {**asdict(r), "unaccounted": [[d.isoformat(), e] for d, e in r.unaccounted]}
+                    for r in self.reconciliation]}
 
 
 def _fix(p: Processor, days: list[date], reprocess: str = "stale") -> str:
@@ -81,8 +85,21 @@ def _runs(days: list[date]) -> list[list[date]]:
     return [sorted(days)] if days else []
 
 
-def validate(ctx, processors: list[Processor], start: date, end: date) -> Validation:
+def validate(ctx, processors: list[Processor], start: date, end: date,
+             with_reconcile: bool = False) -> Validation:
     v = Validation(start, end)
+    if with_reconcile:
+        v.reconciliation = reconcile(ctx, processors, start, end)
+        for r in v.reconciliation:
+            if r.unaccounted:
+                p = ctx.registry.get(r.processor)
+                days = sorted({d for d, _ in r.unaccounted})
+                v.findings.append(Finding(
+                    "unaccounted", SEVERITY["unaccounted"], r.processor, days,
+                    f"{r.expected - r.rows - r.explained} of {r.expected} entities have "
+                    "neither a row nor an explained failure, e.g. "
+                    + ", ".join(f"{d} {e}" for d, e in r.unaccounted[:3]),
+                    _fix(p, days, "all")))
     order = ctx.registry.order()
     first = ctx.calendar.season_start(start)
     states = partition_states(ctx, order, first, end)
@@ -208,3 +225,54 @@ def _expected_findings(ctx, p: Processor, days: list[date], have, typed, details
             typed.setdefault("partial_data", []).append(d)
             details["partial_data"] = f"expected {exp}, found {got}"
             bad.add((p.name, d))
+
+
+@dataclass
+class Reconciliation:
+    processor: str
+    expected: int
+    rows: int
+    explained: int
+    unaccounted: list[tuple[date, str]]   # first 50 (date, entity)
+
+
+def reconcile(ctx, processors: list[Processor], start: date,
+              end: date) -> list[Reconciliation]:
+    """Per entity and date: a row, an explained failure, or unaccounted for (dates whose
+    partition ran; skipped and missing dates are findings of their own)."""
+    out = []
+    for p in processors:
+        if p.expected is None or p.expected.entities_sql is None \
+                or not ctx.wh.table_exists(p.table):
+            continue
+        ran = [d for (_, d), st in ctx.ledger.latest([p.name], start, end).items()
+               if st.status != "skipped"]
+        if not ran:
+            continue
+        entity = p.entity or p.keys[-1]
+        days = ", ".join(f"DATE '{d.isoformat()}'" for d in sorted(ran))
+        universe = (f"(SELECT * FROM ({render(p.expected.entities_sql, start, end)}) "
+                    f"AS z(game_date, entity) WHERE game_date IN ({days}))")
+        rows = (f"SELECT game_date, CAST({entity} AS VARCHAR) AS e FROM {p.table} "
+                "WHERE game_date BETWEEN ? AND ?")
+        failures = ("SELECT game_date, entity_id AS e FROM backcourt_ops.entity_failures "
+                    "WHERE processor = ? AND game_date BETWEEN ? AND ?")
+        (expected, have, expl) = ctx.wh.query(
+            f"""SELECT count(*), count(r.e), count(f.e)
+                FROM (SELECT DISTINCT game_date, CAST(u.entity AS VARCHAR) AS e
+                      FROM {universe} AS u) AS w
+                LEFT JOIN ({rows}) AS r ON r.game_date = w.game_date AND r.e = w.e
+                LEFT JOIN ({failures}) AS f ON f.game_date = w.game_date AND f.e = w.e""",
+            [start, end, p.name, start, end])[0]
+        missing = ctx.wh.query(
+            f"""SELECT w.game_date, w.e
+                FROM (SELECT DISTINCT game_date, CAST(u.entity AS VARCHAR) AS e
+                      FROM {universe} AS u) AS w
+                WHERE NOT EXISTS (SELECT 1 FROM ({rows}) AS r
+                                  WHERE r.game_date = w.game_date AND r.e = w.e)
+                  AND NOT EXISTS (SELECT 1 FROM ({failures}) AS f
+                                  WHERE f.game_date = w.game_date AND f.e = w.e)
+                ORDER BY 1, 2 LIMIT 50""",
+            [start, end, p.name, start, end])
+        out.append(Reconciliation(p.name, expected, have, expl, missing))
+    return out

@@ -116,6 +116,9 @@ class Expected:
     reference_sql: str
     measure: str = "count(*)"
     min_ratio: float = 1.0      # actual / expected below this fails the partition
+    # the expected entities themselves, (game_date, entity_id) between {start} and {end}:
+    # what `validate --reconcile` accounts for one by one
+    entities_sql: str | None = None
 
 
 @dataclass(frozen=True)

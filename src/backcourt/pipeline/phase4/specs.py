@@ -36,6 +36,18 @@ _PLAYERS_WITH_GAME = (
     "SELECT game_date, COUNT(*) FROM nba_analytics.upcoming_player_game_context "
     "WHERE game_date BETWEEN {start} AND {end} GROUP BY game_date"
 )
+_PLAYER_ENTITIES = (
+    "SELECT game_date, player_id FROM nba_analytics.upcoming_player_game_context "
+    "WHERE game_date BETWEEN {start} AND {end}"
+)
+_TEAM_ENTITIES = (
+    "SELECT DISTINCT d.game_date, x.team_id FROM ("
+    "SELECT DISTINCT game_date, season FROM nba_raw.schedule "
+    "WHERE game_date BETWEEN {start} AND {end} AND NOT is_postponed) AS d JOIN ("
+    "SELECT game_date, season, home_team_id AS team_id FROM nba_raw.schedule UNION "
+    "SELECT game_date, season, away_team_id FROM nba_raw.schedule) AS x "
+    "ON x.season = d.season AND x.game_date <= d.game_date"
+)
 
 PROCESSORS = (
     Processor(
@@ -47,7 +59,7 @@ PROCESSORS = (
         checks=(Check("paint_fg_pct_allowed"), Check("three_fg_pct_allowed"),
                 Check("paint_vs_league_avg"), Check("mid_vs_league_avg"),
                 Check("three_vs_league_avg"), Check("games_in_sample", "non_zero")),
-        expected=Expected(_SEASON_TEAMS),
+        expected=Expected(_SEASON_TEAMS, entities_sql=_TEAM_ENTITIES),
         description="Each team's zone defense over its last 15 games vs the league.",
     ),
     Processor(
@@ -69,7 +81,7 @@ PROCESSORS = (
                 Check("total_adjustment"), Check("pace_score", "between", -3, 3),
                 Check("usage_spike", "between", -3, 3),
                 Check("shot_zone_mismatch", "between", -10, 10)),
-        expected=Expected(_PLAYERS_WITH_GAME),
+        expected=Expected(_PLAYERS_WITH_GAME, entities_sql=_PLAYER_ENTITIES),
         description="Fatigue, shot-zone mismatch, pace and usage-spike adjustments.",
     ),
     Processor(
@@ -81,7 +93,7 @@ PROCESSORS = (
         bootstrap_days=BOOTSTRAP_DAYS,
         checks=(Check("points_avg_season"), Check("points_avg_l5"),
                 Check("minutes_avg_l10"), Check("games_played", "between", 3, 120)),
-        expected=Expected(_PLAYERS_WITH_GAME),
+        expected=Expected(_PLAYERS_WITH_GAME, entities_sql=_PLAYER_ENTITIES),
         description="Season-to-date and recent form per player with a game.",
     ),
     Processor(
@@ -91,7 +103,7 @@ PROCESSORS = (
         bootstrap_days=BOOTSTRAP_DAYS,
         checks=(Check("quality_score"), Check("quality_tier"), Check("points_avg_l5"),
                 Check("quality_score", "between", 0, 100)),
-        expected=Expected(_PLAYERS_WITH_GAME),
+        expected=Expected(_PLAYERS_WITH_GAME, entities_sql=_PLAYER_ENTITIES),
         description="One row of named features with source and quality per player.",
     ),
 )
