@@ -358,7 +358,7 @@ def validate(start: Start, end: End,
     from bad upstream data, stale partitions; contamination per table; the fix for each.
     Exit 0 clean, 1 on HIGH/CRITICAL findings (with --strict also on MEDIUM)."""
     s, e = _range(start, end)
-    from backcourt.checks.validate import validate as run_validate
+    from backcourt.validation import validate as run_validate
 
     ctx = _open(load_settings(warehouse, raw))
     v = run_validate(ctx, lib.select(ctx, phase, processor), s, e, reconcile)

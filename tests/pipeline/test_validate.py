@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from backcourt import app as lib
-from backcourt.checks.validate import validate
+from backcourt.validation import validate
 from tests.conftest import SIM_END, SIM_START, make_context
 
 D = date(2023, 11, 15)
