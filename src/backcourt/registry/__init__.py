@@ -6,8 +6,10 @@ from backcourt.registry.model import (
     Input,
     Processor,
     Window,
+    entities_per_date,
     previous_days,
     previous_games,
+    rows_per_date,
     same_day,
     season_to_date,
 )
@@ -15,5 +17,6 @@ from backcourt.registry.registry import Registry, RegistryError
 
 __all__ = [
     "Check", "Expected", "Input", "Processor", "Registry", "RegistryError", "Window",
-    "previous_days", "previous_games", "same_day", "season_to_date",
+    "entities_per_date", "previous_days", "previous_games", "rows_per_date", "same_day",
+    "season_to_date",
 ]

@@ -27,10 +27,6 @@ class Window:
     kind: WindowKind
     n: int = 0
 
-    @property
-    def includes_target(self) -> bool:
-        return self.kind == "same_day"
-
     def calendar_span(self, day: date, season_start: date) -> tuple[date, date] | None:
         """The dates (inclusive) this window may read for target ``day``; None if nothing."""
         if self.kind == "same_day":
@@ -119,6 +115,20 @@ class Expected:
     # the expected entities themselves, (game_date, entity_id) between {start} and {end}:
     # what `validate --reconcile` accounts for one by one
     entities_sql: str | None = None
+
+
+def rows_per_date(table: str, where: str = "", times: int = 1,
+                  measure: str = "COUNT(*)") -> str:
+    """An expected-count reference: ``measure`` (× ``times``) of ``table``'s rows per date."""
+    cond = f"{where} AND " if where else ""
+    scale = f" * {times}" if times != 1 else ""
+    return (f"SELECT game_date, {measure}{scale} FROM {table} "
+            f"WHERE {cond}game_date BETWEEN {{start}} AND {{end}} GROUP BY game_date")
+
+
+def entities_per_date(entities_sql: str) -> str:
+    """An expected-count reference counting the rows of an ``entities_sql``."""
+    return f"SELECT game_date, COUNT(*) FROM ({entities_sql}) AS e GROUP BY game_date"
 
 
 @dataclass(frozen=True)

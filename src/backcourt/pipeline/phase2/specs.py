@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
+from backcourt.pipeline import expectations as E
 from backcourt.pipeline.phase2 import tables as T
-from backcourt.registry import Check, Expected, Input, Processor
+from backcourt.registry import Check, Expected, Input, Processor, rows_per_date
 
-SCHEDULE = "nba_raw.schedule"
-
-# expected rows come from the schedule of the same date (final games)
-_FINAL_GAMES = (
-    "SELECT game_date, COUNT(*) * {k} FROM nba_raw.schedule "
-    "WHERE game_status = 3 AND game_date BETWEEN {{start}} AND {{end}} GROUP BY game_date"
-)
-_PLAYED_TEAMS = (
-    "SELECT game_date, COUNT(*) * 2 FROM nba_raw.schedule "
-    "WHERE NOT is_postponed AND game_date BETWEEN {start} AND {end} GROUP BY game_date"
-)
+SCHEDULE = E.SCHEDULE
 
 PROCESSORS = (
     Processor(
@@ -36,9 +27,7 @@ PROCESSORS = (
                 Check("home_team_id"), Check("away_team_id"),
                 Check("home_score", where="game_status = 3"),
                 Check("away_score", where="game_status = 3")),
-        expected=Expected(
-            "SELECT game_date, COUNT(*) FROM nba_raw.season_schedule "
-            "WHERE game_date BETWEEN {start} AND {end} GROUP BY game_date"),
+        expected=Expected(rows_per_date("nba_raw.season_schedule")),
         description="Games of the date from the scoreboard (or team game logs).",
     ),
     Processor(
@@ -49,7 +38,7 @@ PROCESSORS = (
         checks=(Check("player_id"), Check("player_lookup"), Check("team_id"),
                 Check("minutes"), Check("pts"), Check("player_status"),
                 Check("minutes", "between", 0, 70)),
-        expected=Expected(_FINAL_GAMES.format(k=2),
+        expected=Expected(E.TEAMS_IN_FINAL_GAMES,
                           measure="COUNT(DISTINCT game_id || ':' || CAST(team_id AS VARCHAR))"),
         description="Every listed player of every final game, DNP and inactive included.",
     ),
@@ -61,7 +50,7 @@ PROCESSORS = (
         checks=(Check("team_id"), Check("opponent_team_id"), Check("pts"), Check("fga"),
                 Check("minutes"), Check("pts", "non_zero"), Check("fga", "non_zero"),
                 Check("minutes", "non_zero")),
-        expected=Expected(_FINAL_GAMES.format(k=2)),
+        expected=Expected(E.TEAMS_IN_FINAL_GAMES),
         description="Team totals of every final game (box score, or team game log).",
     ),
     Processor(
@@ -70,7 +59,7 @@ PROCESSORS = (
         inputs=(Input("raw:nba_playbyplay"), Input(SCHEDULE)),
         checks=(Check("player_id"), Check("team_id"), Check("shot_value"),
                 Check("shot_distance"), Check("is_made")),
-        expected=Expected(_FINAL_GAMES.format(k=1), measure="COUNT(DISTINCT game_id)"),
+        expected=Expected(E.FINAL_GAMES, measure="COUNT(DISTINCT game_id)"),
         description="Field-goal attempts with location and distance from the play-by-play.",
     ),
     Processor(
@@ -87,7 +76,7 @@ PROCESSORS = (
         loader="raw_files", columns=T.ROSTERS,
         inputs=(Input("raw:nba_rosters"), Input(SCHEDULE)),
         checks=(Check("player_id"), Check("player_lookup"), Check("team_id")),
-        expected=Expected(_PLAYED_TEAMS, measure="COUNT(DISTINCT team_id)"),
+        expected=Expected(E.TEAMS_SCHEDULED, measure="COUNT(DISTINCT team_id)"),
         description="Rosters of the teams playing that date.",
     ),
     Processor(

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from backcourt.registry import Check, Expected, Input, Processor, previous_days, season_to_date
+from backcourt.pipeline import expectations as E
+from backcourt.registry import (
+    Check,
+    Expected,
+    Input,
+    Processor,
+    previous_days,
+    rows_per_date,
+    season_to_date,
+)
 
 
 def _sql(name: str) -> str:
     return files("backcourt.pipeline.phase3").joinpath("sql", f"{name}.sql").read_text()
 
-
-_TEAMS_PLAYED = (
-    "SELECT game_date, COUNT(*) * 2 FROM nba_raw.schedule "
-    "WHERE game_status = 3 AND game_date BETWEEN {start} AND {end} GROUP BY game_date"
-)
-_TEAMS_SCHEDULED = (
-    "SELECT game_date, COUNT(*) * 2 FROM nba_raw.schedule "
-    "WHERE NOT is_postponed AND game_date BETWEEN {start} AND {end} GROUP BY game_date"
-)
 
 TEAM_OFFENSE = "nba_analytics.team_offense_game_summary"
 PLAYER_GAME = "nba_analytics.player_game_summary"
@@ -31,7 +31,7 @@ PROCESSORS = (
         checks=(Check("possessions"), Check("pace"), Check("offensive_rating"),
                 Check("win_flag"), Check("points"),
                 Check("pace", "between", 70, 140), Check("possessions", "non_zero")),
-        expected=Expected(_TEAMS_PLAYED),
+        expected=Expected(E.TEAMS_IN_FINAL_GAMES),
         description="Possessions, pace, ratings, result per team-game.",
     ),
     Processor(
@@ -43,7 +43,7 @@ PROCESSORS = (
                 Check("opp_paint_fga", where="has_shot_zones"),
                 Check("opp_three_fga", where="has_shot_zones"),
                 Check("opp_mid_fga", where="has_shot_zones")),
-        expected=Expected(_TEAMS_PLAYED),
+        expected=Expected(E.TEAMS_IN_FINAL_GAMES),
         description="The opponent's offense by zone, seen as defense.",
     ),
     Processor(
@@ -55,9 +55,7 @@ PROCESSORS = (
         checks=(Check("points"), Check("minutes"), Check("is_dnp"),
                 Check("usage_rate", where="NOT is_dnp AND minutes > 0"),
                 Check("paint_fga", where="has_complete_shot_zones")),
-        expected=Expected(
-            "SELECT game_date, COUNT(*) FROM nba_raw.gamebook_player_stats "
-            "WHERE game_date BETWEEN {start} AND {end} GROUP BY game_date"),
+        expected=Expected(rows_per_date("nba_raw.gamebook_player_stats")),
         description="Box stats, efficiency, usage, shot zones and the prop result per player.",
     ),
     Processor(
@@ -90,7 +88,7 @@ PROCESSORS = (
                 Input(PLAYER_GAME, previous_days(30))),
         checks=(Check("games_last_7_days"), Check("back_to_back"), Check("streak"),
                 Check("starters_out")),
-        expected=Expected(_TEAMS_SCHEDULED),
+        expected=Expected(E.TEAMS_SCHEDULED),
         description="Rest, schedule density, lines, absences and form per team before tip-off.",
     ),
 )

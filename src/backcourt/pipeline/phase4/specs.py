@@ -9,7 +9,15 @@ from __future__ import annotations
 from importlib.resources import files
 
 from backcourt.pipeline.phase4.features import feature_store_sql
-from backcourt.registry import Check, Expected, Input, Processor, previous_days, season_to_date
+from backcourt.registry import (
+    Check,
+    Expected,
+    Input,
+    Processor,
+    entities_per_date,
+    previous_days,
+    season_to_date,
+)
 
 
 def _sql(name: str) -> str:
@@ -24,18 +32,6 @@ PSZA = "nba_precompute.player_shot_zone_analysis"
 PCF = "nba_precompute.player_composite_factors"
 PDC = "nba_precompute.player_daily_cache"
 
-_SEASON_TEAMS = (
-    "SELECT d.game_date, COUNT(DISTINCT x.team_id) FROM ("
-    "SELECT DISTINCT game_date, season FROM nba_raw.schedule "
-    "WHERE game_date BETWEEN {start} AND {end} AND NOT is_postponed) AS d JOIN ("
-    "SELECT game_date, season, home_team_id AS team_id FROM nba_raw.schedule UNION "
-    "SELECT game_date, season, away_team_id FROM nba_raw.schedule) AS x "
-    "ON x.season = d.season AND x.game_date <= d.game_date GROUP BY d.game_date"
-)
-_PLAYERS_WITH_GAME = (
-    "SELECT game_date, COUNT(*) FROM nba_analytics.upcoming_player_game_context "
-    "WHERE game_date BETWEEN {start} AND {end} GROUP BY game_date"
-)
 _PLAYER_ENTITIES = (
     "SELECT game_date, player_id FROM nba_analytics.upcoming_player_game_context "
     "WHERE game_date BETWEEN {start} AND {end}"
@@ -48,6 +44,8 @@ _TEAM_ENTITIES = (
     "SELECT game_date, season, away_team_id FROM nba_raw.schedule) AS x "
     "ON x.season = d.season AND x.game_date <= d.game_date"
 )
+_SEASON_TEAMS = entities_per_date(_TEAM_ENTITIES)
+_PLAYERS_WITH_GAME = entities_per_date(_PLAYER_ENTITIES)
 
 PROCESSORS = (
     Processor(

@@ -23,7 +23,7 @@ from backcourt.pipeline.phase5.predictions import (
     PREDICTION_COLUMNS,
     PREDICTIONS_TABLE,
 )
-from backcourt.registry import Check, Expected, Input, Processor, season_to_date
+from backcourt.registry import Check, Expected, Input, Processor, rows_per_date, season_to_date
 
 GRADES_TABLE = "nba_predictions.prediction_grades"
 SUMMARY_TABLE = "nba_predictions.daily_grading_summary"
@@ -34,19 +34,9 @@ def _sql(name: str) -> str:
 
 
 # every player with a game who is not ruled Out gets a moving-average prediction
-_PREDICTABLE = (
-    f"SELECT game_date, COUNT(*) FROM {FEATURE_STORE} "
-    "WHERE game_date BETWEEN {start} AND {end} "
-    "AND (injury_status IS NULL OR injury_status <> 'Out') GROUP BY game_date"
-)
-_PREDICTIONS = (
-    f"SELECT game_date, COUNT(*) FROM {PREDICTIONS_TABLE} "
-    "WHERE game_date BETWEEN {start} AND {end} GROUP BY game_date"
-)
-_SYSTEMS = (
-    f"SELECT game_date, COUNT(DISTINCT system) FROM {PREDICTIONS_TABLE} "
-    "WHERE game_date BETWEEN {start} AND {end} GROUP BY game_date"
-)
+_PREDICTABLE = rows_per_date(FEATURE_STORE, "(injury_status IS NULL OR injury_status <> 'Out')")
+_PREDICTIONS = rows_per_date(PREDICTIONS_TABLE)
+_SYSTEMS = rows_per_date(PREDICTIONS_TABLE, measure="COUNT(DISTINCT system)")
 
 PROCESSORS = (
     Processor(
