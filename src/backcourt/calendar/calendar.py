@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 
 def season_label(day: date) -> str:
@@ -63,9 +63,6 @@ class Calendar:
         hi = bisect.bisect_right(self.dates, end) if end else len(self.dates)
         return self.dates[lo:hi]
 
-    def is_game_date(self, day: date) -> bool:
-        return day in self._season
-
     def season(self, day: date) -> str:
         return self._season.get(day) or season_label(day)
 
@@ -74,8 +71,3 @@ class Calendar:
 
     def days_into_season(self, day: date) -> int:
         return (day - self.season_start(day)).days
-
-    def previous_game_dates(self, day: date, first: date) -> list[date]:
-        """Game dates in [first, day - 1]."""
-        return self.game_dates(first, day - timedelta(days=1))
-

@@ -87,8 +87,14 @@ class _Windowed:
 
 
 def check(ctx, p: Processor, days: list[date],
-          latest: dict[tuple[str, date], PartitionState]) -> dict[date, Readiness]:
-    """Blocked reason and input fingerprint per target date; O(1) per window."""
+          latest: dict[tuple[str, date], PartitionState],
+          complete: bool | None = None) -> dict[date, Readiness]:
+    """Blocked reason and input fingerprint per target date; O(1) per window.
+
+    ``complete``: also require upstream rows to still match the ledger (default: as the
+    mode says — daily mode does, backfill mode only checks existence)."""
+    if complete is None:
+        complete = ctx.mode.dependency_check == "window_complete"
     out: dict[date, Readiness] = {}
     if not days:
         return out
@@ -99,7 +105,7 @@ def check(ctx, p: Processor, days: list[date],
             up = ctx.registry.by_table(i.ref)
             rows[i.ref] = ctx.wh.counts_by_date(
                 up.table, ctx.calendar.season_start(min(days)), max(days),
-                up.partition_column) if ctx.mode.dependency_check == "window_complete" else None
+                up.partition_column) if complete else None
     windowed = {id(i): _Windowed(ctx, ctx.registry.by_table(i.ref), i, latest, rows[i.ref])
                 for i in p.inputs if not i.is_raw and i.window.kind != "same_day"}
     for day in days:

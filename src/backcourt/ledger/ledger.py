@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import orjson
@@ -166,7 +166,3 @@ class Ledger:
                           field_: str, reason: str) -> None:
         self.wh.execute(f"INSERT INTO {T.QUARANTINE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [run_id, source, day, file, moved_to, field_, reason, now()])
-
-
-def as_dict(a: Attempt) -> dict:
-    return asdict(a)

@@ -80,11 +80,6 @@ def _fix(p: Processor, days: list[date], reprocess: str = "stale") -> str:
     return cmd + (f" --reprocess {reprocess}" if reprocess != "stale" else "")
 
 
-def _runs(days: list[date]) -> list[list[date]]:
-    """Group dates for compact findings (one finding per processor and type)."""
-    return [sorted(days)] if days else []
-
-
 def validate(ctx, processors: list[Processor], start: date, end: date,
              with_reconcile: bool = False) -> Validation:
     v = Validation(start, end)
@@ -135,12 +130,7 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
             _expected_findings(ctx, p, done_days, have, typed, details, bad)
             # cascade: built on an upstream partition that is now missing, failed,
             # contaminated, or no longer holds the rows it had
-            mode = ctx.mode.model_copy(update={"dependency_check": "window_complete"})
-            real_mode, ctx.mode = ctx.mode, mode
-            try:
-                ready = dependencies.check(ctx, p, done_days, latest)
-            finally:
-                ctx.mode = real_mode
+            ready = dependencies.check(ctx, p, done_days, latest, complete=True)
             for d in done_days:
                 reason = ready[d].blocked
                 if reason is None:
@@ -159,13 +149,14 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
                     bad.add((p.name, d))
         if p.name not in wanted:
             continue
-        for kind, ds in typed.items():
-            ds = [d for d in ds if start <= d <= end]
-            for run in _runs(ds):
-                reprocess = "all" if kind in ("null_critical", "zero_value", "out_of_range",
-                                              "partial_data", "cascade") else "stale"
-                v.findings.append(Finding(kind, SEVERITY[kind], p.name, run,
-                                          details.get(kind, ""), _fix(p, run, reprocess)))
+        for kind, ds in typed.items():   # one finding per processor and type
+            ds = sorted(d for d in ds if start <= d <= end)
+            if not ds:
+                continue
+            reprocess = "all" if kind in ("null_critical", "zero_value", "out_of_range",
+                                          "partial_data", "cascade") else "stale"
+            v.findings.append(Finding(kind, SEVERITY[kind], p.name, ds,
+                                      details.get(kind, ""), _fix(p, ds, reprocess)))
     v.findings.sort(key=lambda f: (-RANK[f.severity], f.processor, f.type))
     return v
 
