@@ -48,9 +48,7 @@ class Preflight:
 def preflight(ctx, start: date, end: date) -> Preflight:
     r = Preflight()
     try:
-        ctx.wh.execute("CREATE TEMP TABLE IF NOT EXISTS _preflight_probe (x INTEGER)")
-        ctx.wh.execute("INSERT INTO _preflight_probe VALUES (1)")
-        ctx.wh.execute("DROP TABLE _preflight_probe")
+        ctx.wh.probe_write()
         r.add("warehouse", "ok", f"{getattr(ctx.wh, 'path', '?')} reachable and writable")
     except Exception as exc:  # any engine error means not ready
         r.add("warehouse", "fail", f"{type(exc).__name__}: {exc}")

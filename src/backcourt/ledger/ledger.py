@@ -151,13 +151,14 @@ class Ledger:
                                 source_sql: str) -> dict[date, int]:
         """Replace the explained failures of these partitions with the rows of
         ``source_sql`` (game_date, entity_id, category, message). Returns counts per date."""
+        stamp = now().isoformat(sep=" ")
+        self.wh.replace_rows(
+            T.ENTITY_FAILURES, "processor = ?", [processor],
+            f"SELECT '{run_id}' AS run_id, '{processor}' AS processor, game_date, "
+            "CAST(entity_id AS VARCHAR) AS entity_id, category, message, "
+            f"CAST('{stamp}' AS TIMESTAMP) AS recorded_at FROM ({source_sql}) AS f",
+            days=days)
         marks = ", ".join("?" * len(days))
-        self.wh.execute(f"DELETE FROM {T.ENTITY_FAILURES} WHERE processor = ? "
-                        f"AND game_date IN ({marks})", [processor, *days])
-        self.wh.execute(
-            f"INSERT INTO {T.ENTITY_FAILURES} SELECT ?, ?, game_date, "
-            f"CAST(entity_id AS VARCHAR), category, message, ? FROM ({source_sql})",
-            [run_id, processor, now()])
         return dict(self.wh.query(
             f"SELECT game_date, count(*) FROM {T.ENTITY_FAILURES} WHERE processor = ? "
             f"AND game_date IN ({marks}) GROUP BY 1", [processor, *days]))

@@ -73,6 +73,16 @@ class DuckDBWarehouse:
     def close(self) -> None:
         self.con.close()
 
+    @property
+    def ops(self) -> DuckDBWarehouse:
+        """The run ledger lives in the same file: its rows commit with the partitions."""
+        return self
+
+    def probe_write(self) -> None:
+        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _probe (x INTEGER)")
+        self.con.execute("INSERT INTO _probe VALUES (1)")
+        self.con.execute("DROP TABLE _probe")
+
     @contextmanager
     def timeout(self, seconds: float):
         """Interrupt the running statement after ``seconds`` (DuckDB has no setting)."""
@@ -120,11 +130,13 @@ class DuckDBWarehouse:
     def columns(self, table: str) -> dict[str, str]:
         return dict(self._catalog().get(table, {}))
 
-    def ensure_table(self, table: str, columns: dict[str, str]) -> None:
+    def ensure_table(self, table: str, columns: dict[str, str],
+                     partition_column: str | None = None) -> None:
         """Create the table, or bring its columns in line with ``columns``.
 
         A changed schema keeps the rows (columns matched by name); partitions written by the
-        old code are then stale through the code fingerprint and get recomputed.
+        old code are then stale through the code fingerprint and get recomputed. (DuckDB
+        tables are not physically partitioned: ``partition_column`` is for other engines.)
         """
         with self._ddl:
             self._ensure_table(table, columns)
@@ -210,6 +222,33 @@ class DuckDBWarehouse:
             if also is not None:
                 also(counts)
         return counts
+
+    def replace_rows(self, table: str, match: str, params: Sequence[Any],
+                     source: str | pa.Table, days: Sequence[date] | None = None,
+                     column: str = "game_date") -> None:
+        """Replace the rows matching ``match`` (within partitions ``days`` when given)
+        with the rows of ``source``; joins an open transaction."""
+        cols = ", ".join(f'"{c}"' for c in self.columns(table))
+        where, args = f"({match})", list(params)
+        if days is not None:
+            day_list = sorted(set(days))
+            if not day_list:
+                return
+            where += f" AND {column} IN ({', '.join('?' * len(day_list))})"
+            args += day_list
+        with self.transaction():
+            self.con.execute(f"DELETE FROM {table} WHERE {where}", args)
+            if isinstance(source, pa.Table):
+                if not source.num_rows:
+                    return
+                self.con.register("_replacement", source)
+                try:
+                    self.con.execute(f"INSERT INTO {table} ({cols}) "
+                                     f"SELECT {cols} FROM _replacement")
+                finally:
+                    self.con.unregister("_replacement")
+            else:
+                self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ({source})")
 
     def counts_by_date(self, table: str, start: date, end: date,
                        column: str = "game_date") -> dict[date, int]:

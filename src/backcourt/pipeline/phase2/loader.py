@@ -67,16 +67,8 @@ class Loaded:
             return
         wh.ensure_table(REGISTRY_ERRORS_TABLE, T.REGISTRY_ERRORS)
         marks = ", ".join("?" * len(self.sources))
-        days = ", ".join("?" * len(self.days))
-        wh.execute(f"DELETE FROM {REGISTRY_ERRORS_TABLE} WHERE source IN ({marks}) "
-                   f"AND game_date IN ({days})", [*self.sources, *self.days])
-        if self.registry_errors:
-            tbl = to_arrow(self.registry_errors, T.REGISTRY_ERRORS)
-            wh.con.register("_reg_errors", tbl)
-            try:
-                wh.execute(f"INSERT INTO {REGISTRY_ERRORS_TABLE} SELECT * FROM _reg_errors")
-            finally:
-                wh.con.unregister("_reg_errors")
+        wh.replace_rows(REGISTRY_ERRORS_TABLE, f"source IN ({marks})", self.sources,
+                        to_arrow(self.registry_errors, T.REGISTRY_ERRORS), days=self.days)
 
 
 class RawFileLoader:

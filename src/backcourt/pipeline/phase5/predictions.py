@@ -129,14 +129,11 @@ class Predictions:
             return
         wh.ensure_table(MODEL_VERSIONS_TABLE, MODEL_VERSION_COLUMNS)
         versions = sorted({m["model_version"] for m in self.models})
-        marks = ", ".join("?" * len(versions))
-        wh.execute(f"DELETE FROM {MODEL_VERSIONS_TABLE} WHERE model_version IN ({marks})",
-                   versions)
-        cols = list(MODEL_VERSION_COLUMNS)
-        insert = (f"INSERT INTO {MODEL_VERSIONS_TABLE} ({', '.join(cols)}) "
-                  f"VALUES ({', '.join('?' * len(cols))})")
-        for m in self.models:
-            wh.execute(insert, [m[c] for c in cols])
+        rows = pa.Table.from_arrays(
+            [_column([m[c] for m in self.models], kind)
+             for c, kind in MODEL_VERSION_COLUMNS.items()], names=list(MODEL_VERSION_COLUMNS))
+        wh.replace_rows(MODEL_VERSIONS_TABLE,
+                        f"model_version IN ({', '.join('?' * len(versions))})", versions, rows)
 
 
 class PredictionLoader:

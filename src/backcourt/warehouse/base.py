@@ -1,0 +1,63 @@
+"""What the executor, planner, ledger and validation need from an engine.
+
+Every SQL string handed to an engine is written in the portable DuckDB subset; an engine
+that speaks another dialect transpiles it (``warehouse.transpile``) before running it.
+Tables are named ``schema.table``; data tables are partitioned by a date column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+
+class Warehouse(Protocol):
+    engine: str          # "duckdb" | "spark" | "bigquery"
+    path: str            # where it lives (a file, a folder, a project.dataset prefix)
+
+    @property
+    def ops(self) -> Warehouse:
+        """The store of the run ledger (``backcourt_ops``): this engine when it has
+        transactions, a small transactional store beside it otherwise."""
+
+    def fork(self) -> Warehouse:
+        """Another session on the same data, for another thread."""
+
+    def close(self) -> None: ...
+
+    # reading
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]: ...
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table: ...
+    def result_columns(self, sql: str) -> dict[str, str]: ...
+    def counts_by_date(self, table: str, start: date, end: date,
+                       column: str = "game_date") -> dict[date, int]: ...
+
+    # schema
+    def table_exists(self, table: str) -> bool: ...
+    def columns(self, table: str) -> dict[str, str]: ...
+    def ensure_table(self, table: str, columns: dict[str, str],
+                     partition_column: str | None = None) -> None: ...
+
+    # writing
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None: ...
+    def insert_rows(self, table: str, rows: list[list]) -> None: ...
+    def materialize(self, name: str, sql: str) -> dict[str, str]: ...
+    def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
+                           column: str = "game_date",
+                           also: Callable[[dict[date, int]], None] | None = None,
+                           ) -> dict[date, int]: ...
+    def replace_rows(self, table: str, match: str, params: Sequence[Any],
+                     source: str | pa.Table, days: Sequence[date] | None = None,
+                     column: str = "game_date") -> None: ...
+    def probe_write(self) -> None:
+        """Write and drop something small: raises when the engine is not writable."""
+
+    # control
+    def transaction(self) -> AbstractContextManager[Any]: ...
+    def timeout(self, seconds: float) -> AbstractContextManager[Any]: ...
+    @staticmethod
+    def is_transient(exc: BaseException) -> bool: ...
