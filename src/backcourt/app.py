@@ -25,7 +25,8 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
         lock = WarehouseLock(settings.warehouse)
         lock.acquire(command or "backcourt", wait_s)
         _LOCKS[settings.warehouse] = lock
-    wh = open_warehouse(settings.warehouse)
+    wh = open_warehouse(settings.warehouse, engine=settings.engine,
+                        spark_master=settings.spark_master)
     ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
                   mode=get_mode(mode))
     ctx.ledger.close_abandoned_runs()   # we hold the lock: nothing else is running

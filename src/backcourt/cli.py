@@ -23,7 +23,11 @@ out = Console()
 err = Console(stderr=True)
 
 Warehouse = Annotated[str | None, typer.Option(
-    "--warehouse", help="DuckDB file (env BACKCOURT_WAREHOUSE; default ./backcourt.duckdb)")]
+    "--warehouse", help="DuckDB file, or Spark warehouse folder (env BACKCOURT_WAREHOUSE; "
+                        "default ./backcourt.duckdb, ./backcourt_spark with --engine spark)")]
+EngineOpt = Annotated[str | None, typer.Option(
+    "--engine", help="duckdb (embedded, default) or spark (env BACKCOURT_ENGINE; Spark "
+                     "master from BACKCOURT_SPARK_MASTER, default local[*])")]
 Raw = Annotated[str | None, typer.Option(
     "--raw", help="raw store root, folder or fsspec URL (env BACKCOURT_RAW; default ./raw)")]
 Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]
@@ -49,6 +53,15 @@ def _range(start: str, end: str) -> tuple[date, date]:
         err.print(f"[red]--end {e} is before --start {s}[/red]")
         raise typer.Exit(EXIT_USAGE)
     return s, e
+
+
+def _settings(warehouse: str | None = None, raw: str | None = None, seed: int | None = None,
+              engine: str | None = None):
+    try:
+        return load_settings(warehouse, raw, seed, engine)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _open(settings, mode: str = "backfill", wait: float = 0.0):
@@ -134,7 +147,7 @@ def run(start: Start, end: End,
         phase: Annotated[list[int] | None, typer.Option(help="phase(s) to run")] = None,
         processor: Annotated[list[str] | None, typer.Option(help="processor(s) to run")] = None,
         mode: Annotated[str, typer.Option(help="daily | backfill")] = "backfill",
-        warehouse: Warehouse = None, raw: Raw = None, json: Json = False,
+        warehouse: Warehouse = None, engine: EngineOpt = None, raw: Raw = None, json: Json = False,
         wait: Wait = 0.0) -> None:
     """Run processors over a date range (one set-based statement per contiguous range)."""
     s, e = _range(start, end)
@@ -144,7 +157,7 @@ def run(start: Start, end: End,
     if mode not in MODES:
         err.print(f"[red]unknown mode '{mode}' (known: {', '.join(MODES)})[/red]")
         raise typer.Exit(EXIT_USAGE)
-    ctx = _open(load_settings(warehouse, raw), mode, wait)
+    ctx = _open(_settings(warehouse, raw, engine=engine), mode, wait)
     try:
         procs = lib.select(ctx, phase, processor)
     except ValueError as exc:
@@ -173,7 +186,8 @@ def backfill(start: Start, end: End,
                  "--retry-failed", help="re-run only failed partitions")] = False,
              workers: Annotated[int, typer.Option(
                  help="processors of a stage run in parallel on this many connections")] = 1,
-             warehouse: Warehouse = None, raw: Raw = None, json: Json = False,
+             warehouse: Warehouse = None,
+             engine: EngineOpt = None, raw: Raw = None, json: Json = False,
              wait: Wait = 0.0) -> None:
     """Fill a range: fetch missing raw dates (Phase 1), then run the plan — every partition
     not done and current, with the lookback it needs — phase by phase.
@@ -186,7 +200,7 @@ def backfill(start: Start, end: End,
         raise typer.Exit(EXIT_USAGE) from None
     if retry_failed:
         reprocess = "failed-only"
-    settings = load_settings(warehouse, raw, seed)
+    settings = _settings(warehouse, raw, seed, engine=engine)
     ctx = _open(settings, "backfill", wait)
     procs = lib.select(ctx, [p for p in wanted if p != 1])
     missing = [p for p in wanted if p != 1 and p not in ctx.registry.phases]
@@ -225,12 +239,13 @@ def backfill(start: Start, end: End,
 @cli.command()
 def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY-MM-DD")],
           seed: Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")] = None,
-          warehouse: Warehouse = None, raw: Raw = None, json: Json = False,
+          warehouse: Warehouse = None,
+          engine: EngineOpt = None, raw: Raw = None, json: Json = False,
           wait: Wait = 0.0) -> None:
     """The nightly job: scrape the date, run Phases 2-5 for it in daily mode (full checks),
     emit downstream-trigger events. Exit 1 if any partition failed."""
     day = _date(date_, "date")
-    settings = load_settings(warehouse, raw, seed)
+    settings = _settings(warehouse, raw, seed, engine=engine)
     ctx = _open(settings, "daily", wait)
     with _progress() as bar:
         tick = _per_processor(bar)
@@ -249,14 +264,15 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
 
 @cli.command()
 def preflight(start: Start, end: End,
-              warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+              warehouse: Warehouse = None,
+              engine: EngineOpt = None, raw: Raw = None, json: Json = False) -> None:
     """Is everything ready for a backfill of this range? Environment (warehouse writable,
     tables, raw store, disk) and each phase's readiness. Exit 0 ready, 1 not ready,
     2 ready with warnings."""
     s, e = _range(start, end)
     from backcourt.preflight import preflight as run_preflight
 
-    ctx = _open(load_settings(warehouse, raw))
+    ctx = _open(_settings(warehouse, raw, engine=engine))
     report = run_preflight(ctx, s, e)
     if json:
         _emit_json(report.as_dict())
@@ -295,14 +311,15 @@ def plan(start: Start, end: End,
          processor: Annotated[list[str] | None, typer.Option(help="processor(s)")] = None,
          reprocess: Annotated[str, typer.Option(
              help="missing | failed | failed-only | stale | all")] = "stale",
-         warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+         warehouse: Warehouse = None,
+         engine: EngineOpt = None, raw: Raw = None, json: Json = False) -> None:
     """What a backfill of this range would run, and why: the table × date matrix (done /
     missing / failed / stale / skipped / blocked), stages, estimate, commands.
     Exit 0 when nothing is blocked."""
     s, e = _range(start, end)
     from backcourt.planner import make_plan
 
-    ctx = _open(load_settings(warehouse, raw))
+    ctx = _open(_settings(warehouse, raw, engine=engine))
     try:
         procs = lib.select(ctx, phase, processor)
         p = make_plan(ctx, procs, s, e, reprocess)
@@ -353,14 +370,15 @@ def validate(start: Start, end: End,
                  "--details", help="list every affected date")] = False,
              reconcile: Annotated[bool, typer.Option(
                  "--reconcile", help="account for every expected entity")] = False,
-             warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+             warehouse: Warehouse = None,
+             engine: EngineOpt = None, raw: Raw = None, json: Json = False) -> None:
     """Find every gap: missing dates, partial data, NULL or zero critical fields, cascades
     from bad upstream data, stale partitions; contamination per table; the fix for each.
     Exit 0 clean, 1 on HIGH/CRITICAL findings (with --strict also on MEDIUM)."""
     s, e = _range(start, end)
     from backcourt.validation import validate as run_validate
 
-    ctx = _open(load_settings(warehouse, raw))
+    ctx = _open(_settings(warehouse, raw, engine=engine))
     v = run_validate(ctx, lib.select(ctx, phase, processor), s, e, reconcile)
     if json:
         _emit_json(v.as_dict(strict))
@@ -396,11 +414,12 @@ def validate(start: Start, end: End,
 def status(start: Start, end: End,
            phase: Annotated[list[int] | None, typer.Option(help="phase(s)")] = None,
            processor: Annotated[list[str] | None, typer.Option(help="processor(s)")] = None,
-           warehouse: Warehouse = None, raw: Raw = None, json: Json = False) -> None:
+           warehouse: Warehouse = None,
+           engine: EngineOpt = None, raw: Raw = None, json: Json = False) -> None:
     """The table × date matrix: done / missing / failed / stale / skipped.
     Exit 1 unless complete (nothing missing, failed or stale)."""
     s, e = _range(start, end)
-    ctx = _open(load_settings(warehouse, raw))
+    ctx = _open(_settings(warehouse, raw, engine=engine))
     procs = lib.select(ctx, phase, processor)
     from backcourt.status import status_matrix
 
@@ -446,13 +465,13 @@ def _print_status(m) -> None:
 
 @cli.command()
 def report(start: Start, end: End,
-           warehouse: Warehouse = None, json: Json = False) -> None:
+           warehouse: Warehouse = None, engine: EngineOpt = None, json: Json = False) -> None:
     """How each prediction system did: MAE, hit rate on graded picks, picks — over the
     range and its two halves. Exit 1 when nothing is graded in the range."""
     s, e = _range(start, end)
     from backcourt.pipeline.phase5.report import report as grade_report
 
-    ctx = _open(load_settings(warehouse))
+    ctx = _open(_settings(warehouse, engine=engine))
     body = grade_report(ctx.wh, s, e)
     if json:
         _emit_json(body)
@@ -477,9 +496,9 @@ def report(start: Start, end: End,
 
 @cli.command()
 def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = None,
-         warehouse: Warehouse = None, json: Json = False) -> None:
+         warehouse: Warehouse = None, engine: EngineOpt = None, json: Json = False) -> None:
     """Past runs, with their original windows; or one run's attempts."""
-    ctx = _open(load_settings(warehouse))
+    ctx = _open(_settings(warehouse, engine=engine))
     if run_id:
         r = ctx.ledger.run(run_id)
         if r is None:

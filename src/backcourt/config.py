@@ -1,33 +1,45 @@
-"""Where the warehouse and the raw store live.
+"""Where the warehouse and the raw store live, and which engine runs the SQL.
 
 Defaults are relative to the working directory; the environment variables
-``BACKCOURT_WAREHOUSE`` and ``BACKCOURT_RAW`` override them, and command-line options
-override both.
+``BACKCOURT_WAREHOUSE``, ``BACKCOURT_RAW``, ``BACKCOURT_ENGINE`` and
+``BACKCOURT_SPARK_MASTER`` override them, and command-line options override both.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-DEFAULT_WAREHOUSE = "backcourt.duckdb"
+DEFAULT_WAREHOUSE = {"duckdb": "backcourt.duckdb", "spark": "backcourt_spark"}
 DEFAULT_RAW = "raw"
+DEFAULT_SPARK_MASTER = "local[*]"
+
+Engine = Literal["duckdb", "spark"]
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    warehouse: str = DEFAULT_WAREHOUSE
+    warehouse: str = DEFAULT_WAREHOUSE["duckdb"]
     raw: str = DEFAULT_RAW
     seed: int = 0
+    engine: Engine = "duckdb"
+    spark_master: str = DEFAULT_SPARK_MASTER
 
 
 def load_settings(warehouse: str | None = None, raw: str | None = None,
-                  seed: int | None = None) -> Settings:
+                  seed: int | None = None, engine: str | None = None) -> Settings:
     """Options win over environment variables, which win over defaults."""
+    engine = engine or os.environ.get("BACKCOURT_ENGINE") or "duckdb"
+    if engine not in DEFAULT_WAREHOUSE:
+        raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
     return Settings(
-        warehouse=warehouse or os.environ.get("BACKCOURT_WAREHOUSE") or DEFAULT_WAREHOUSE,
+        warehouse=warehouse or os.environ.get("BACKCOURT_WAREHOUSE")
+        or DEFAULT_WAREHOUSE[engine],
         raw=raw or os.environ.get("BACKCOURT_RAW") or DEFAULT_RAW,
         seed=seed if seed is not None else int(os.environ.get("BACKCOURT_SEED", "0")),
+        engine=engine,
+        spark_master=os.environ.get("BACKCOURT_SPARK_MASTER") or DEFAULT_SPARK_MASTER,
     )

@@ -28,7 +28,7 @@ class Context:
         # query that reads one before its processor ran sees it empty, not absent
         for p in self.pipeline.registry.processors:
             if p.columns:
-                self.wh.ensure_table(p.table, p.columns)
+                self.wh.ensure_table(p.table, p.columns, p.partition_column)
         for loader in self.pipeline.loaders.values():
             for table, columns in getattr(loader, "extra_tables", {}).items():
                 self.wh.ensure_table(table, columns)

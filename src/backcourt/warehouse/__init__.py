@@ -1,10 +1,24 @@
-"""Engine adapters: DuckDB (default); SQL for other engines is transpiled with sqlglot."""
+"""Engine adapters: DuckDB (the embedded default), Spark, and BigQuery's SQL and jobs.
 
+Processor SQL is written once, in a portable DuckDB subset; other engines transpile it.
+"""
+
+from backcourt.warehouse.base import Warehouse
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 
-
-def open_warehouse(path: str, read_only: bool = False) -> DuckDBWarehouse:
-    return DuckDBWarehouse(path, read_only=read_only)
+ENGINES = ("duckdb", "spark")
 
 
-__all__ = ["DuckDBWarehouse", "open_warehouse"]
+def open_warehouse(path: str, read_only: bool = False, engine: str = "duckdb",
+                   spark_master: str = "local[*]") -> Warehouse:
+    """``path`` is the DuckDB file, or the Spark warehouse folder (local or a URL)."""
+    if engine == "duckdb":
+        return DuckDBWarehouse(path, read_only=read_only)
+    if engine == "spark":
+        from backcourt.warehouse.spark import SparkWarehouse  # pyspark only when asked
+
+        return SparkWarehouse(path, master=spark_master)
+    raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+
+
+__all__ = ["ENGINES", "DuckDBWarehouse", "Warehouse", "open_warehouse"]

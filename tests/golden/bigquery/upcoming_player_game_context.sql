@@ -258,7 +258,7 @@ SELECT
   COALESCE(e.injury_status, 'Not Listed') AS injury_status,
   e.injury_reason,
   COALESCE(so.stars_out, 0) - CASE WHEN e.is_star AND e.injury_status = 'Out' THEN 1 ELSE 0 END AS star_teammates_out,
-  DATE_DIFF(e.game_date, e.birth_date, DAY) / 365.25 AS age
+  CAST(DATE_DIFF(e.game_date, e.birth_date, DAY) AS FLOAT64) / 365.25 AS age
 FROM enriched AS e
 LEFT JOIN tagg AS tt
   ON tt.target_date = e.game_date AND tt.team_id = e.team_id

@@ -3,7 +3,6 @@
 WITH box AS (
   SELECT
     b.*,
-    s.season,
     s.season_type
   FROM nba_raw.team_boxscore AS b
   JOIN nba_raw.schedule AS s

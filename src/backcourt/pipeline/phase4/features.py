@@ -119,7 +119,7 @@ LEFT JOIN nba_precompute.team_defense_zone_analysis AS t
 ),
 scored AS (
     SELECT features.*,
-           ({score}) / {float(len(FEATURES))} AS quality_score,
+           CAST({score} AS DOUBLE) / {float(len(FEATURES))} AS quality_score,
            {required_defaults} AS required_defaulted
     FROM features
 )

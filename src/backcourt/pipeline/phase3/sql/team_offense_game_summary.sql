@@ -1,7 +1,7 @@
 -- team_offense_game_summary: one row per game_date × team.
 -- Possessions: Dean Oliver's estimate, averaged over both teams of the game.
 WITH box AS (
-    SELECT b.*, s.season, s.season_type
+    SELECT b.*, s.season_type
     FROM nba_raw.team_boxscore AS b
     JOIN nba_raw.schedule AS s
       ON s.game_id = b.game_id AND s.game_date = b.game_date AND s.game_status = 3

@@ -159,7 +159,7 @@ SELECT
     COALESCE(so.stars_out, 0)
         - CASE WHEN e.is_star AND e.injury_status = 'Out' THEN 1 ELSE 0 END
         AS star_teammates_out,
-    DATE_DIFF('day', e.birth_date, e.game_date) / 365.25 AS age
+    CAST(DATE_DIFF('day', e.birth_date, e.game_date) AS DOUBLE) / 365.25 AS age
 FROM enriched AS e
 LEFT JOIN tagg AS tt ON tt.target_date = e.game_date AND tt.team_id = e.team_id
 LEFT JOIN tagg AS ot ON ot.target_date = e.game_date AND ot.team_id = e.opponent_team_id

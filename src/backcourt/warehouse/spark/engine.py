@@ -1,0 +1,309 @@
+"""The Spark engine: data tables as Parquet folders partitioned by date, the ledger beside.
+
+Data: every table is an external Parquet table under ``<root>/tables/<schema>/<table>/``,
+partitioned by its date column (``game_date=2023-11-08/part-….parquet``). A batch replaces
+its dates with one dynamic-partition overwrite; dates the batch computed as empty are
+removed from the folder, so an emptied partition does not keep its old rows.
+
+Ledger: Parquet has no transactions and no UPDATE, and the ledger needs both (a run is
+updated when it ends; the latest attempt of a partition must be exact). The
+``backcourt_ops`` tables therefore live in a small DuckDB file beside the data
+(``<root>/ops.duckdb``), which also records each Spark table's schema so any process can
+open the warehouse again. Explained entity failures are data about partitions and are
+stored in Spark with them.
+
+Without a shared transaction, the ledger row is the commit record: a partition is done only
+when its ledger row says so, and its row is written after its data. A crash in between
+leaves data the ledger does not vouch for; processors are deterministic functions of their
+inputs and code, so that data is either what the ledger already describes or stale by
+fingerprint, and the next plan recomputes it.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
+from backcourt.warehouse.routing import in_ops
+from backcourt.warehouse.spark import session as S
+from backcourt.warehouse.spark.types import same_types, spark_type
+from backcourt.warehouse.transpile import transpile
+
+CATALOG = "backcourt_ops.spark_tables"
+CATALOG_COLUMNS = {"table_name": "VARCHAR", "columns": "VARCHAR",
+                   "partition_column": "VARCHAR", "location": "VARCHAR"}
+
+
+@lru_cache(maxsize=2048)
+def to_spark(sql: str) -> str:
+    return transpile(sql, "spark", pretty=False)
+
+
+class SparkWarehouse:
+    engine = "spark"
+
+    def __init__(self, root: str, master: str = "local[*]", ops_path: str | None = None):
+        self.path = root
+        self.master = master
+        local = "://" not in root
+        if local:
+            Path(root).mkdir(parents=True, exist_ok=True)
+        self._ops = DuckDBWarehouse(ops_path or f"{root.rstrip('/')}/ops.duckdb")
+        self._ops.ensure_table(CATALOG, CATALOG_COLUMNS)
+        self.spark = S.build_session(master, f"{root.rstrip('/')}/_spark_warehouse")
+        self._shared: dict[str, Any] = {"tables": None}
+        self._ddl = threading.RLock()
+        for table in self._tables().values():
+            self._register(table)
+
+    def fork(self) -> SparkWarehouse:
+        other = object.__new__(SparkWarehouse)
+        other.path, other.master = self.path, self.master
+        other._ops = self._ops.fork()
+        other.spark = S.configure(self.spark.newSession())
+        other._shared, other._ddl = self._shared, self._ddl
+        return other
+
+    @property
+    def ops(self) -> DuckDBWarehouse:
+        return self._ops
+
+    def close(self) -> None:
+        self._ops.close()
+
+    # -- reading ---------------------------------------------------------------
+    def _df(self, sql: str, params: Sequence[Any] | None = None):
+        return self.spark.sql(to_spark(sql), args=list(params) if params else None)
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        if in_ops(sql):
+            return self._ops.query(sql, params)
+        return [tuple(r) for r in self._df(sql, params).collect()]
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        if in_ops(sql):
+            return self._ops.arrow(sql, params)
+        return self._df(sql, params).toArrow()
+
+    def result_columns(self, sql: str) -> dict[str, str]:
+        return {f.name: f.dataType.simpleString() for f in self._df(sql).schema.fields}
+
+    def counts_by_date(self, table: str, start: date, end: date,
+                       column: str = "game_date") -> dict[date, int]:
+        if not self.table_exists(table):
+            return {}
+        return dict(self.query(f"SELECT {column}, count(*) FROM {table} "
+                               f"WHERE {column} BETWEEN ? AND ? GROUP BY 1", [start, end]))
+
+    # -- schema ----------------------------------------------------------------
+    def _tables(self) -> dict[str, dict]:
+        tables = self._shared["tables"]
+        if tables is None:
+            tables = {}
+            for name, cols, part, loc in self._ops.query(
+                    f"SELECT table_name, columns, partition_column, location FROM {CATALOG}"):
+                tables[name] = {"name": name, "columns": orjson.loads(cols),
+                                "partition": part, "location": loc}
+            self._shared["tables"] = tables
+        return tables
+
+    def _register(self, t: dict) -> None:
+        """Make the table known to this Spark application. The catalog is in memory and
+        shared by every warehouse the process opens: the name is pointed at this one's
+        folder (dropping an external table leaves its files alone)."""
+        schema = t["name"].split(".", 1)[0]
+        self.spark.sql(f"CREATE DATABASE IF NOT EXISTS {schema}")
+        self.spark.sql(f"DROP TABLE IF EXISTS {t['name']}")
+        cols = ", ".join(f"`{c}` {spark_type(k)}" for c, k in t["columns"].items())
+        part = f" PARTITIONED BY (`{t['partition']}`)" if t["partition"] else ""
+        self.spark.sql(f"CREATE TABLE {t['name']} ({cols}) USING parquet"
+                       f"{part} LOCATION '{t['location']}'")
+
+    def table_exists(self, table: str) -> bool:
+        if in_ops(table):
+            return self._ops.table_exists(table)
+        return table in self._tables()
+
+    def columns(self, table: str) -> dict[str, str]:
+        if in_ops(table):
+            return self._ops.columns(table)
+        t = self._tables().get(table)
+        return dict(t["columns"]) if t else {}
+
+    def ensure_table(self, table: str, columns: dict[str, str],
+                     partition_column: str | None = None) -> None:
+        if in_ops(table):
+            self._ops.ensure_table(table, columns)
+            return
+        with self._ddl:
+            old = self._tables().get(table)
+            if old is not None and same_types(old["columns"], columns):
+                return
+            part = partition_column if partition_column in columns else (
+                "game_date" if "game_date" in columns else None)
+            schema, name = table.split(".", 1)
+            t = {"name": table, "columns": dict(columns), "partition": part,
+                 "location": f"{self.path.rstrip('/')}/tables/{schema}/{name}"}
+            kept = None
+            if old is not None:   # schema change: keep the rows, columns matched by name
+                kept = self.spark.sql("SELECT " + ", ".join(
+                    (f"CAST(`{c}` AS {spark_type(k)}) AS `{c}`" if c in old["columns"]
+                     else f"CAST(NULL AS {spark_type(k)}) AS `{c}`")
+                    for c, k in columns.items()) + f" FROM {table}").localCheckpoint()
+                self.spark.sql(f"DROP TABLE IF EXISTS {table}")
+                self._delete_path(t["location"])
+            self._ops.execute(f"DELETE FROM {CATALOG} WHERE table_name = ?", [table])
+            self._ops.execute(f"INSERT INTO {CATALOG} VALUES (?, ?, ?, ?)",
+                              [table, orjson.dumps(t["columns"]).decode(), part,
+                               t["location"]])
+            self._tables()[table] = t
+            self._register(t)
+            if kept is not None:
+                self._write(t, kept, overwrite=True)
+
+    # -- writing ---------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        if in_ops(sql):
+            self._ops.execute(sql, params)
+        else:
+            self._df(sql, params).collect()
+
+    def insert_rows(self, table: str, rows: list[list]) -> None:
+        if in_ops(table):
+            self._ops.insert_rows(table, rows)
+            return
+        cols = list(self.columns(table))
+        data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)})
+        self._write(self._tables()[table], self._frame(data), overwrite=False)
+
+    def materialize(self, name: str, sql: str) -> dict[str, str]:
+        df = self._df(sql).localCheckpoint()
+        df.createOrReplaceTempView(name)
+        return {f.name: f.dataType.simpleString() for f in df.schema.fields}
+
+    def probe_write(self) -> None:
+        probe = f"{self.path.rstrip('/')}/_probe/{uuid.uuid4().hex}"
+        self.spark.range(1).write.mode("overwrite").parquet(probe)
+        self._delete_path(probe)
+
+    def _frame(self, source: str | pa.Table):
+        if isinstance(source, pa.Table):
+            return self.spark.createDataFrame(source)
+        return self._df(source)
+
+    def _shaped(self, t: dict, df):
+        """Rows in the table's physical column order (partition column last), typed."""
+        from pyspark.sql import functions as F
+
+        cols = [c for c in t["columns"] if c != t["partition"]]
+        if t["partition"]:
+            cols.append(t["partition"])
+        have = set(df.columns)
+        return df.select([
+            (F.col(f"`{c}`") if c in have else F.lit(None)).cast(
+                spark_type(t["columns"][c])).alias(c) for c in cols])
+
+    def _write(self, t: dict, df, overwrite: bool) -> None:
+        self._shaped(t, df).write.insertInto(t["name"], overwrite=overwrite)
+        self.spark.catalog.refreshTable(t["name"])
+
+    def _delete_path(self, path: str) -> None:
+        jvm = self.spark.sparkContext._jvm
+        p = jvm.org.apache.hadoop.fs.Path(path)
+        p.getFileSystem(self.spark.sparkContext._jsc.hadoopConfiguration()).delete(p, True)
+
+    def _replace(self, t: dict, days: list[date], df, column: str) -> dict[date, int]:
+        """Overwrite exactly the partitions ``days`` with ``df``'s rows of those days."""
+        from pyspark.sql import functions as F
+
+        df = df.where(F.col(column).isin(days)).localCheckpoint()
+        counts = {d: 0 for d in days}
+        counts.update({r[0]: r[1] for r in df.groupBy(column).count().collect()})
+        if any(counts.values()):
+            self._write(t, df, overwrite=True)
+        for d, n in counts.items():
+            if n == 0:   # dynamic overwrite leaves partitions absent from the rows alone
+                self._delete_path(f"{t['location']}/{column}={d.isoformat()}")
+        self.spark.catalog.refreshTable(t["name"])
+        return counts
+
+    def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
+                           column: str = "game_date",
+                           also: Callable[[dict[date, int]], None] | None = None,
+                           ) -> dict[date, int]:
+        day_list = sorted(set(days))
+        if not day_list:
+            return {}
+        t = self._tables()[table]
+        counts = self._replace(t, day_list, self._frame(source), column)
+        if also is not None:
+            also(counts)   # checks and ledger rows: after the data (the commit record)
+        return counts
+
+    def replace_rows(self, table: str, match: str, params: Sequence[Any],
+                     source: str | pa.Table, days: Sequence[date] | None = None,
+                     column: str = "game_date") -> None:
+        if in_ops(table):
+            self._ops.replace_rows(table, match, params, source, days, column)
+            return
+        t = self._tables()[table]
+        where, args = f"NOT ({match})", list(params)
+        if days is not None:
+            day_list = sorted(set(days))
+            if not day_list:
+                return
+            where += f" AND {column} IN ({', '.join('?' * len(day_list))})"
+            args += day_list
+        kept = self._df(f"SELECT * FROM {table} WHERE {where}", args)
+        both = self._shaped(t, kept).unionByName(self._shaped(t, self._frame(source)))
+        if days is not None and t["partition"] == column:
+            self._replace(t, day_list, both, column)
+        else:
+            both = both.localCheckpoint()
+            self._write(t, both, overwrite=True)
+
+    # -- control ---------------------------------------------------------------
+    @contextmanager
+    def transaction(self):
+        """Parquet has no transactions: writes are ordered instead (data, then ledger)."""
+        yield self
+
+    @contextmanager
+    def timeout(self, seconds: float):
+        """Cancel this thread's Spark jobs after ``seconds``."""
+        sc = self.spark.sparkContext
+        group, fired = f"backcourt-{uuid.uuid4().hex[:8]}", threading.Event()
+
+        def cancel() -> None:
+            fired.set()
+            sc.cancelJobGroup(group)
+
+        sc.setJobGroup(group, "backcourt batch", interruptOnCancel=True)
+        timer = threading.Timer(seconds, cancel)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        except Exception as exc:
+            if fired.is_set():
+                raise TimeoutError(f"Spark jobs cancelled after {seconds:g}s "
+                                   "(the mode's query timeout)") from exc
+            raise
+        finally:
+            timer.cancel()
+
+    @staticmethod
+    def is_transient(exc: BaseException) -> bool:
+        from py4j.protocol import Py4JNetworkError
+
+        return isinstance(exc, ConnectionError | BlockingIOError | Py4JNetworkError)
