@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from backcourt.warehouse.bigquery.dialect import bigquery_type, condition, to_bigquery
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
-from backcourt.warehouse.routing import in_ops
+from backcourt.warehouse.ledger_beside import LedgerBeside
 
 SCRATCH = "backcourt_scratch"
 SCRATCH_EXPIRY_HOURS = 24
@@ -61,7 +61,7 @@ def _kind(value: Any) -> str:
     return "STRING"
 
 
-class BigQueryWarehouse:
+class BigQueryWarehouse(LedgerBeside):
     engine = "bigquery"
 
     def __init__(self, client: Any, ops_path: str, location: str | None = None):
@@ -85,13 +85,6 @@ class BigQueryWarehouse:
         other._ops = self._ops.fork()
         return other
 
-    @property
-    def ops(self) -> DuckDBWarehouse:
-        return self._ops
-
-    def close(self) -> None:
-        self._ops.close()
-
     # -- jobs ----------------------------------------------------------------------
     def job_config(self, params: Sequence[Any] | None = None):
         from google.cloud import bigquery
@@ -112,15 +105,14 @@ class BigQueryWarehouse:
                                  location=self.location).result()
 
     # -- reading -------------------------------------------------------------------
-    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
-        if in_ops(sql):
-            return self._ops.query(sql, params)
+    def _query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         return [tuple(r.values()) for r in self._run(sql, params)]
 
-    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
-        if in_ops(sql):
-            return self._ops.arrow(sql, params)
+    def _arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         return self._run(sql, params).to_arrow()
+
+    def _execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        self._run(sql, params)
 
     def result_columns(self, sql: str) -> dict[str, str]:
         from google.cloud import bigquery
@@ -131,22 +123,7 @@ class BigQueryWarehouse:
         fields: list[bigquery.SchemaField] = job.schema or []
         return {f.name: f.field_type for f in fields}
 
-    def counts_by_date(self, table: str, start: date, end: date,
-                       column: str = "game_date") -> dict[date, int]:
-        return dict(self.query(f"SELECT {column}, count(*) FROM {table} "
-                               f"WHERE {column} BETWEEN ? AND ? GROUP BY 1", [start, end]))
-
     # -- schema --------------------------------------------------------------------
-    def table_exists(self, table: str) -> bool:
-        if in_ops(table):
-            return self._ops.table_exists(table)
-        return table in self._columns
-
-    def columns(self, table: str) -> dict[str, str]:
-        if in_ops(table):
-            return self._ops.columns(table)
-        return dict(self._columns.get(table, {}))
-
     @staticmethod
     def ddl(table: str, columns: dict[str, str], partition_column: str | None) -> str:
         cols = ",\n  ".join(f"`{c}` {bigquery_type(t) if t.isupper() else t}"
@@ -154,35 +131,18 @@ class BigQueryWarehouse:
         part = f"\nPARTITION BY {partition_column}" if partition_column else ""
         return f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols}\n){part}"
 
-    def ensure_table(self, table: str, columns: dict[str, str],
-                     partition_column: str | None = None) -> None:
-        if in_ops(table):
-            self._ops.ensure_table(table, columns)
-            return
+    def _known(self) -> dict[str, dict[str, str]]:
+        return self._columns
+
+    def _ensure_table(self, table: str, columns: dict[str, str], part: str | None) -> None:
         with self._lock:
             if self._columns.get(table) == columns:
                 return
-            part = partition_column if partition_column in columns else (
-                "game_date" if "game_date" in columns else None)
             self.client.query(f"CREATE SCHEMA IF NOT EXISTS {table.split('.', 1)[0]}").result()
             self.client.query(self.ddl(table, columns, part)).result()
             self._columns[table] = dict(columns)
 
     # -- writing -------------------------------------------------------------------
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
-        if in_ops(sql):
-            self._ops.execute(sql, params)
-        else:
-            self._run(sql, params)
-
-    def insert_rows(self, table: str, rows: list[list]) -> None:
-        if in_ops(table):
-            self._ops.insert_rows(table, rows)
-            return
-        cols = list(self.columns(table))
-        self.replace_rows(table, "FALSE", [],
-                          pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}))
-
     def materialize(self, name: str, sql: str) -> dict[str, str]:
         self.client.query(
             f"CREATE OR REPLACE TABLE {SCRATCH}.{name} OPTIONS(expiration_timestamp = "
@@ -233,17 +193,16 @@ class BigQueryWarehouse:
             also(counts)   # checks and ledger rows (the ledger row is the commit record)
         return counts
 
-    def replace_rows(self, table: str, match: str, params: Sequence[Any],
-                     source: str | pa.Table, days: Sequence[date] | None = None,
-                     column: str = "game_date") -> None:
-        if in_ops(table):
-            self._ops.replace_rows(table, match, params, source, days, column)
-            return
+    def _append(self, table: str, rows: pa.Table) -> None:
+        self._replace_rows(table, "FALSE", [], rows, None, "game_date")
+
+    def _replace_rows(self, table: str, match: str, params: list[Any],
+                      source: str | pa.Table, days: list[date] | None, column: str) -> None:
         cols = ", ".join(f"`{c}`" for c in self.columns(table))
         where, args = f"({condition(match)})", list(params)
         if days is not None:
             where += f" AND {column} IN UNNEST(?)"
-            args.append(sorted(set(days)))
+            args.append(days)
         self._script([f"DELETE FROM {table} WHERE {where}",
                       f"INSERT INTO {table} ({cols}) SELECT {cols} FROM "
                       f"({self._source(source)}) AS s"], args)

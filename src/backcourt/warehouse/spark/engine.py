@@ -34,7 +34,7 @@ import orjson
 import pyarrow as pa
 
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
-from backcourt.warehouse.routing import in_ops
+from backcourt.warehouse.ledger_beside import LedgerBeside
 from backcourt.warehouse.spark import session as S
 from backcourt.warehouse.spark.types import same_types, spark_type
 from backcourt.warehouse.transpile import transpile
@@ -49,7 +49,7 @@ def to_spark(sql: str) -> str:
     return transpile(sql, "spark", pretty=False)
 
 
-class SparkWarehouse:
+class SparkWarehouse(LedgerBeside):
     engine = "spark"
 
     def __init__(self, root: str, master: str = "local[*]", ops_path: str | None = None):
@@ -74,36 +74,21 @@ class SparkWarehouse:
         other._shared, other._ddl = self._shared, self._ddl
         return other
 
-    @property
-    def ops(self) -> DuckDBWarehouse:
-        return self._ops
-
-    def close(self) -> None:
-        self._ops.close()
-
     # -- reading ---------------------------------------------------------------
     def _df(self, sql: str, params: Sequence[Any] | None = None):
         return self.spark.sql(to_spark(sql), args=list(params) if params else None)
 
-    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
-        if in_ops(sql):
-            return self._ops.query(sql, params)
+    def _query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         return [tuple(r) for r in self._df(sql, params).collect()]
 
-    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
-        if in_ops(sql):
-            return self._ops.arrow(sql, params)
+    def _arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         return self._df(sql, params).toArrow()
+
+    def _execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        self._df(sql, params).collect()
 
     def result_columns(self, sql: str) -> dict[str, str]:
         return {f.name: f.dataType.simpleString() for f in self._df(sql).schema.fields}
-
-    def counts_by_date(self, table: str, start: date, end: date,
-                       column: str = "game_date") -> dict[date, int]:
-        if not self.table_exists(table):
-            return {}
-        return dict(self.query(f"SELECT {column}, count(*) FROM {table} "
-                               f"WHERE {column} BETWEEN ? AND ? GROUP BY 1", [start, end]))
 
     # -- schema ----------------------------------------------------------------
     def _tables(self) -> dict[str, dict]:
@@ -129,28 +114,14 @@ class SparkWarehouse:
         self.spark.sql(f"CREATE TABLE {t['name']} ({cols}) USING parquet"
                        f"{part} LOCATION '{t['location']}'")
 
-    def table_exists(self, table: str) -> bool:
-        if in_ops(table):
-            return self._ops.table_exists(table)
-        return table in self._tables()
+    def _known(self) -> dict[str, dict[str, str]]:
+        return {name: t["columns"] for name, t in self._tables().items()}
 
-    def columns(self, table: str) -> dict[str, str]:
-        if in_ops(table):
-            return self._ops.columns(table)
-        t = self._tables().get(table)
-        return dict(t["columns"]) if t else {}
-
-    def ensure_table(self, table: str, columns: dict[str, str],
-                     partition_column: str | None = None) -> None:
-        if in_ops(table):
-            self._ops.ensure_table(table, columns)
-            return
+    def _ensure_table(self, table: str, columns: dict[str, str], part: str | None) -> None:
         with self._ddl:
             old = self._tables().get(table)
             if old is not None and same_types(old["columns"], columns):
                 return
-            part = partition_column if partition_column in columns else (
-                "game_date" if "game_date" in columns else None)
             schema, name = table.split(".", 1)
             t = {"name": table, "columns": dict(columns), "partition": part,
                  "location": f"{self.path.rstrip('/')}/tables/{schema}/{name}"}
@@ -172,19 +143,8 @@ class SparkWarehouse:
                 self._write(t, kept, overwrite=True)
 
     # -- writing ---------------------------------------------------------------
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
-        if in_ops(sql):
-            self._ops.execute(sql, params)
-        else:
-            self._df(sql, params).collect()
-
-    def insert_rows(self, table: str, rows: list[list]) -> None:
-        if in_ops(table):
-            self._ops.insert_rows(table, rows)
-            return
-        cols = list(self.columns(table))
-        data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)})
-        self._write(self._tables()[table], self._frame(data), overwrite=False)
+    def _append(self, table: str, rows: pa.Table) -> None:
+        self._write(self._tables()[table], self._frame(rows), overwrite=False)
 
     def materialize(self, name: str, sql: str) -> dict[str, str]:
         df = self._df(sql).localCheckpoint()
@@ -250,24 +210,17 @@ class SparkWarehouse:
             also(counts)   # checks and ledger rows: after the data (the commit record)
         return counts
 
-    def replace_rows(self, table: str, match: str, params: Sequence[Any],
-                     source: str | pa.Table, days: Sequence[date] | None = None,
-                     column: str = "game_date") -> None:
-        if in_ops(table):
-            self._ops.replace_rows(table, match, params, source, days, column)
-            return
+    def _replace_rows(self, table: str, match: str, params: list[Any],
+                      source: str | pa.Table, days: list[date] | None, column: str) -> None:
         t = self._tables()[table]
         where, args = f"NOT ({match})", list(params)
         if days is not None:
-            day_list = sorted(set(days))
-            if not day_list:
-                return
-            where += f" AND {column} IN ({', '.join('?' * len(day_list))})"
-            args += day_list
+            where += f" AND {column} IN ({', '.join('?' * len(days))})"
+            args += days
         kept = self._df(f"SELECT * FROM {table} WHERE {where}", args)
         both = self._shaped(t, kept).unionByName(self._shaped(t, self._frame(source)))
         if days is not None and t["partition"] == column:
-            self._replace(t, day_list, both, column)
+            self._replace(t, days, both, column)
         else:
             both = both.localCheckpoint()
             self._write(t, both, overwrite=True)

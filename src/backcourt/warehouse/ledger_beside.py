@@ -1,0 +1,91 @@
+"""Engines whose ledger lives in a DuckDB file beside the data (Spark, BigQuery).
+
+Statements and tables of ``backcourt_ops`` (see ``routing``) go to that file; everything
+else to the engine's own ``_query``, ``_ensure_table``, … methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
+from backcourt.warehouse.routing import in_ops
+
+
+class LedgerBeside:
+    _ops: DuckDBWarehouse
+
+    @property
+    def ops(self) -> DuckDBWarehouse:
+        return self._ops
+
+    def close(self) -> None:
+        self._ops.close()
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        return self._ops.query(sql, params) if in_ops(sql) else self._query(sql, params)
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        return self._ops.arrow(sql, params) if in_ops(sql) else self._arrow(sql, params)
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        if in_ops(sql):
+            self._ops.execute(sql, params)
+        else:
+            self._execute(sql, params)
+
+    def counts_by_date(self, table: str, start: date, end: date,
+                       column: str = "game_date") -> dict[date, int]:
+        if not self.table_exists(table):
+            return {}
+        return dict(self.query(f"SELECT {column}, count(*) FROM {table} "
+                               f"WHERE {column} BETWEEN ? AND ? GROUP BY 1", [start, end]))
+
+    def table_exists(self, table: str) -> bool:
+        return self._ops.table_exists(table) if in_ops(table) else table in self._known()
+
+    def columns(self, table: str) -> dict[str, str]:
+        if in_ops(table):
+            return self._ops.columns(table)
+        return dict(self._known().get(table, {}))
+
+    def ensure_table(self, table: str, columns: dict[str, str],
+                     partition_column: str | None = None) -> None:
+        if in_ops(table):
+            self._ops.ensure_table(table, columns)
+            return
+        part = partition_column if partition_column in columns else (
+            "game_date" if "game_date" in columns else None)
+        self._ensure_table(table, columns, part)
+
+    def insert_rows(self, table: str, rows: list[list]) -> None:
+        if in_ops(table):
+            self._ops.insert_rows(table, rows)
+            return
+        cols = list(self.columns(table))
+        self._append(table, pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}))
+
+    def replace_rows(self, table: str, match: str, params: Sequence[Any],
+                     source: str | pa.Table, days: Sequence[date] | None = None,
+                     column: str = "game_date") -> None:
+        if in_ops(table):
+            self._ops.replace_rows(table, match, params, source, days, column)
+        elif days is None or sorted(set(days)):
+            self._replace_rows(table, match, list(params), source,
+                               None if days is None else sorted(set(days)), column)
+
+    # -- what each engine provides ----------------------------------------------------
+    def _query(self, sql: str, params: Sequence[Any] | None) -> list[tuple]: ...
+    def _arrow(self, sql: str, params: Sequence[Any] | None) -> pa.Table: ...
+    def _execute(self, sql: str, params: Sequence[Any] | None) -> None: ...
+    def _known(self) -> dict[str, dict[str, str]]:
+        """Data tables → their columns."""
+    def _ensure_table(self, table: str, columns: dict[str, str],
+                      partition: str | None) -> None: ...
+    def _append(self, table: str, rows: pa.Table) -> None: ...
+    def _replace_rows(self, table: str, match: str, params: list[Any],
+                      source: str | pa.Table, days: list[date] | None, column: str) -> None: ...
