@@ -4,7 +4,10 @@
 
 Builds the warehouse once (simulate + backfill Phases 1-5 for every season; reused when the
 work dir already holds it), then plans the whole range over every processor: in-process
-(3 runs, after one warm-up) and as a whole `backcourt plan` process. Prints the numbers.
+(3 runs, after one warm-up) with everything done, then with everything stale (every Phase 2
+processor's declaration changed, as after a code change: all Phase 2 partitions are stale and
+everything downstream reads them), and as a whole `backcourt plan` process. Prints the
+numbers.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seasons", type=int, nargs="+", default=[2021, 2022, 2023, 2024])
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--runs", type=int, default=3, help="timed runs of each in-process case")
     a = ap.parse_args()
     work = Path(a.workdir or tempfile.mkdtemp(prefix="bench-plan-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -39,18 +43,33 @@ def main() -> None:
     print(f"build: rc {build.returncode}, {built:.1f}s, "
           f"{summary.get('succeeded', 0)} partitions run")
 
+    import dataclasses
+
     from backcourt import app as lib
     from backcourt.config import load_settings
     from backcourt.planner import make_plan
+    from backcourt.registry import Registry
 
     ctx = lib.open_context(load_settings(), command="bench plan")
     procs = ctx.registry.order()
-    make_plan(ctx, procs, start, end)
-    runs = []
-    for _ in range(3):
-        t = time.perf_counter()
-        plan = make_plan(ctx, procs, start, end)
-        runs.append(time.perf_counter() - t)
+
+    def timed() -> tuple[list[float], object]:
+        make_plan(ctx, procs, start, end)
+        runs = []
+        for _ in range(a.runs):
+            t = time.perf_counter()
+            plan = make_plan(ctx, procs, start, end)
+            runs.append(time.perf_counter() - t)
+        return runs, plan
+
+    runs, plan = timed()
+    done = ctx.registry
+    ctx.pipeline.registry = Registry(tuple(
+        dataclasses.replace(p, description=p.description + " (changed)") if p.phase == 2
+        else p for p in done.processors))
+    procs = ctx.registry.order()
+    stale_runs, stale_plan = timed()
+    ctx.pipeline.registry = done
     ctx.wh.close()
     lib.release_locks()
     t = time.perf_counter()
@@ -59,6 +78,8 @@ def main() -> None:
     whole = time.perf_counter() - t
     result = {"seasons": a.seasons, "partitions": len(plan.cells), "to_run": plan.to_run,
               "plan_in_process_s": [round(x, 3) for x in runs],
+              "stale_to_run": stale_plan.to_run,
+              "plan_stale_in_process_s": [round(x, 3) for x in stale_runs],
               "plan_process_s": round(whole, 3), "plan_rc": proc.returncode,
               "cores": os.cpu_count()}
     print(json.dumps(result))

@@ -70,3 +70,20 @@ def test_partition_replace_is_atomic(tmp_path):
     assert wh.replace_partitions("s.t", [d1], pa.table({
         "game_date": pa.array([d1, d2], pa.date32()), "v": pa.array([7, 8])})) == {d1: 1}
     assert wh.query("SELECT game_date, v FROM s.t ORDER BY 1") == [(d1, 7), (d2, 2)]
+
+
+def test_code_fingerprint_follows_checks_not_reconcile_declarations():
+    import dataclasses
+
+    from backcourt.registry import Expected
+    from backcourt.registry.model import Learned
+
+    p = proc("a", "s.a")
+    counted = dataclasses.replace(p, expected=Expected("SELECT 1"))
+    reconciled = dataclasses.replace(p, expected=Expected(
+        "SELECT 1", entities_sql="SELECT game_date, k AS entity FROM s.b", entity="k"))
+    learned = dataclasses.replace(counted, learned=Learned("SELECT 2", per="game"))
+    assert counted.code_fingerprint() != p.code_fingerprint()      # a check: re-verify
+    assert reconciled.code_fingerprint() == counted.code_fingerprint()   # validate only
+    assert learned.code_fingerprint() != counted.code_fingerprint()
+    assert dataclasses.replace(p, learned=None).code_fingerprint() == p.code_fingerprint()

@@ -89,6 +89,13 @@ def daily(ctx: Context, day: date, seed: int, command: str,
     return scraped, plan, summary
 
 
+def entity_breakers(ctx: Context):
+    """The per-entity circuit breakers, with daily mode's thresholds (only daily trips them)."""
+    from backcourt.ledger.breakers import EntityBreakers
+
+    return EntityBreakers(ctx.ledger, get_mode("daily"))
+
+
 def parse_phases(spec: str) -> list[int]:
     """'1-3' → [1, 2, 3]; '2,4' → [2, 4]."""
     out: set[int] = set()

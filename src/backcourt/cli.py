@@ -529,6 +529,66 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
 
 
 @cli.command()
+def breakers(processor: Annotated[str | None, typer.Option(help="one processor")] = None,
+             reset: Annotated[str | None, typer.Option(
+                 "--reset", help="close the breaker(s) of this entity id")] = None,
+             all_: Annotated[bool, typer.Option("--all", help="close every breaker")] = False,
+             warehouse: Warehouse = None, engine: EngineOpt = None, json: Json = False) -> None:
+    """Per-entity circuit breakers (daily mode): open ones (the entity is left out until its
+    cooldown ends), cooled-down ones (tried again on the next daily run), and entities
+    failing in a row. --reset ENTITY or --all closes breakers. Exit 0 when none is open (or
+    something was reset), 1 when some are open (or nothing matched --reset)."""
+    from backcourt.ledger.ledger import now
+
+    if reset is not None and all_:
+        err.print("[red]give --reset ENTITY or --all, not both[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    ctx = _open(_settings(warehouse, engine=engine))
+    try:
+        name = ctx.registry.get(processor).name if processor else None
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    board, at = lib.entity_breakers(ctx), now()
+    if reset is not None or all_:
+        closed = board.reset(reset, name)
+        if json:
+            _emit_json({"reset": [b.as_dict(at) for b in closed]})
+        else:
+            for b in closed:
+                out.print(f"reset {b.processor} {b.entity_id} (tripped "
+                          f"{b.tripped_at:%Y-%m-%d %H:%M} UTC, {b.failures} failures)")
+            if not closed:
+                err.print(f"[red]no breaker for {reset or 'any entity'}"
+                          f"{' of ' + name if name else ''}[/red]")
+        raise typer.Exit(EXIT_OK if closed else EXIT_FAILED)
+    listed = board.breakers(name)
+    streaks = board.streaks(name)
+    n_open = sum(b.is_open(at) for b in listed)
+    if json:
+        _emit_json({"open": n_open, "breakers": [b.as_dict(at) for b in listed],
+                    "failing": [{"processor": s.processor, "entity_id": s.entity_id,
+                                 "failures": s.failures, "category": s.last_category,
+                                 "trips_at": board.after} for s in streaks]})
+    else:
+        t = Table(title="entity circuit breakers (daily mode)")
+        for c in ("processor", "entity", "state", "tripped (UTC)", "until (UTC)", "failures",
+                  "last failure"):
+            t.add_column(c)
+        for b in listed:
+            t.add_row(b.processor, b.entity_id,
+                      "[red]open[/red]" if b.is_open(at) else "cooled down",
+                      f"{b.tripped_at:%Y-%m-%d %H:%M}", f"{b.until:%Y-%m-%d %H:%M}",
+                      str(b.failures), f"{b.game_date} {b.category}")
+        for s in streaks:
+            t.add_row(s.processor, s.entity_id, "failing", "", "",
+                      f"{s.failures} of {board.after}", str(s.last_category))
+        out.print(t)
+        out.print(f"{n_open} open, {len(listed) - n_open} cooled down, {len(streaks)} failing")
+    raise typer.Exit(EXIT_FAILED if n_open else EXIT_OK)
+
+
+@cli.command()
 def modes(json: Json = False) -> None:
     """The behaviors that differ between daily and backfill mode."""
     fields = [f for f in Mode.model_fields if f != "name"]

@@ -102,3 +102,67 @@ def test_reconcile_accounts_for_every_entity(clean):
     hit = next(f for f in v.findings if f.type == "unaccounted")
     assert hit.processor == "player_composite_factors" and hit.severity == "HIGH"
     assert str(pid) in hit.detail and hit.dates == [D]
+
+
+def test_learned_expectation_finds_partial_shots_without_a_count(clean):
+    """Every game of the date still has shots (the distinct-games count is met), but half of
+    them are gone and the ledger agrees: only the count learned from earlier dates (shots
+    per final game) sees it."""
+    before = clean.wh.query("SELECT count(*) FROM nba_raw.pbp_shots WHERE game_date = ?",
+                            [D])[0][0]
+    clean.wh.execute("DELETE FROM nba_raw.pbp_shots WHERE game_date = ? AND "
+                     "action_number % 2 = 0", [D])
+    after = clean.wh.query("SELECT count(*) FROM nba_raw.pbp_shots WHERE game_date = ?",
+                           [D])[0][0]
+    assert 0 < after < before
+    clean.wh.execute("UPDATE backcourt_ops.ledger SET rows_written = ? "
+                     "WHERE processor = 'pbp_shots' AND game_date = ?", [after, D])
+    v, hits = found(clean, "partial_data", "pbp_shots")
+    assert hits and hits[0].dates == [D] and "per final game" in hits[0].detail
+    assert v.exit_code(strict=True) == 1
+
+
+def test_learned_expectation_fails_a_partial_feed_in_the_run(tmp_path, raw_copy):
+    """The play-by-play feed of one date stopped at half-time: the partition is not done
+    (CHECK_FAILED, partial data), every other date is."""
+    import orjson
+
+    from backcourt.checks.learned import learned_shortfalls
+
+    folder = tmp_path / "raw" / "nba_playbyplay" / D.isoformat()
+    for f in sorted(folder.glob("*.json")):
+        doc = orjson.loads(f.read_bytes())
+        doc["game"]["actions"] = [a for a in doc["game"]["actions"] if a["period"] <= 2]
+        f.write_bytes(orjson.dumps(doc))
+    ctx = make_context(tmp_path, raw_copy)
+    pbp = lib.select(ctx, names=["schedule", "pbp_shots"])
+    summary = lib.run(ctx, pbp, SIM_START, SIM_END, "pbp")
+    failed = [(f.processor, f.game_date, f.category) for f in summary.failures]
+    assert failed == [("pbp_shots", D, "CHECK_FAILED")]
+    assert "partial data" in summary.failures[0].message
+    p = ctx.registry.get("pbp_shots")
+    days = ctx.calendar.game_dates(SIM_START, SIM_END)
+    assert set(learned_shortfalls(ctx.wh, p, days)) == {D}
+
+
+def test_reconcile_covers_raw_and_analytics_tables(clean):
+    procs = lib.select(clean, [2, 3])
+    rec = {r.processor: r for r in validate(clean, procs, SIM_START, SIM_END,
+                                            with_reconcile=True).reconciliation}
+    for name in ("schedule", "gamebook_player_stats", "team_boxscore", "pbp_shots", "rosters",
+                 "team_offense_game_summary", "team_defense_game_summary",
+                 "player_game_summary", "upcoming_player_game_context",
+                 "upcoming_team_game_context"):
+        assert rec[name].expected > 0 and rec[name].missing == 0, name
+    # teams with a final game: two per game, each with its box score
+    games = clean.wh.query("SELECT count(*) FROM nba_raw.schedule WHERE game_status = 3")[0][0]
+    assert rec["team_boxscore"].expected == 2 * games
+    # a player who played loses his analytics row: unaccounted, by name
+    pid = clean.wh.query("SELECT player_id FROM nba_analytics.player_game_summary "
+                         "WHERE game_date = ? ORDER BY player_id LIMIT 1", [D])[0][0]
+    clean.wh.execute("DELETE FROM nba_analytics.player_game_summary "
+                     "WHERE game_date = ? AND player_id = ?", [D, pid])
+    v = validate(clean, procs, SIM_START, SIM_END, with_reconcile=True)
+    hit = next(f for f in v.findings if f.type == "unaccounted")
+    assert hit.processor == "player_game_summary" and str(pid) in hit.detail
+    assert hit.dates == [D]

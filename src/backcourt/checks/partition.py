@@ -1,13 +1,14 @@
 """Blocking checks run on every partition a processor writes, inside the same transaction.
 
 A partition is done only if all of them pass: critical fields (not NULL, not zero, in
-range) and the expected row count.
+range), the expected row count, and the count learned from the table's history.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from backcourt.checks.learned import learned_shortfalls
 from backcourt.registry import Check, Processor
 from backcourt.registry.templating import render
 
@@ -64,6 +65,8 @@ def run_checks(wh, p: Processor, days: list[date], counts: dict[date, int],
                 failures.setdefault(d, []).append(
                     f"expected {exp} ({p.expected.measure}), found {got}"
                     + (f" incl. {explained[d]} explained failures" if explained.get(d) else ""))
+    for d, why in learned_shortfalls(wh, p, days).items():
+        failures.setdefault(d, []).append(f"partial data: {why}")
     if not p.allow_empty:
         for d in days:
             if counts.get(d, 0) == 0 and not explained.get(d):

@@ -21,6 +21,7 @@ from backcourt.checks.partition import run_checks
 from backcourt.executor import dependencies
 from backcourt.executor.context import Context
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt
+from backcourt.ledger.breakers import EntityBreakers
 from backcourt.ledger.ledger import now
 from backcourt.registry import Processor
 from backcourt.registry.templating import render
@@ -47,6 +48,9 @@ class RunSummary:
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
     per_processor: dict[str, dict[str, float]] = field(default_factory=dict)
+    # daily mode: breakers tripped by this run; entities left out as CIRCUIT_BREAKER_ACTIVE
+    breakers_tripped: list[dict] = field(default_factory=list)
+    breaker_skipped: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -74,6 +78,8 @@ class RunSummary:
             "succeeded": self.succeeded, "skipped": self.skipped, "failed": self.failed,
             "rows": self.rows, "seconds": round(self.seconds, 3),
             "per_processor": self.per_processor,
+            "entity_breakers": {"tripped": self.breakers_tripped,
+                                "skipped": self.breaker_skipped},
             "failures": [{"processor": f.processor, "game_date": f.game_date.isoformat(),
                           "category": f.category, "message": f.message}
                          for f in self.failures],
@@ -127,6 +133,10 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
         if any(p.table in (ctx.pipeline.calendar.schedule_table,
                            ctx.pipeline.calendar.planned_table) for p in stage):
             ctx.refresh_calendar()
+    if ctx.mode.circuit_breakers and any(p.entity for p in processors):
+        breakers = EntityBreakers(ctx.ledger, ctx.mode)
+        summary.breakers_tripped = [b.as_dict(b.tripped_at) for b in breakers.tripped_in(run_id)]
+        summary.breaker_skipped = breakers.skipped_in(run_id)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -207,13 +217,14 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
     bad_input: dict[date, list[str]] = {}
 
     explained: dict[date, int] = {}
+    # daily mode: entities whose circuit breaker is open are left out, explained
+    breakers = entity_breakers(ctx, p)
+    skip = breakers.open_for(p.name, started) if breakers else {}
 
     def finish(counts: dict[date, int]) -> None:
         if p.entity:
             explained.update(ctx.ledger.replace_entity_failures(
-                run_id, p.name, batch,
-                f"SELECT game_date, {p.entity} AS entity_id, failure_category AS category, "
-                "failure_reason AS message FROM _batch WHERE failure_category IS NOT NULL"))
+                run_id, p.name, batch, EntityBreakers.failures_sql(p.entity, "_batch", skip)))
         failures = run_checks(ctx.wh, p, batch, counts, ctx.mode.expected_ratio, explained)
         for d in batch:
             problems = []
@@ -240,8 +251,9 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
             for c in ("failure_category", "failure_reason"):
                 cols.pop(c)
             ctx.wh.ensure_table(p.table, cols)
+            keep = EntityBreakers.keep_sql(p.entity, skip)
             good = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM _batch "
-                    "WHERE failure_category IS NULL")
+                    f"WHERE failure_category IS NULL AND {keep}")
             ctx.wh.replace_partitions(p.table, batch, good, p.partition_column, also=finish)
         elif p.sql is not None:
             sql = render(p.sql, min(batch), max(batch))
@@ -276,4 +288,14 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
                             failure_category="PROCESSING_ERROR",
                             failure_message=f"{msg}\n{detail}"[:4000]) for d in batch]
         ctx.ledger.record(run_id, ctx.mode.name, attempts)
+        return attempts
+    if breakers is not None and p.sql is not None:
+        breakers.observe(run_id, p.name, p.table, p.entity, p.partition_column, batch)
     return attempts
+
+
+def entity_breakers(ctx: Context, p: Processor) -> EntityBreakers | None:
+    """The per-entity breakers, for an entity processor in a mode that has them (daily)."""
+    if not (ctx.mode.circuit_breakers and p.entity):
+        return None
+    return EntityBreakers(ctx.ledger, ctx.mode)

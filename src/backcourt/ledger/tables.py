@@ -69,10 +69,39 @@ EVENTS_COLUMNS = {
     "emitted_at": "TIMESTAMP",
 }
 
+# per-entity circuit breakers (daily mode): attempts of entities with a failure streak,
+# and the breakers they tripped (see ledger/breakers.py)
+ENTITY_ATTEMPTS = f"{OPS}.entity_attempts"
+ENTITY_BREAKERS = f"{OPS}.entity_breakers"
+
+ENTITY_ATTEMPTS_COLUMNS = {
+    "processor": "VARCHAR",
+    "entity_id": "VARCHAR",
+    "game_date": "DATE",
+    "run_id": "VARCHAR",
+    "outcome": "VARCHAR",          # failed | ok | reset
+    "category": "VARCHAR",         # the failure category (failed), or NULL
+    "message": "VARCHAR",
+    "attempted_at": "TIMESTAMP",
+}
+
+ENTITY_BREAKERS_COLUMNS = {
+    "processor": "VARCHAR",
+    "entity_id": "VARCHAR",
+    "tripped_at": "TIMESTAMP",
+    "run_id": "VARCHAR",           # the run whose attempt tripped it
+    "game_date": "DATE",           # the date of that attempt
+    "failures": "INTEGER",         # failed attempts in a row when it tripped
+    "category": "VARCHAR",         # the last failure
+    "message": "VARCHAR",
+}
+
 ALL = {
     RUNS: RUNS_COLUMNS,
     LEDGER: LEDGER_COLUMNS,
     ENTITY_FAILURES: ENTITY_FAILURES_COLUMNS,
     QUARANTINE: QUARANTINE_COLUMNS,
     EVENTS: EVENTS_COLUMNS,
+    ENTITY_ATTEMPTS: ENTITY_ATTEMPTS_COLUMNS,
+    ENTITY_BREAKERS: ENTITY_BREAKERS_COLUMNS,
 }

@@ -23,6 +23,8 @@ from backcourt.ledger import FAILED, SKIPPED
 from backcourt.planner.state import BLOCKED, DONE, MISSING, STALE, State, partition_states
 from backcourt.registry import Input, Processor
 
+NEVER_RUN = State(MISSING)   # a partition the ledger has no attempt for
+
 REPROCESS = {
     "missing": {MISSING},
     "failed": {MISSING, FAILED},
@@ -120,8 +122,9 @@ def _reads(ctx, i: Input, day: date, planned: list[date]) -> date | None:
     if not planned:
         return None
     if i.window.kind == "same_day":
-        return day if day in planned else None
-    span = i.window.calendar_span(day, ctx.calendar.season_start(day))
+        span: tuple[date, date] | None = (day, day)
+    else:
+        span = i.window.calendar_span(day, ctx.calendar.season_start(day))
     if span is None:
         return None
     k = bisect.bisect_left(planned, span[0])
@@ -172,16 +175,17 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
     for p in order:
         if p.name not in selected:
             continue
-        ups = [(i, registry.by_table(i.ref)) for i in p.inputs if not i.is_raw]
-        planned_up = {u.name: sorted(run[u.name]) for _, u in ups}
+        # only inputs whose processor has planned dates can make a partition stale
+        ups = [(i, u, sorted(run[u.name])) for i in p.inputs if not i.is_raw
+               for u in (registry.by_table(i.ref),) if run[u.name]]
         for d in ctx.partitions(p, start, end):
-            st = states.get((p.name, d), State(MISSING))
+            st = states.get((p.name, d), NEVER_RUN)
             if st.state in wanted:
                 run[p.name].add(d)
                 reasons[(p.name, d)] = st.reason or st.state
                 continue
-            for i, u in ups:
-                hit = _reads(ctx, i, d, planned_up[u.name])
+            for i, u, planned in ups:
+                hit = _reads(ctx, i, d, planned)
                 if hit is not None:
                     run[p.name].add(d)
                     closure.add((p.name, d))
@@ -195,8 +199,9 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
         for i in p.inputs:
             if i.is_raw:
                 if i.required and not scrape:
+                    present = ctx.store.dates_with_files(i.raw_source)
                     for d in days:
-                        if not ctx.store.fingerprint(i.raw_source, d):
+                        if d not in present:
                             blocked[(p.name, d)] = f"no raw files in {i.raw_source}/{d}"
                 continue
             if not i.required:
@@ -205,15 +210,15 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
             for ud, d in _union_of_windows(ctx, i, days):
                 if ud in run[u.name]:
                     continue
-                ust = states.get((u.name, ud), State(MISSING))
+                ust = states.get((u.name, ud), NEVER_RUN)
                 if ust.state in (MISSING, FAILED):
                     run[u.name].add(ud)
                     reasons[(u.name, ud)] = f"needed by {p.name} {d} ({ust.state})"
-        if p.loader and not scrape:
+        raws = [i for i in p.inputs if i.is_raw]
+        if p.loader and raws and not p.allow_empty and not scrape:
+            present = set().union(*(ctx.store.dates_with_files(i.raw_source) for i in raws))
             for d in sorted(run[p.name]):
-                raws = [i for i in p.inputs if i.is_raw]
-                if raws and not p.allow_empty and not any(
-                        ctx.store.fingerprint(i.raw_source, d) for i in raws):
+                if d not in present:
                     blocked[(p.name, d)] = "no raw files for " + ", ".join(
                         f"{i.raw_source}/{d}" for i in raws)
 
@@ -242,7 +247,7 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
             continue
         plan.processors.append(p)
         for d in sorted(days):
-            st = states.get((p.name, d), State(MISSING))
+            st = states.get((p.name, d), NEVER_RUN)
             if (p.name, d) in blocked:
                 plan.cells[(p.name, d)] = PlanCell(p.name, d, BLOCKED, False,
                                                    blocked[(p.name, d)])

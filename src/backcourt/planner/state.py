@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from backcourt.executor import dependencies
+from backcourt.executor.dependencies import Readiness
 from backcourt.executor.runner import code_fingerprint
-from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED
+from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
 from backcourt.registry import Processor
 
 DONE, MISSING, STALE, BLOCKED = "done", "missing", "stale", "blocked"
@@ -21,36 +22,71 @@ class State:
     reason: str | None = None
 
 
-def partition_states(ctx, processors: list[Processor], start: date,
-                     end: date) -> dict[tuple[str, date], State]:
-    names = [p.name for p in processors]
-    upstream = {u.name for p in processors for u in ctx.registry.upstream(p)}
-    latest = ctx.ledger.latest(sorted(set(names) | upstream))
+DONE_STATE = State(DONE)
+STALE_CODE = State(STALE, "processor code changed")
+STALE_INPUT = State(STALE, "an upstream partition in its window was rewritten since")
+
+
+class TableRows:
+    """Rows per date of tables over one range: one grouped query per table, asked once."""
+
+    def __init__(self, wh, start: date, end: date) -> None:
+        self.wh, self.start, self.end = wh, start, end
+        self._rows: dict[tuple[str, str], dict[date, int]] = {}
+
+    def __call__(self, table: str, column: str = "game_date") -> dict[date, int]:
+        if (table, column) not in self._rows:
+            self._rows[(table, column)] = self.wh.counts_by_date(
+                table, self.start, self.end, column)
+        return self._rows[(table, column)]
+
+
+def partition_states(ctx, processors: list[Processor], start: date, end: date,
+                     latest: dict[tuple[str, date], PartitionState] | None = None,
+                     rows: TableRows | None = None, complete: bool | None = None,
+                     readiness: dict[str, dict[date, Readiness]] | None = None,
+                     ) -> dict[tuple[str, date], State]:
+    """``latest`` (the ledger's latest attempts) and ``rows`` (rows per date from
+    ``start``) are read when not given; ``complete`` is passed to the dependency check,
+    whose results are kept in ``readiness`` (per processor) when given."""
+    if latest is None:
+        names = [p.name for p in processors]
+        upstream = {u.name for p in processors for u in ctx.registry.upstream(p)}
+        latest = ctx.ledger.latest(sorted(set(names) | upstream))
+    rows = rows or TableRows(ctx.wh, start, end)
     out: dict[tuple[str, date], State] = {}
     for p in processors:
         days = ctx.partitions(p, start, end)
         if not days:
             continue
         code_fp = code_fingerprint(ctx, p)
-        have = ctx.wh.counts_by_date(p.table, start, end, p.partition_column)
-        ready = dependencies.check(ctx, p, days, latest)
+        have = rows(p.table, p.partition_column)
+        # only a partition the ledger says is done and current needs its input
+        # fingerprint (the upstream attempts and raw files its windows read)
+        compare: list[tuple[date, str]] = []
         for d in days:
             st = latest.get((p.name, d))
             if st is None:
                 out[(p.name, d)] = State(MISSING, "never run")
             elif st.status == FAILED:
-                first = (st.failure_message or "").splitlines()[0][:200]
+                first = st.failure_message.splitlines()[0][:200] if st.failure_message else ""
                 out[(p.name, d)] = State(FAILED, f"{st.failure_category}: {first}")
             elif st.code_fingerprint != code_fp:
-                out[(p.name, d)] = State(STALE, "processor code changed")
+                out[(p.name, d)] = STALE_CODE
             elif st.status == SKIPPED:
                 out[(p.name, d)] = State(SKIPPED, st.failure_message)
             elif st.status == SUCCEEDED and have.get(d, 0) != st.rows_written:
                 out[(p.name, d)] = State(
                     MISSING, f"ledger says {st.rows_written} rows, table has {have.get(d, 0)}")
-            elif st.input_fingerprint != ready[d].fingerprint:
-                out[(p.name, d)] = State(STALE, "an upstream partition in its window was "
-                                                "rewritten since")
             else:
-                out[(p.name, d)] = State(DONE)
+                out[(p.name, d)] = DONE_STATE     # (kept in date order) unless stale below
+                compare.append((d, st.input_fingerprint))
+        if compare:
+            ready = dependencies.check(ctx, p, [d for d, _ in compare], latest, complete,
+                                       rows)
+            if readiness is not None:
+                readiness[p.name] = ready
+            for d, fp in compare:
+                if fp != ready[d].fingerprint:
+                    out[(p.name, d)] = STALE_INPUT
     return out

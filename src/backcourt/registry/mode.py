@@ -38,6 +38,17 @@ class Mode(BaseModel):
                          description="retries of a batch after a transient engine error")
     breaker_after: int = Field(default=3, ge=1, description=(
         "consecutive failed batches after which a processor's circuit opens for the run"))
+    entity_breaker_after: int = Field(default=3, ge=1, description=(
+        "entity breakers (with 7): an entity whose last N attempts all failed with a "
+        "retryable category trips its breaker"))
+    entity_breaker_cooldown_h: float = Field(default=24.0, ge=0, description=(
+        "entity breakers (with 7): hours a breaker stays open (the entity's row is left "
+        "out, recorded as CIRCUIT_BREAKER_ACTIVE); then it is tried again"))
+    entity_breaker_categories: tuple[str, ...] = Field(
+        default=("INCOMPLETE_DATA", "MISSING_DEPENDENCY", "NO_SHOT_ZONE", "PROCESSING_ERROR"),
+        description=("entity breakers (with 7): failure categories that count as failed attempts "
+                     "(retrying may help); INSUFFICIENT_DATA is expected (too few games) "
+                     "and never trips a breaker"))
 
 
 DAILY = Mode(

@@ -112,9 +112,41 @@ class Expected:
     reference_sql: str
     measure: str = "count(*)"
     min_ratio: float = 1.0      # actual / expected below this fails the partition
-    # the expected entities themselves, (game_date, entity_id) between {start} and {end}:
-    # what `validate --reconcile` accounts for one by one
-    entities_sql: str | None = None
+    # the expected entities themselves, columns game_date and entity, between {start} and
+    # {end}:
+    # what `validate --reconcile` accounts for one by one (not part of the code
+    # fingerprint: it changes no output and no check of a run)
+    entities_sql: str | None = field(default=None, repr=False)
+    # the column (or SQL expression) of the table naming those entities; default: the
+    # processor's ``entity``, else its last key
+    entity: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Learned:
+    """An expected count learned from the table's own history instead of a hand-set number.
+
+    Per date the value is ``measure`` of the written rows, divided by ``reference_sql``'s
+    number for that date when given (``(game_date, n)`` between ``{start}`` and ``{end}``:
+    e.g. rows per final game). A date fails when its value falls below the median of the
+    ``window`` earlier dates holding rows by more than ``spread`` robust standard deviations
+    (1.4826 × the median absolute deviation) and by more than ``floor`` of the median.
+    With fewer than ``min_history`` earlier dates nothing is learned yet and nothing is
+    checked. Partial data (a share of the rows missing) is found without a fixed count.
+    """
+
+    reference_sql: str | None = None
+    per: str = "reference unit"   # what one unit of the reference is, for messages
+    measure: str = "COUNT(*)"
+    window: int = 20
+    min_history: int = 5
+    spread: float = 4.0
+    floor: float = 0.2
+
+    def describe(self) -> str:
+        per = f" per {self.per}" if self.reference_sql else ""
+        return (f"{self.measure}{per} vs the median of the previous {self.window} dates "
+                f"(-{self.spread:g} robust sd, at least -{self.floor:.0%})")
 
 
 def rows_per_date(table: str, where: str = "", times: int = 1,
@@ -152,6 +184,9 @@ class Processor:
     # Per-entity failures: the SQL returns every expected entity; rows whose
     # ``failure_category`` is set are recorded as explained failures, not written.
     entity: str | None = None
+    # an expected count learned from history (checked like ``expected``); kept out of the
+    # repr so that processors without one keep their code fingerprint
+    learned: Learned | None = field(default=None, repr=False)
 
     @property
     def schema(self) -> str:
@@ -162,5 +197,7 @@ class Processor:
         every declared field (SQL, inputs and windows, checks, …) and ``extra`` (the code
         of a Python loader)."""
         h = hashlib.sha256(repr(self).encode())
+        if self.learned is not None:
+            h.update(b"\0learned:" + repr(self.learned).encode())
         h.update(b"\0" + extra.encode())
         return h.hexdigest()[:16]

@@ -23,6 +23,8 @@ def sim_game_dates(start: date, end: date, seed: int = 0) -> list[date]:
 def missing_raw_dates(store, start: date, end: date, seed: int = 0) -> list[date]:
     """Simulated game dates in [start, end] with a daily raw folder missing."""
     have = {src: set(store.list_dates(src)) for src in SIM_DAILY_SOURCES}
+    if all(d in days for d in _days(start, end) for days in have.values()):
+        return []   # every date has every folder: nothing to simulate to find out
     return [d for d in sim_game_dates(start, end, seed)
             if any(d not in days for days in have.values())]
 

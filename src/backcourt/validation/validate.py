@@ -10,14 +10,17 @@ command that fixes it.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from backcourt.checks.learned import learned_shortfalls
 from backcourt.checks.partition import violation_sql
 from backcourt.executor import dependencies
 from backcourt.ledger import FAILED
-from backcourt.planner.state import DONE, MISSING, STALE, partition_states
-from backcourt.registry import Processor
+from backcourt.ledger.tables import ENTITY_FAILURES
+from backcourt.planner.state import DONE, MISSING, STALE, TableRows, partition_states
+from backcourt.registry import Input, Processor
 from backcourt.registry.templating import render
 
 SEVERITY = {"missing_date": "HIGH", "partial_data": "MEDIUM", "null_critical": "HIGH",
@@ -91,19 +94,30 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
                 days = sorted({d for d, _ in r.unaccounted})
                 v.findings.append(Finding(
                     "unaccounted", SEVERITY["unaccounted"], r.processor, days,
-                    f"{r.expected - r.rows - r.explained} of {r.expected} entities have "
+                    f"{r.missing} of {r.expected} entities have "
                     "neither a row nor an explained failure, e.g. "
                     + ", ".join(f"{d} {e}" for d, e in r.unaccounted[:3]),
                     _fix(p, days, "all")))
     order = ctx.registry.order()
     first = ctx.calendar.season_start(start)
-    states = partition_states(ctx, order, first, end)
-    bad: set[tuple[str, date]] = set()          # missing / failed / contaminated partitions
+    # one read of the ledger, one grouped count per table, one dependency check per
+    # processor (kept from the state pass): the cost grows with tables, not dates
     latest = ctx.ledger.latest([p.name for p in order])
+    rows = TableRows(ctx.wh, first, end)
+    readiness: dict[str, dict[date, dependencies.Readiness]] = {}
+    states = partition_states(ctx, order, first, end, latest, rows, True, readiness)
+    explained: dict[str, dict[date, int]] = {}
+    for name, d, n in ctx.wh.query(
+            f"SELECT processor, game_date, COUNT(*) FROM {ENTITY_FAILURES} "
+            "WHERE game_date BETWEEN ? AND ? GROUP BY processor, game_date", [first, end]):
+        explained.setdefault(name, {})[d] = n
+    memo = _Memo(ctx.wh)                        # references shared by several processors
+    bad: set[tuple[str, date]] = set()          # missing / failed / contaminated partitions
+    bad_days: dict[str, list[date]] = {}        # the same, sorted, of finished processors
     wanted = {p.name for p in processors}
     for p in order:
-        days = [d for d in ctx.partitions(p, first, end)]
-        have = ctx.wh.counts_by_date(p.table, first, end, p.partition_column)
+        days = ctx.partitions(p, first, end)
+        have = rows(p.table, p.partition_column)
         typed: dict[str, list[date]] = {}
         details: dict[str, str] = {}
         for d in days:
@@ -126,20 +140,23 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
         done_days = [d for d in days if states.get((p.name, d)) is not None
                      and states[(p.name, d)].state in (DONE, STALE)]
         if done_days:
-            _field_findings(ctx, p, done_days, typed, details, bad, v)
-            _expected_findings(ctx, p, done_days, have, typed, details, bad)
+            stats = _partition_stats(ctx, p, done_days)
+            _field_findings(p, stats, typed, details, bad, v)
+            _expected_findings(memo, p, done_days, first, end, stats,
+                               explained.get(p.name, {}), typed, details, bad)
             # cascade: built on an upstream partition that is now missing, failed,
             # contaminated, or no longer holds the rows it had
-            ready = dependencies.check(ctx, p, done_days, latest, complete=True)
+            ready = dict(readiness.get(p.name, {}))
+            rest = [d for d in done_days if d not in ready]
+            if rest:   # stale by code: the state pass did not need their inputs
+                ready.update(dependencies.check(ctx, p, rest, latest, True, rows))
+            ups = [(i, ctx.registry.by_table(i.ref).name) for i in p.inputs if not i.is_raw]
+            ups = [(i, up, bad_days[up]) for i, up in ups if bad_days.get(up)]
             for d in done_days:
                 reason = ready[d].blocked
                 if reason is None:
-                    for i in p.inputs:
-                        if i.is_raw:
-                            continue
-                        up = ctx.registry.by_table(i.ref).name
-                        hit = next((u for u in dependencies.window_dates(ctx, i, d)
-                                    if (up, u) in bad), None)
+                    for i, up, bad_up in ups:
+                        hit = _first_in_window(ctx, i, d, bad_up)
                         if hit is not None:
                             reason = f"{up} {hit} is contaminated"
                             break
@@ -147,6 +164,7 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
                     typed.setdefault("cascade", []).append(d)
                     details["cascade"] = reason
                     bad.add((p.name, d))
+        bad_days[p.name] = sorted(d for n, d in bad if n == p.name)
         if p.name not in wanted:
             continue
         for kind, ds in typed.items():   # one finding per processor and type
@@ -161,36 +179,58 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
     return v
 
 
-def _field_findings(ctx, p: Processor, days: list[date], typed, details, bad,
+class _Memo:
+    """Query results kept for one validation (several processors share a reference)."""
+
+    def __init__(self, wh) -> None:
+        self.wh = wh
+        self._seen: dict[tuple[str, tuple], list[tuple]] = {}
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        key = (sql, tuple(params or ()))
+        if key not in self._seen:
+            self._seen[key] = self.wh.query(sql, params)
+        return self._seen[key]
+
+
+def _partition_stats(ctx, p: Processor, days: list[date]) -> dict[date, tuple]:
+    """Per date of ``days``, in one grouped query of the table: (rows, the violations of
+    each check, the expected measure)."""
+    col = p.partition_column
+    cols = ["count(*)"] + [f"SUM(CASE WHEN {violation_sql(c)} THEN 1 ELSE 0 END)"
+                           for c in p.checks]
+    if p.expected is not None:
+        cols.append(p.expected.measure)
+    wanted = set(days)
+    return {r[0]: r[1:] for r in ctx.wh.query(
+        f"SELECT {col}, {', '.join(cols)} FROM {p.table} WHERE {col} BETWEEN ? AND ? "
+        "GROUP BY 1", [min(days), max(days)]) if r[0] in wanted}
+
+
+def _field_findings(p: Processor, stats: dict[date, tuple], typed, details, bad,
                     v: Validation) -> None:
     if not p.checks:
         return
-    col = p.partition_column
-    sums = ", ".join(f"SUM(CASE WHEN {violation_sql(c)} THEN 1 ELSE 0 END)" for c in p.checks)
-    rows = ctx.wh.query(f"SELECT {col}, count(*), {sums} FROM {p.table} "
-                        f"WHERE {col} BETWEEN ? AND ? GROUP BY 1", [min(days), max(days)])
-    wanted = set(days)
     total = 0
-    invalid = {c.describe(): 0 for c in p.checks}
+    names = [c.describe() for c in p.checks]
+    invalid = dict.fromkeys(names, 0)
     worst: set[date] = set()
-    for r in rows:
-        if r[0] not in wanted:
-            continue
-        n = r[1]
+    for d, r in sorted(stats.items()):
+        n = r[0]
         total += n
-        for c, k in zip(p.checks, r[2:], strict=True):
+        for c, name, k in zip(p.checks, names, r[1:1 + len(p.checks)], strict=True):
             k = k or 0
-            invalid[c.describe()] += k
+            invalid[name] += k
             if not k:
                 continue
             kind = {"not_null": "null_critical", "non_zero": "zero_value"}.get(
                 c.rule, "out_of_range")
-            typed.setdefault(kind, []).append(r[0])
-            details[kind] = f"{k} rows fail '{c.describe()}'"
+            typed.setdefault(kind, []).append(d)
+            details[kind] = f"{k} rows fail '{name}'"
             if kind != "zero_value":
-                bad.add((p.name, r[0]))
+                bad.add((p.name, d))
             if n and k / n > 0.5:
-                worst.add(r[0])
+                worst.add(d)
     if total:
         shares = {name: round(1 - k / total, 4) for name, k in invalid.items()}
         low = min(shares.values())
@@ -198,20 +238,29 @@ def _field_findings(ctx, p: Processor, days: list[date], typed, details, bad,
         v.contamination.append(Contamination(p.name, status, shares, sorted(worst)))
 
 
-def _expected_findings(ctx, p: Processor, days: list[date], have, typed, details,
-                       bad) -> None:
+def _first_in_window(ctx, i: Input, day: date, bad: list[date]) -> date | None:
+    """The earliest of the (sorted) ``bad`` upstream dates that ``i``'s window reads."""
+    span = i.window.calendar_span(day, ctx.calendar.season_start(day))
+    if span is None:
+        return None
+    k = bisect.bisect_left(bad, span[0])
+    return bad[k] if k < len(bad) and bad[k] <= span[1] else None
+
+
+def _expected_findings(memo: _Memo, p: Processor, days: list[date], first: date, end: date,
+                       stats: dict[date, tuple], explained: dict[date, int],
+                       typed, details, bad) -> None:
+    for d, why in learned_shortfalls(memo, p, days).items():
+        typed.setdefault("partial_data", []).append(d)
+        details["partial_data"] = why
+        bad.add((p.name, d))
     if p.expected is None:
         return
-    ref = dict(ctx.wh.query(render(p.expected.reference_sql, min(days), max(days))))
-    actual = dict(ctx.wh.query(
-        f"SELECT {p.partition_column}, {p.expected.measure} FROM {p.table} "
-        f"WHERE {p.partition_column} BETWEEN ? AND ? GROUP BY 1", [min(days), max(days)]))
-    explained = dict(ctx.wh.query(
-        "SELECT game_date, count(*) FROM backcourt_ops.entity_failures WHERE processor = ? "
-        "AND game_date BETWEEN ? AND ? GROUP BY 1", [p.name, min(days), max(days)]))
+    # rendered over the whole validated range: processors sharing a reference share a query
+    ref = dict(memo.query(render(p.expected.reference_sql, first, end)))
     for d in days:
         exp = ref.get(d, 0) or 0
-        got = (actual.get(d, 0) or 0) + explained.get(d, 0)
+        got = ((stats[d][-1] if d in stats else 0) or 0) + explained.get(d, 0)
         if exp and got < exp:
             typed.setdefault("partial_data", []).append(d)
             details["partial_data"] = f"expected {exp}, found {got}"
@@ -225,45 +274,46 @@ class Reconciliation:
     rows: int
     explained: int
     unaccounted: list[tuple[date, str]]   # first 50 (date, entity)
+    missing: int = 0                      # entities with neither a row nor a failure
 
 
 def reconcile(ctx, processors: list[Processor], start: date,
               end: date) -> list[Reconciliation]:
     """Per entity and date: a row, an explained failure, or unaccounted for (dates whose
-    partition ran; skipped and missing dates are findings of their own)."""
+    partition ran; skipped and missing dates are findings of their own). One counting
+    query per processor; the unaccounted ones are listed only when there are some."""
     out = []
-    for p in processors:
-        if p.expected is None or p.expected.entities_sql is None \
-                or not ctx.wh.table_exists(p.table):
-            continue
-        ran = [d for (_, d), st in ctx.ledger.latest([p.name], start, end).items()
-               if st.status != "skipped"]
+    chosen = [p for p in processors if p.expected is not None
+              and p.expected.entities_sql is not None and ctx.wh.table_exists(p.table)]
+    latest = ctx.ledger.latest([p.name for p in chosen], start, end) if chosen else {}
+    for p in chosen:
+        ran = sorted(d for (name, d), st in latest.items()
+                     if name == p.name and st.status != "skipped")
         if not ran:
             continue
-        entity = p.entity or p.keys[-1]
-        days = ", ".join(f"DATE '{d.isoformat()}'" for d in sorted(ran))
-        universe = (f"(SELECT * FROM ({render(p.expected.entities_sql, start, end)}) "
-                    f"AS z(game_date, entity) WHERE game_date IN ({days}))")
-        rows = (f"SELECT game_date, CAST({entity} AS VARCHAR) AS e FROM {p.table} "
-                "WHERE game_date BETWEEN ? AND ?")
-        failures = ("SELECT game_date, entity_id AS e FROM backcourt_ops.entity_failures "
+        entity = p.expected.entity or p.entity or p.keys[-1]
+        col = p.partition_column
+        days = ", ".join(f"DATE '{d.isoformat()}'" for d in ran)
+        universe = (f"(SELECT DISTINCT game_date, CAST(entity AS VARCHAR) AS e FROM "
+                    f"({render(p.expected.entities_sql, start, end)}) AS z "
+                    f"WHERE game_date IN ({days}))")
+        rows = (f"SELECT DISTINCT {col} AS game_date, CAST({entity} AS VARCHAR) AS e "
+                f"FROM {p.table} WHERE {col} BETWEEN ? AND ?")
+        failures = (f"SELECT DISTINCT game_date, entity_id AS e FROM {ENTITY_FAILURES} "
                     "WHERE processor = ? AND game_date BETWEEN ? AND ?")
-        (expected, have, expl) = ctx.wh.query(
-            f"""SELECT count(*), count(r.e), count(f.e)
-                FROM (SELECT DISTINCT game_date, CAST(u.entity AS VARCHAR) AS e
-                      FROM {universe} AS u) AS w
+        params = [start, end, p.name, start, end]
+        (expected, have, expl, lost) = ctx.wh.query(
+            f"""SELECT COUNT(*), COUNT(r.e), COUNT(f.e),
+                       SUM(CASE WHEN r.e IS NULL AND f.e IS NULL THEN 1 ELSE 0 END)
+                FROM {universe} AS w
                 LEFT JOIN ({rows}) AS r ON r.game_date = w.game_date AND r.e = w.e
                 LEFT JOIN ({failures}) AS f ON f.game_date = w.game_date AND f.e = w.e""",
-            [start, end, p.name, start, end])[0]
+            params)[0]
         missing = ctx.wh.query(
-            f"""SELECT w.game_date, w.e
-                FROM (SELECT DISTINCT game_date, CAST(u.entity AS VARCHAR) AS e
-                      FROM {universe} AS u) AS w
-                WHERE NOT EXISTS (SELECT 1 FROM ({rows}) AS r
-                                  WHERE r.game_date = w.game_date AND r.e = w.e)
-                  AND NOT EXISTS (SELECT 1 FROM ({failures}) AS f
-                                  WHERE f.game_date = w.game_date AND f.e = w.e)
-                ORDER BY 1, 2 LIMIT 50""",
-            [start, end, p.name, start, end])
-        out.append(Reconciliation(p.name, expected, have, expl, missing))
+            f"""SELECT w.game_date, w.e FROM {universe} AS w
+                LEFT JOIN ({rows}) AS r ON r.game_date = w.game_date AND r.e = w.e
+                LEFT JOIN ({failures}) AS f ON f.game_date = w.game_date AND f.e = w.e
+                WHERE r.e IS NULL AND f.e IS NULL
+                ORDER BY 1, 2 LIMIT 50""", params) if lost else []
+        out.append(Reconciliation(p.name, expected, have, expl, missing, lost or 0))
     return out

@@ -1,5 +1,8 @@
 """The Phase 2 loader: parse a processor's raw files for some dates into one Arrow table.
 
+Long ranges are parsed in worker processes, chunks of whole dates each, and a file that two
+processors read (a box score) is parsed once per run (see ``parse_files``).
+
 A file that fails validation is moved to the quarantine folder with a note naming the
 file, field and reason; the rest of its date still loads, and the date's partition is
 recorded as failed (BAD_RAW_INPUT) until the file is fixed and the date re-run — so a
@@ -10,47 +13,30 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from importlib.resources import files
-from typing import Any
 
 import pyarrow as pa
 
 from backcourt.pipeline.phase2 import tables as T
 from backcourt.pipeline.phase2.names import PlayerResolver
-from backcourt.pipeline.phase2.parsers import PARSERS
-from backcourt.pipeline.phase2.parsers.base import RawRecordError
+from backcourt.pipeline.phase2.parse_files import (
+    SHARED_SOURCES,
+    Job,
+    default_workers,
+    first_per_key,
+    parse_chunks,
+    split_by_date,
+    to_arrow,
+)
+from backcourt.pipeline.phase2.parsers.base import ParseOutput
+from backcourt.rawstore.store import RawFile
 from backcourt.registry import Processor
 
 REGISTRY_ERRORS_TABLE = "nba_raw.player_registry_errors"
 ROSTERS_TABLE = "nba_raw.rosters"
 
-_ARROW = {
-    "DATE": pa.date32(), "VARCHAR": pa.string(), "BIGINT": pa.int64(),
-    "INTEGER": pa.int32(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
-    "TIMESTAMP": pa.timestamp("us"),
-}
-
-
-def _coerce_temporal(value: Any, kind: str) -> Any:
-    """ISO strings from parsers become dates/timestamps (UTC, naive)."""
-    if isinstance(value, str):
-        if kind == "DATE":
-            return date.fromisoformat(value[:10])
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if kind == "TIMESTAMP" and isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return value
-
-
-def to_arrow(rows: list[dict], columns: dict[str, str]) -> pa.Table:
-    arrays = []
-    for name, kind in columns.items():
-        values = [r[name] for r in rows]
-        if kind in ("DATE", "TIMESTAMP"):
-            values = [_coerce_temporal(v, kind) for v in values]
-        arrays.append(pa.array(values, type=_ARROW[kind]))
-    return pa.Table.from_arrays(arrays, names=list(columns))
+__all__ = ["REGISTRY_ERRORS_TABLE", "ROSTERS_TABLE", "Loaded", "RawFileLoader", "to_arrow"]
 
 
 @dataclass
@@ -71,15 +57,30 @@ class Loaded:
                         to_arrow(self.registry_errors, T.REGISTRY_ERRORS), days=self.days)
 
 
+def _share_partitions(parts: list[pa.Table], column: str) -> bool:
+    """Whether two of these tables hold rows of the same partition."""
+    seen: set = set()
+    for t in parts:
+        values = set(t.column(column).unique().to_pylist())
+        if values & seen:
+            return True
+        seen |= values
+    return False
+
+
 class RawFileLoader:
     """Loads any Phase 2 processor whose inputs are raw sources with a parser."""
 
     # tables it writes besides its processors' own (created up front, not mid-run)
     extra_tables = {REGISTRY_ERRORS_TABLE: T.REGISTRY_ERRORS}
 
-    def __init__(self) -> None:
+    def __init__(self, workers: int | None = None) -> None:
         self._resolver: PlayerResolver | None = None
         self._code_fp: str | None = None
+        self.workers = default_workers() if workers is None else workers
+        # shared-source files parsed for one table, kept for the others until they read
+        # them: (file, fingerprint of its date folder) -> what is left of its output
+        self._shared: dict[tuple[RawFile, str], ParseOutput] = {}
 
     @property
     def resolver(self) -> PlayerResolver:
@@ -92,7 +93,7 @@ class RawFileLoader:
         if self._code_fp is None:
             h = hashlib.sha256()
             pkg = files("backcourt.pipeline.phase2")
-            for name in ("names.py", "loader.py", "tables.py"):
+            for name in ("names.py", "loader.py", "parse_files.py", "tables.py"):
                 h.update(pkg.joinpath(name).read_bytes())
             for f in sorted(pkg.joinpath("parsers").iterdir(), key=lambda f: f.name):
                 if f.name.endswith(".py"):
@@ -111,31 +112,55 @@ class RawFileLoader:
 
     def load(self, ctx, p: Processor, days: list[date], run_id: str) -> Loaded:
         table_name = p.table.split(".", 1)[1]
-        rows: list[dict] = []
-        seen: set[tuple] = set()
         loaded = Loaded(table=pa.table({}), days=list(days))
         raw_sources = [i.raw_source for i in p.inputs if i.is_raw]
         if any(i.ref == ROSTERS_TABLE for i in p.inputs):
             self._learn_rosters(ctx, days)
         loaded.sources = raw_sources
-        for day in days:
-            for source in raw_sources:  # declared order = precedence on duplicate keys
-                parse = PARSERS[source]
-                for f in ctx.store.list_files(source, day):
-                    try:
-                        out = parse(ctx.store.read_bytes(f), f, self.resolver)
-                    except RawRecordError as exc:
-                        moved = ctx.store.quarantine(f, str(exc))
-                        ctx.ledger.record_quarantine(run_id, source, day, f.display, moved,
-                                                     exc.field, exc.reason)
-                        loaded.bad_files.setdefault(day, []).append(str(exc))
-                        continue
-                    for r in out.rows.get(table_name, []):
-                        key = (r[p.partition_column], *(r[k] for k in p.keys))
-                        if key in seen:
-                            continue
-                        seen.add(key)
-                        rows.append(r)
-                    loaded.registry_errors.extend(out.registry_errors)
-        loaded.table = to_arrow(rows, p.columns or {})
+        # load order: date, then declared source order (= precedence on duplicate keys)
+        todo = [f for day in days for source in raw_sources
+                for f in ctx.store.list_files(source, day)]
+        cached = self._take_shared(ctx, todo, table_name)
+        columns = p.columns or {}
+        keys = (p.partition_column, *p.keys)
+        jobs = [Job(table_name, columns, keys, tuple(chunk),
+                    {f: cached[f] for f in chunk if f in cached})
+                for chunk in split_by_date(todo, self.workers)]
+        parts: list[pa.Table] = []
+        for parsed in parse_chunks(jobs, ctx.store, self.resolver, self.workers):
+            for f, exc in parsed.bad:
+                moved = ctx.store.quarantine(f, str(exc))
+                ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display, moved,
+                                             exc.field, exc.reason)
+                loaded.bad_files.setdefault(f.game_date, []).append(str(exc))
+            for f, rest in parsed.shared.items():
+                if rest.rows:
+                    self._shared[(f, ctx.store.fingerprint(f.source, f.game_date))] = rest
+            loaded.registry_errors.extend(parsed.registry_errors)
+            parts.append(parsed.table)
+        if not parts:
+            loaded.table = to_arrow([], columns)
+        elif _share_partitions(parts, p.partition_column):
+            loaded.table = first_per_key(pa.concat_tables(parts), list(keys))
+        else:   # each chunk is already unique, and a key includes its partition
+            loaded.table = pa.concat_tables(parts)
         return loaded
+
+    def _take_shared(self, ctx, todo: list[RawFile], table: str) -> dict[RawFile, ParseOutput]:
+        """Outputs of files already parsed for another table, handed over once: a file whose
+        folder changed since (its date's fingerprint) is parsed again."""
+        out: dict[RawFile, ParseOutput] = {}
+        for f in todo:
+            if f.source not in SHARED_SOURCES:
+                continue
+            key = (f, ctx.store.fingerprint(f.source, f.game_date))
+            rest = self._shared.get(key)
+            if rest is None or table not in rest.rows:
+                continue
+            out[f] = rest
+            left = {t: r for t, r in rest.rows.items() if t != table}
+            if left:
+                self._shared[key] = ParseOutput(rows=left, registry_errors=rest.registry_errors)
+            else:
+                del self._shared[key]
+        return out

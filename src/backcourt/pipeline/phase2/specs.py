@@ -5,6 +5,7 @@ from __future__ import annotations
 from backcourt.pipeline import expectations as E
 from backcourt.pipeline.phase2 import tables as T
 from backcourt.registry import Check, Expected, Input, Processor, rows_per_date
+from backcourt.registry.model import Learned
 
 SCHEDULE = E.SCHEDULE
 
@@ -27,7 +28,8 @@ PROCESSORS = (
                 Check("home_team_id"), Check("away_team_id"),
                 Check("home_score", where="game_status = 3"),
                 Check("away_score", where="game_status = 3")),
-        expected=Expected(rows_per_date("nba_raw.season_schedule")),
+        expected=Expected(rows_per_date("nba_raw.season_schedule"),
+                          entities_sql=E.PUBLISHED_GAMES),
         description="Games of the date from the scoreboard (or team game logs).",
     ),
     Processor(
@@ -39,7 +41,10 @@ PROCESSORS = (
                 Check("minutes"), Check("pts"), Check("player_status"),
                 Check("minutes", "between", 0, 70)),
         expected=Expected(E.TEAMS_IN_FINAL_GAMES,
-                          measure="COUNT(DISTINCT game_id || ':' || CAST(team_id AS VARCHAR))"),
+                          measure="COUNT(DISTINCT game_id || ':' || CAST(team_id AS VARCHAR))",
+                          entities_sql=E.TEAMS_WITH_FINAL_GAME, entity="team_id"),
+        # every team of every game can be there with players missing: rows per final game
+        learned=Learned(E.FINAL_GAMES, per="final game"),
         description="Every listed player of every final game, DNP and inactive included.",
     ),
     Processor(
@@ -50,7 +55,7 @@ PROCESSORS = (
         checks=(Check("team_id"), Check("opponent_team_id"), Check("pts"), Check("fga"),
                 Check("minutes"), Check("pts", "non_zero"), Check("fga", "non_zero"),
                 Check("minutes", "non_zero")),
-        expected=Expected(E.TEAMS_IN_FINAL_GAMES),
+        expected=Expected(E.TEAMS_IN_FINAL_GAMES, entities_sql=E.TEAMS_WITH_FINAL_GAME),
         description="Team totals of every final game (box score, or team game log).",
     ),
     Processor(
@@ -59,7 +64,10 @@ PROCESSORS = (
         inputs=(Input("raw:nba_playbyplay"), Input(SCHEDULE)),
         checks=(Check("player_id"), Check("team_id"), Check("shot_value"),
                 Check("shot_distance"), Check("is_made")),
-        expected=Expected(E.FINAL_GAMES, measure="COUNT(DISTINCT game_id)"),
+        expected=Expected(E.FINAL_GAMES, measure="COUNT(DISTINCT game_id)",
+                          entities_sql=E.FINAL_GAME_IDS, entity="game_id"),
+        # every game can be there with shots missing: shots per final game
+        learned=Learned(E.FINAL_GAMES, per="final game"),
         description="Field-goal attempts with location and distance from the play-by-play.",
     ),
     Processor(
@@ -76,7 +84,9 @@ PROCESSORS = (
         loader="raw_files", columns=T.ROSTERS,
         inputs=(Input("raw:nba_rosters"), Input(SCHEDULE)),
         checks=(Check("player_id"), Check("player_lookup"), Check("team_id")),
-        expected=Expected(E.TEAMS_SCHEDULED, measure="COUNT(DISTINCT team_id)"),
+        expected=Expected(E.TEAMS_SCHEDULED, measure="COUNT(DISTINCT team_id)",
+                          entities_sql=E.TEAMS_WITH_GAME, entity="team_id"),
+        learned=Learned(E.TEAMS_SCHEDULED, per="team with a game"),
         description="Rosters of the teams playing that date.",
     ),
     Processor(

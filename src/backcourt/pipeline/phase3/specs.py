@@ -23,6 +23,16 @@ def _sql(name: str) -> str:
 TEAM_OFFENSE = "nba_analytics.team_offense_game_summary"
 PLAYER_GAME = "nba_analytics.player_game_summary"
 
+# expected entities for `validate --reconcile`: every listed player of a final game; every
+# rostered player of a team with a game
+_LISTED_PLAYERS = ("SELECT game_date, player_id AS entity FROM nba_raw.gamebook_player_stats "
+                   "WHERE game_date BETWEEN {start} AND {end}")
+_ROSTERED_WITH_GAME = (
+    "SELECT r.game_date, r.player_id AS entity FROM nba_raw.rosters AS r "
+    "WHERE r.game_date BETWEEN {start} AND {end} AND EXISTS ("
+    "SELECT 1 FROM nba_raw.schedule AS s WHERE s.game_date = r.game_date "
+    "AND NOT s.is_postponed AND r.team_id IN (s.home_team_id, s.away_team_id))")
+
 PROCESSORS = (
     Processor(
         name="team_offense_game_summary", phase=3, table=TEAM_OFFENSE,
@@ -31,7 +41,7 @@ PROCESSORS = (
         checks=(Check("possessions"), Check("pace"), Check("offensive_rating"),
                 Check("win_flag"), Check("points"),
                 Check("pace", "between", 70, 140), Check("possessions", "non_zero")),
-        expected=Expected(E.TEAMS_IN_FINAL_GAMES),
+        expected=Expected(E.TEAMS_IN_FINAL_GAMES, entities_sql=E.TEAMS_WITH_FINAL_GAME),
         description="Possessions, pace, ratings, result per team-game.",
     ),
     Processor(
@@ -43,7 +53,7 @@ PROCESSORS = (
                 Check("opp_paint_fga", where="has_shot_zones"),
                 Check("opp_three_fga", where="has_shot_zones"),
                 Check("opp_mid_fga", where="has_shot_zones")),
-        expected=Expected(E.TEAMS_IN_FINAL_GAMES),
+        expected=Expected(E.TEAMS_IN_FINAL_GAMES, entities_sql=E.TEAMS_WITH_FINAL_GAME),
         description="The opponent's offense by zone, seen as defense.",
     ),
     Processor(
@@ -55,7 +65,8 @@ PROCESSORS = (
         checks=(Check("points"), Check("minutes"), Check("is_dnp"),
                 Check("usage_rate", where="NOT is_dnp AND minutes > 0"),
                 Check("paint_fga", where="has_complete_shot_zones")),
-        expected=Expected(rows_per_date("nba_raw.gamebook_player_stats")),
+        expected=Expected(rows_per_date("nba_raw.gamebook_player_stats"),
+                          entities_sql=_LISTED_PLAYERS),
         description="Box stats, efficiency, usage, shot zones and the prop result per player.",
     ),
     Processor(
@@ -75,7 +86,7 @@ PROCESSORS = (
             "WHERE game_date BETWEEN {start} AND {end} AND EXISTS ("
             "SELECT 1 FROM nba_raw.schedule AS s WHERE s.game_date = r.game_date "
             "AND NOT s.is_postponed AND r.team_id IN (s.home_team_id, s.away_team_id)) "
-            "GROUP BY game_date"),
+            "GROUP BY game_date", entities_sql=_ROSTERED_WITH_GAME),
         description="What is known about each rostered player before tip-off.",
     ),
     Processor(
@@ -88,7 +99,7 @@ PROCESSORS = (
                 Input(PLAYER_GAME, previous_days(30))),
         checks=(Check("games_last_7_days"), Check("back_to_back"), Check("streak"),
                 Check("starters_out")),
-        expected=Expected(E.TEAMS_SCHEDULED),
+        expected=Expected(E.TEAMS_SCHEDULED, entities_sql=E.TEAMS_WITH_GAME),
         description="Rest, schedule density, lines, absences and form per team before tip-off.",
     ),
 )

@@ -33,11 +33,11 @@ PCF = "nba_precompute.player_composite_factors"
 PDC = "nba_precompute.player_daily_cache"
 
 _PLAYER_ENTITIES = (
-    "SELECT game_date, player_id FROM nba_analytics.upcoming_player_game_context "
+    "SELECT game_date, player_id AS entity FROM nba_analytics.upcoming_player_game_context "
     "WHERE game_date BETWEEN {start} AND {end}"
 )
 _TEAM_ENTITIES = (
-    "SELECT DISTINCT d.game_date, x.team_id FROM ("
+    "SELECT DISTINCT d.game_date, x.team_id AS entity FROM ("
     "SELECT DISTINCT game_date, season FROM nba_raw.schedule "
     "WHERE game_date BETWEEN {start} AND {end} AND NOT is_postponed) AS d JOIN ("
     "SELECT game_date, season, home_team_id AS team_id FROM nba_raw.schedule UNION "

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from importlib.resources import files
 
 import numpy as np
@@ -192,10 +196,7 @@ class PredictionLoader:
         mondays = [monday_of(d) for d in day_list]
         weeks = sorted({(s, m) for s, m in zip(seasons, mondays, strict=True)},
                        key=lambda sm: (sm[1], sm[0]))
-        trained: dict[tuple[str, date], S.TrainedModel] = {}
-        for season in sorted({s for s, _ in weeks}):
-            season_weeks = [m for s, m in weeks if s == season]
-            trained.update(self._train_season(ctx, season, season_weeks))
+        trained = self._train_weeks(ctx, weeks)
         gbm_pred = np.full(len(day_list), np.nan)
         versions = [""] * len(day_list)
         week_no = {key: k for k, key in enumerate(weeks)}
@@ -219,22 +220,34 @@ class PredictionLoader:
         table = pa.concat_tables(parts)
         return Predictions(table=table, models=models)
 
-    def _train_season(self, ctx, season: str, mondays: list[date]
-                      ) -> dict[tuple[str, date], S.TrainedModel]:
-        """Train the models of these weeks from one read of the season's history."""
-        hist = ctx.wh.arrow(_training_sql(), [season, max(mondays)])
-        hist_days = hist.column("game_date").to_numpy().astype("datetime64[D]")
-        x = _matrix(hist)
-        y = hist.column("points").to_numpy().astype(float)
-        out: dict[tuple[str, date], S.TrainedModel] = {}
-        for monday in mondays:
-            # rows are sorted by date: the training set of a week is a prefix
-            n = int(np.searchsorted(hist_days, np.datetime64(monday, "D"), side="left"))
-            through = hist_days[n - 1].astype(date) if n else None
-            out[(season, monday)] = S.train_gbm(
-                x[:n], y[:n], version=S.gbm_version(monday), season=season, week_start=monday,
-                trained_through=through, min_rows=self.min_training_rows)
-        return out
+    def _train_weeks(self, ctx, weeks: list[tuple[str, date]]
+                     ) -> dict[tuple[str, date], S.TrainedModel]:
+        """Train the models of these (season, Monday) weeks: one read of each season's
+        history, then the weeks in parallel threads (LightGBM releases the GIL; each model
+        still trains on one thread, so it is the same model whichever thread trains it)."""
+        jobs: list[tuple[tuple[str, date], int, Callable[[], S.TrainedModel]]] = []
+        for season in sorted({s for s, _ in weeks}):
+            mondays = [m for s, m in weeks if s == season]
+            hist = ctx.wh.arrow(_training_sql(), [season, max(mondays)])
+            hist_days = hist.column("game_date").to_numpy().astype("datetime64[D]")
+            x = _matrix(hist)
+            y = hist.column("points").to_numpy().astype(float)
+            for monday in mondays:
+                # rows are sorted by date: the training set of a week is a prefix
+                n = int(np.searchsorted(hist_days, np.datetime64(monday, "D"), side="left"))
+                through = hist_days[n - 1].astype(date) if n else None
+                jobs.append(((season, monday), n, partial(
+                    S.train_gbm, x[:n], y[:n], version=S.gbm_version(monday), season=season,
+                    week_start=monday, trained_through=through,
+                    min_rows=self.min_training_rows)))
+        threads = min(len(jobs), os.cpu_count() or 1)
+        if threads <= 1:
+            return {key: train() for key, _, train in jobs}
+        # the largest weeks first, so that the last thread to finish is not left alone
+        order = sorted(range(len(jobs)), key=lambda k: -jobs[k][1])
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            done = dict(zip(order, pool.map(lambda k: jobs[k][2](), order), strict=True))
+        return {jobs[k][0]: done[k] for k in range(len(jobs))}
 
     # -- output rows -------------------------------------------------------
     @staticmethod

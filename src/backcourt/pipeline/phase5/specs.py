@@ -37,6 +37,16 @@ def _sql(name: str) -> str:
 _PREDICTABLE = rows_per_date(FEATURE_STORE, "(injury_status IS NULL OR injury_status <> 'Out')")
 _PREDICTIONS = rows_per_date(PREDICTIONS_TABLE)
 _SYSTEMS = rows_per_date(PREDICTIONS_TABLE, measure="COUNT(DISTINCT system)")
+# expected entities for `validate --reconcile`: a prediction per feature-store row of a player
+# not ruled Out; a grade per prediction; a summary per system that predicted
+_PREDICTABLE_PLAYERS = (
+    f"SELECT game_date, player_id AS entity FROM {FEATURE_STORE} WHERE "
+    "(injury_status IS NULL OR injury_status <> 'Out') AND game_date BETWEEN {start} AND {end}")
+_PREDICTION = "CAST(player_id AS VARCHAR) || ':' || system"
+_PREDICTION_IDS = (f"SELECT game_date, {_PREDICTION} AS entity FROM {PREDICTIONS_TABLE} "
+                   "WHERE game_date BETWEEN {start} AND {end}")
+_PREDICTING_SYSTEMS = (f"SELECT DISTINCT game_date, system AS entity FROM {PREDICTIONS_TABLE} "
+                       "WHERE game_date BETWEEN {start} AND {end}")
 
 PROCESSORS = (
     Processor(
@@ -52,7 +62,8 @@ PROCESSORS = (
                 Check("confidence", where="line IS NOT NULL")),
         expected=Expected(
             _PREDICTABLE,
-            measure="SUM(CASE WHEN system = 'moving_average' THEN 1 ELSE 0 END)"),
+            measure="SUM(CASE WHEN system = 'moving_average' THEN 1 ELSE 0 END)",
+            entities_sql=_PREDICTABLE_PLAYERS, entity="player_id"),
         description="Predicted points, line, edge and OVER/UNDER/PASS/NO_LINE per system.",
     ),
     Processor(
@@ -64,7 +75,7 @@ PROCESSORS = (
                 Check("actual_points", where="grade_status <> 'void_dnp'"),
                 Check("absolute_error", where="grade_status <> 'void_dnp'"),
                 Check("is_correct", where="grade_status = 'graded'")),
-        expected=Expected(_PREDICTIONS),
+        expected=Expected(_PREDICTIONS, entities_sql=_PREDICTION_IDS, entity=_PREDICTION),
         description="Each prediction against the actual points: errors and pick result.",
     ),
     Processor(
@@ -75,7 +86,7 @@ PROCESSORS = (
         checks=(Check("predictions", "non_zero"), Check("mae", where="played > 0"),
                 Check("hit_rate", where="graded_picks > 0"),
                 Check("hit_rate", "between", 0, 1, where="graded_picks > 0")),
-        expected=Expected(_SYSTEMS),
+        expected=Expected(_SYSTEMS, entities_sql=_PREDICTING_SYSTEMS),
         description="Per date and system: MAE, bias, hit rate on graded picks, counts.",
     ),
 )

@@ -144,11 +144,29 @@ def train_gbm(x: np.ndarray, y: np.ndarray, *, version: str, season: str, week_s
                                  "week")
     ds = lgb.Dataset(x, label=y, feature_name=list(GBM_FEATURES), params=dict(GBM_PARAMS),
                      free_raw_data=True)
-    booster = lgb.train(dict(GBM_PARAMS), ds, num_boost_round=GBM_ROUNDS)
-    mae = float(np.mean(np.abs(booster.predict(x) - y)))
+    in_sample: list[float] = []
+
+    def _in_sample_mae(env) -> None:
+        # after the last round, from the scores LightGBM keeps for its training rows: the
+        # same numbers as predicting the rows again, without that second pass
+        if env.iteration == env.end_iteration - 1:
+            for _, name, value, _ in env.model.eval_train(_mae_of(y)):
+                if name == "in_sample_mae":
+                    in_sample.append(value)
+
+    booster = lgb.train(dict(GBM_PARAMS), ds, num_boost_round=GBM_ROUNDS,
+                        callbacks=[_in_sample_mae])
+    mae = in_sample[0]
     return TrainedModel(version, season, week_start, n, trained_through, booster=booster,
                         in_sample_mae=round(mae, 4), params=params,
                         note=f"trained on {n} rows through {trained_through}")
+
+
+def _mae_of(y: np.ndarray):
+    """A LightGBM evaluation function: mean absolute error of the scores against ``y``."""
+    def mae(scores: np.ndarray, _data) -> tuple[str, float, bool]:
+        return "in_sample_mae", float(np.mean(np.abs(scores - y))), False
+    return mae
 
 
 def predict_gbm(model: TrainedModel, x: np.ndarray) -> np.ndarray:

@@ -63,9 +63,25 @@ def _worker_date(day: date) -> tuple[date, int, int]:
     return _write_date(_worker_args[0], _worker_args[1], day)
 
 
+def _worker_season(days: list[date]) -> list[tuple[date, int, int]]:
+    """A whole season in one worker: simulated there, then every date written."""
+    assert _worker_args is not None
+    return [_write_date(_worker_args[0], _worker_args[1], day) for day in days]
+
+
 def _results(store: RawStore, seed: int, days: list[date],
              workers: int) -> Iterator[tuple[date, int, int]]:
     can_fork = "fork" in multiprocessing.get_all_start_methods()
+    seasons = _by_season(days)
+    long_seasons = sum(len(s) >= _MIN_DATES_PER_WORKER for s in seasons)
+    if workers > 1 and can_fork and long_seasons >= workers:
+        # several seasons: one season per worker at a time (each worker simulates its own
+        # season, so the simulations run in parallel too)
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(store, seed)) as pool:
+            for written in pool.imap(_worker_season, seasons):
+                yield from written
+        return
     for season, group in groupby(days, key=season_of):
         season_days = list(group)
         if season is None:
@@ -78,6 +94,12 @@ def _results(store: RawStore, seed: int, days: list[date],
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers, initializer=_init_worker, initargs=(store, seed)) as pool:
             yield from pool.imap(_worker_date, season_days, chunksize=2)
+
+
+def _by_season(days: list[date]) -> list[list[date]]:
+    """The days of each season, in order (days outside any season dropped)."""
+    return [list(group) for season, group in groupby(days, key=season_of)
+            if season is not None]
 
 
 def scrape(store: RawStore, start: date, end: date, seed: int = 0,

@@ -15,6 +15,9 @@ class RawRecordError(ValueError):
         self.file, self.field, self.reason = file, field, reason
         super().__init__(f"{file}: field '{field}': {reason}")
 
+    def __reduce__(self):  # pickled by its parts (it comes back from worker processes)
+        return type(self), (self.file, self.field, self.reason)
+
 
 class Resolver(Protocol):
     def resolve(self, lookup: str) -> tuple[int | None, str | None]:

@@ -28,46 +28,56 @@ def _one_sided(row: Row) -> bool:
     return row["over_price"] is None or row["under_price"] is None
 
 
+def _outcome_path(b: int, m: int, o: int) -> str:
+    return f"data.bookmakers[{b}].markets[{m}].outcomes[{o}]"
+
+
 def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
     snap, common = load_snapshot(payload, file)
     names = NameResolution(file, resolver)
     common["source_file"] = file.display
     rows: list[Row] = []
     for b, book in enumerate(snap["data"]["bookmakers"]):
+        bookmaker = book["key"]
         for m, market in enumerate(book["markets"]):
-            if market["key"] not in MARKETS:
+            market_key = market["key"]
+            if market_key not in MARKETS:
                 continue
             lines: dict[tuple[str, float], dict[str, Any]] = {}
             for o, outcome in enumerate(market["outcomes"]):
-                path = f"data.bookmakers[{b}].markets[{m}].outcomes[{o}]"
                 side = _SIDES.get(outcome["name"])
-                if side is None:
-                    fail(file, f"{path}.name", f"expected Over or Under (got {outcome['name']!r})")
                 player = outcome.get("description")
-                if player is None:
-                    fail(file, f"{path}.description", "missing key")
-                if not player.strip():
-                    fail(file, f"{path}.description", "empty player name")
-                if "point" not in outcome:
+                if side is None or player is None or "point" not in outcome \
+                        or not player.strip():
+                    path = _outcome_path(b, m, o)
+                    if side is None:
+                        fail(file, f"{path}.name",
+                             f"expected Over or Under (got {outcome['name']!r})")
+                    if player is None:
+                        fail(file, f"{path}.description", "missing key")
+                    if not player.strip():
+                        fail(file, f"{path}.description", "empty player name")
                     fail(file, f"{path}.point", "missing key")
-                key = (player, outcome["point"])
+                point = outcome["point"]
+                key = (player, point)
                 row = lines.get(key)
                 if row is None:
                     lookup, player_id = names(player)
                     row = {
                         **common,
-                        "bookmaker": book["key"],
-                        "market": market["key"],
+                        "bookmaker": bookmaker,
+                        "market": market_key,
                         "player_name_raw": player,
                         "player_lookup": lookup,
                         "player_id": player_id,
-                        "line": outcome["point"],
+                        "line": point,
                         "over_price": None,
                         "under_price": None,
                     }
                     lines[key] = row
                 elif row[side] is not None:
-                    fail(file, f"{path}.name", f"second {outcome['name']} for {player} {key[1]}")
+                    fail(file, f"{_outcome_path(b, m, o)}.name",
+                         f"second {outcome['name']} for {player} {point}")
                 row[side] = outcome["price"]
             # two-sided (main) lines first: a player's extra one-sided lines come after them
             rows.extend(sorted(lines.values(), key=_one_sided))

@@ -2,6 +2,11 @@
 -- in the season. Last 10 games (and last 20 once he has 15) strictly before the date:
 -- zone rate = zone FGA / FGA * 100, zone FG%, attempts per game, assisted rate, primary
 -- zone. Short histories are explained failures (INSUFFICIENT_DATA / NO_SHOT_ZONE).
+--
+-- Speed: the last-10/last-20 sums are window frames over each player's games, computed once
+-- per game (not once per target date × earlier game), newest first: a game's frame is it and
+-- the 9 (19) before it. A target date then joins the one game that is the player's latest
+-- before it (games_played = that game's number in the season).
 WITH targets AS (
     SELECT DISTINCT game_date, season
     FROM nba_raw.schedule
@@ -11,44 +16,95 @@ season_starts AS (
     SELECT season, MIN(game_date) AS season_start
     FROM nba_raw.schedule WHERE NOT is_postponed GROUP BY season
 ),
-hist AS (
+games AS (
     SELECT
-        t.game_date AS target_date, t.season,
-        DATE_DIFF('day', ss.season_start, t.game_date) AS days_into_season,
-        h.player_id, h.has_complete_shot_zones AS has_zones, h.fga, h.fgm,
+        h.season, h.player_id, h.game_date,
+        h.has_complete_shot_zones AS has_zones, h.fga, h.fgm,
         h.paint_fga, h.paint_fgm, h.mid_fga, h.mid_fgm, h.three_fga, h.three_fgm,
-        h.assisted_fgm,
-        ROW_NUMBER() OVER (PARTITION BY t.game_date, h.player_id
-                           ORDER BY h.game_date DESC) AS rn
-    FROM targets AS t
-    JOIN season_starts AS ss ON ss.season = t.season
-    JOIN nba_analytics.player_game_summary AS h
-      ON h.season = t.season AND h.game_date < t.game_date AND NOT h.is_dnp
+        h.assisted_fgm
+    FROM nba_analytics.player_game_summary AS h
+    WHERE NOT h.is_dnp AND h.game_date < {end}
+      AND h.season IN (SELECT season FROM targets)
+),
+rolled AS (
+    SELECT
+        season, player_id, game_date,
+        LAG(game_date) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC) AS next_game_date,
+        COUNT(*) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS games_played,
+        SUM(1) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS games_l10,
+        SUM(CASE WHEN has_zones THEN 1 ELSE 0 END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS zone_games_l10,
+        SUM(CASE WHEN has_zones THEN fga END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS fga_l10,
+        SUM(CASE WHEN has_zones THEN fgm END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS fgm_l10,
+        SUM(CASE WHEN has_zones THEN paint_fga END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS paint_fga_l10,
+        SUM(CASE WHEN has_zones THEN paint_fgm END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS paint_fgm_l10,
+        SUM(CASE WHEN has_zones THEN mid_fga END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS mid_fga_l10,
+        SUM(CASE WHEN has_zones THEN mid_fgm END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS mid_fgm_l10,
+        SUM(CASE WHEN has_zones THEN three_fga END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS three_fga_l10,
+        SUM(CASE WHEN has_zones THEN three_fgm END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS three_fgm_l10,
+        SUM(CASE WHEN has_zones THEN assisted_fgm END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS assisted_fgm_l10,
+        SUM(CASE WHEN has_zones THEN fga END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 19 FOLLOWING) AS fga_l20,
+        SUM(CASE WHEN has_zones THEN paint_fga END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 19 FOLLOWING) AS paint_fga_l20,
+        SUM(CASE WHEN has_zones THEN paint_fgm END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 19 FOLLOWING) AS paint_fgm_l20,
+        SUM(CASE WHEN has_zones THEN mid_fga END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 19 FOLLOWING) AS mid_fga_l20,
+        SUM(CASE WHEN has_zones THEN mid_fgm END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 19 FOLLOWING) AS mid_fgm_l20,
+        SUM(CASE WHEN has_zones THEN three_fga END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 19 FOLLOWING) AS three_fga_l20,
+        SUM(CASE WHEN has_zones THEN three_fgm END) OVER (
+            PARTITION BY season, player_id ORDER BY game_date DESC
+            ROWS BETWEEN CURRENT ROW AND 19 FOLLOWING) AS three_fgm_l20
+    FROM games
 ),
 agg AS (
+    -- the player's latest game strictly before the target date
     SELECT
-        target_date, season, player_id, MAX(days_into_season) AS days_into_season,
-        COUNT(*) AS games_played,
-        SUM(CASE WHEN rn <= 10 THEN 1 ELSE 0 END) AS games_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN 1 ELSE 0 END) AS zone_games_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN fga END) AS fga_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN fgm END) AS fgm_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN paint_fga END) AS paint_fga_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN paint_fgm END) AS paint_fgm_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN mid_fga END) AS mid_fga_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN mid_fgm END) AS mid_fgm_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN three_fga END) AS three_fga_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN three_fgm END) AS three_fgm_l10,
-        SUM(CASE WHEN rn <= 10 AND has_zones THEN assisted_fgm END) AS assisted_fgm_l10,
-        SUM(CASE WHEN rn <= 20 AND has_zones THEN fga END) AS fga_l20,
-        SUM(CASE WHEN rn <= 20 AND has_zones THEN paint_fga END) AS paint_fga_l20,
-        SUM(CASE WHEN rn <= 20 AND has_zones THEN paint_fgm END) AS paint_fgm_l20,
-        SUM(CASE WHEN rn <= 20 AND has_zones THEN mid_fga END) AS mid_fga_l20,
-        SUM(CASE WHEN rn <= 20 AND has_zones THEN mid_fgm END) AS mid_fgm_l20,
-        SUM(CASE WHEN rn <= 20 AND has_zones THEN three_fga END) AS three_fga_l20,
-        SUM(CASE WHEN rn <= 20 AND has_zones THEN three_fgm END) AS three_fgm_l20
-    FROM hist
-    GROUP BY target_date, season, player_id
+        t.game_date AS target_date, t.season, r.player_id,
+        DATE_DIFF('day', ss.season_start, t.game_date) AS days_into_season,
+        r.games_played, r.games_l10, r.zone_games_l10, r.fga_l10, r.fgm_l10,
+        r.paint_fga_l10, r.paint_fgm_l10, r.mid_fga_l10, r.mid_fgm_l10,
+        r.three_fga_l10, r.three_fgm_l10, r.assisted_fgm_l10,
+        r.fga_l20, r.paint_fga_l20, r.paint_fgm_l20, r.mid_fga_l20, r.mid_fgm_l20,
+        r.three_fga_l20, r.three_fgm_l20
+    FROM targets AS t
+    JOIN season_starts AS ss ON ss.season = t.season
+    JOIN rolled AS r
+      ON r.season = t.season AND r.game_date < t.game_date
+     AND (r.next_game_date IS NULL OR r.next_game_date >= t.game_date)
 ),
 rated AS (
     SELECT

@@ -1,0 +1,190 @@
+"""Parse a Phase 2 processor's raw files into one Arrow table, in worker processes.
+
+A processor's files are split into chunks of whole dates; each chunk is parsed and turned
+into Arrow in a forked worker (the parsers are CPU-bound Python, so one process per core),
+and the chunks come back in date order. The result is the same table, row for row, as
+parsing every file in this process: rows keep their load order (date, then the declared
+source order, then file name), and a key seen twice keeps its first row.
+
+A file that fails validation is not quarantined here: the worker reports it (file, field,
+reason) and the loader quarantines it in the parent process, in load order.
+
+Some sources feed two tables (a box score: player rows and team rows). Parsing such a file
+for one table also returns what it holds for the others (``ParseOutput`` minus the table
+just loaded), so that the loader can hand those rows to the next processor without parsing
+the file again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from backcourt.pipeline.phase2.parsers import PARSERS, TABLE_SOURCES
+from backcourt.pipeline.phase2.parsers.base import ParseOutput, RawRecordError, Resolver
+from backcourt.rawstore.store import RawFile, RawStore
+
+ARROW_TYPES = {
+    "DATE": pa.date32(), "VARCHAR": pa.string(), "BIGINT": pa.int64(),
+    "INTEGER": pa.int32(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+
+# sources whose files feed more than one table
+SHARED_SOURCES = frozenset(
+    s for s in PARSERS if sum(s in srcs for srcs in TABLE_SOURCES.values()) > 1)
+
+# below this many files a load is parsed in this process (forking would cost more)
+MIN_FILES_PER_WORKER = 64
+CHUNKS_PER_WORKER = 6
+
+
+def _coerce_temporal(value: Any, kind: str) -> Any:
+    """ISO strings from parsers become dates/timestamps (UTC, naive)."""
+    if isinstance(value, str):
+        if kind == "DATE":
+            return date.fromisoformat(value[:10])
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if kind == "TIMESTAMP" and isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _to_arrow_by_column(rows: list[dict], columns: dict[str, str]) -> pa.Table:
+    arrays = []
+    for name, kind in columns.items():
+        values = [r[name] for r in rows]
+        if kind in ("DATE", "TIMESTAMP"):
+            values = [_coerce_temporal(v, kind) for v in values]
+        arrays.append(pa.array(values, type=ARROW_TYPES[kind]))
+    return pa.Table.from_arrays(arrays, names=list(columns))
+
+
+def to_arrow(rows: list[dict], columns: dict[str, str]) -> pa.Table:
+    """Rows (dicts holding at least ``columns``) as an Arrow table of those columns.
+
+    The rows are converted in one pass by Arrow (which, like the per-column conversion,
+    stores an aware datetime as its UTC time); rows it cannot take as they are (ISO strings
+    for dates, a missing column) go through the per-column conversion.
+    """
+    if rows and all(name in rows[0] for name in columns):
+        struct = pa.struct([(n, ARROW_TYPES[k]) for n, k in columns.items()])
+        try:
+            return pa.Table.from_struct_array(pa.array(rows, type=struct))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, KeyError):
+            pass
+    return _to_arrow_by_column(rows, columns)
+
+
+def first_per_key(table: pa.Table, key_columns: list[str]) -> pa.Table:
+    """Keep the first row of each key, in the table's order."""
+    if table.num_rows < 2:
+        return table
+    idx = "__row"
+    groups = (table.select(key_columns)
+              .append_column(idx, pa.array(np.arange(table.num_rows, dtype=np.int64)))
+              .group_by(key_columns, use_threads=False).aggregate([(idx, "min")]))
+    if groups.num_rows == table.num_rows:
+        return table
+    keep = np.sort(groups.column(f"{idx}_min").to_numpy())
+    return table.take(pa.array(keep))
+
+
+@dataclass(frozen=True)
+class Job:
+    """One chunk of a processor's files, in load order; ``cached`` holds the outputs of
+    shared-source files already parsed for another table."""
+
+    table: str
+    columns: dict[str, str]
+    key_columns: tuple[str, ...]
+    files: tuple[RawFile, ...]
+    cached: dict[RawFile, ParseOutput] = field(default_factory=dict)
+
+
+@dataclass
+class Parsed:
+    table: pa.Table
+    registry_errors: list[dict] = field(default_factory=list)
+    # each file that failed validation, with its error
+    bad: list[tuple[RawFile, RawRecordError]] = field(default_factory=list)
+    # shared-source file -> what it holds for the other tables
+    shared: dict[RawFile, ParseOutput] = field(default_factory=dict)
+
+
+def parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
+    rows: list[dict] = []
+    out = Parsed(table=pa.table({}))
+    for f in job.files:
+        parsed = job.cached.get(f)
+        if parsed is None:
+            try:
+                parsed = PARSERS[f.source](store.read_bytes(f), f, resolver)
+            except RawRecordError as exc:
+                out.bad.append((f, exc))
+                continue
+            if f.source in SHARED_SOURCES:
+                out.shared[f] = ParseOutput(
+                    rows={t: r for t, r in parsed.rows.items() if t != job.table},
+                    registry_errors=parsed.registry_errors)
+        rows.extend(parsed.rows.get(job.table, ()))
+        out.registry_errors.extend(parsed.registry_errors)
+    out.table = first_per_key(to_arrow(rows, job.columns), list(job.key_columns))
+    return out
+
+
+# the store and resolver of a forked worker (inherited from the parent, never pickled)
+_worker_state: tuple[RawStore, Resolver] | None = None
+
+
+def _init_worker(store: RawStore, resolver: Resolver) -> None:
+    global _worker_state
+    _worker_state = (store, resolver)
+
+
+def _worker_job(job: Job) -> Parsed:
+    assert _worker_state is not None
+    return parse_job(job, *_worker_state)
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def parse_chunks(jobs: list[Job], store: RawStore, resolver: Resolver,
+                 workers: int) -> Iterator[Parsed]:
+    """Each job's result, in order: in ``workers`` forked processes when it is worth it."""
+    files = sum(len(j.files) for j in jobs)
+    # fork only from the main thread (not from a stage's processor threads)
+    can_fork = ("fork" in multiprocessing.get_all_start_methods()
+                and threading.current_thread() is threading.main_thread())
+    if workers <= 1 or len(jobs) <= 1 or not can_fork or files < MIN_FILES_PER_WORKER * 2:
+        for job in jobs:
+            yield parse_job(job, store, resolver)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(min(workers, len(jobs)), initializer=_init_worker,
+                  initargs=(store, resolver)) as pool:
+        yield from pool.imap(_worker_job, jobs)
+
+
+def split_by_date(files: list[RawFile], workers: int) -> list[list[RawFile]]:
+    """Files (in load order) in chunks of whole dates, about ``CHUNKS_PER_WORKER`` chunks
+    per worker, so that a key (which includes the date) never spans two chunks."""
+    if not files:
+        return []
+    target = max(1, len(files) // max(1, workers * CHUNKS_PER_WORKER))
+    chunks: list[list[RawFile]] = [[]]
+    for f in files:
+        if len(chunks[-1]) >= target and chunks[-1][-1].game_date != f.game_date:
+            chunks.append([])
+        chunks[-1].append(f)
+    return chunks
