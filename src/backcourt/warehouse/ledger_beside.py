@@ -2,11 +2,14 @@
 
 Statements and tables of ``backcourt_ops`` (see ``routing``) go to that file; everything
 else to the engine's own ``_query``, ``_ensure_table``, … methods.
+
+With no transaction spanning both stores, a partition replace writes the data first and
+then calls ``also`` (checks and ledger rows): the ledger row is the commit record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -69,14 +72,27 @@ class LedgerBeside:
         cols = list(self.columns(table))
         self._append(table, pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}))
 
+    def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
+                           column: str = "game_date",
+                           also: Callable[[dict[date, int]], None] | None = None,
+                           ) -> dict[date, int]:
+        day_list = sorted(set(days))
+        if not day_list:
+            return {}
+        counts = self._replace_partitions(table, day_list, source, column)
+        if also is not None:
+            also(counts)   # after the data: the ledger row is the commit record
+        return counts
+
     def replace_rows(self, table: str, match: str, params: Sequence[Any],
                      source: str | pa.Table, days: Sequence[date] | None = None,
                      column: str = "game_date") -> None:
         if in_ops(table):
             self._ops.replace_rows(table, match, params, source, days, column)
-        elif days is None or sorted(set(days)):
-            self._replace_rows(table, match, list(params), source,
-                               None if days is None else sorted(set(days)), column)
+            return
+        day_list = None if days is None else sorted(set(days))
+        if day_list != []:
+            self._replace_rows(table, match, list(params), source, day_list, column)
 
     # -- what each engine provides ----------------------------------------------------
     def _query(self, sql: str, params: Sequence[Any] | None) -> list[tuple]: ...
@@ -87,5 +103,8 @@ class LedgerBeside:
     def _ensure_table(self, table: str, columns: dict[str, str],
                       partition: str | None) -> None: ...
     def _append(self, table: str, rows: pa.Table) -> None: ...
+    def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
+                            column: str) -> dict[date, int]:
+        """Replace partitions ``days`` with ``source``'s rows of them; rows per date."""
     def _replace_rows(self, table: str, match: str, params: list[Any],
                       source: str | pa.Table, days: list[date] | None, column: str) -> None: ...

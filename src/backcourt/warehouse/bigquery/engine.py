@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -172,25 +172,18 @@ class BigQueryWarehouse(LedgerBeside):
             return f"SELECT * FROM {self.load_arrow(source)}"
         return to_bigquery(source)
 
-    def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
-                           column: str = "game_date",
-                           also: Callable[[dict[date, int]], None] | None = None,
-                           ) -> dict[date, int]:
-        day_list = sorted(set(days))
-        if not day_list:
-            return {}
+    def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
+                            column: str) -> dict[date, int]:
         cols = ", ".join(f"`{c}`" for c in self.columns(table))
         self._script([
             f"DELETE FROM {table} WHERE {column} IN UNNEST(?)",
             f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ({self._source(source)}) AS s "
             f"WHERE s.{column} IN UNNEST(?)",
-        ], [day_list, day_list])
-        counts = {d: 0 for d in day_list}
+        ], [days, days])
+        counts = {d: 0 for d in days}
         counts.update(dict(self.query(
             f"SELECT {column}, count(*) FROM {table} WHERE {column} IN UNNEST(?) GROUP BY 1",
-            [day_list])))
-        if also is not None:
-            also(counts)   # checks and ledger rows (the ledger row is the commit record)
+            [days])))
         return counts
 
     def _append(self, table: str, rows: pa.Table) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -197,18 +197,9 @@ class SparkWarehouse(LedgerBeside):
         self.spark.catalog.refreshTable(t["name"])
         return counts
 
-    def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
-                           column: str = "game_date",
-                           also: Callable[[dict[date, int]], None] | None = None,
-                           ) -> dict[date, int]:
-        day_list = sorted(set(days))
-        if not day_list:
-            return {}
-        t = self._tables()[table]
-        counts = self._replace(t, day_list, self._frame(source), column)
-        if also is not None:
-            also(counts)   # checks and ledger rows: after the data (the commit record)
-        return counts
+    def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
+                            column: str) -> dict[date, int]:
+        return self._replace(self._tables()[table], days, self._frame(source), column)
 
     def _replace_rows(self, table: str, match: str, params: list[Any],
                       source: str | pa.Table, days: list[date] | None, column: str) -> None:
