@@ -12,36 +12,16 @@ numbers.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import subprocess
-import sys
-import tempfile
 import time
-from datetime import date
-from pathlib import Path
+
+from seasons_warehouse import cli, prepare
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seasons", type=int, nargs="+", default=[2021, 2022, 2023, 2024])
-    ap.add_argument("--workdir", default=None)
-    ap.add_argument("--runs", type=int, default=3, help="timed runs of each in-process case")
-    a = ap.parse_args()
-    work = Path(a.workdir or tempfile.mkdtemp(prefix="bench-plan-"))
-    work.mkdir(parents=True, exist_ok=True)
-    os.environ["BACKCOURT_WAREHOUSE"] = str(work / "plan.duckdb")
-    os.environ["BACKCOURT_RAW"] = str(work / "raw")
-    start, end = date(min(a.seasons), 10, 1), date(max(a.seasons) + 1, 6, 30)
-    rng = ["--start", start.isoformat(), "--end", end.isoformat()]
-    t0 = time.perf_counter()
-    build = subprocess.run([sys.executable, "-m", "backcourt.cli", "backfill", *rng,
-                            "--phases", "1-5", "--json"], capture_output=True, text=True)
-    built = time.perf_counter() - t0
-    summary = json.loads(build.stdout) if build.stdout.strip() else {}
-    print(f"build: rc {build.returncode}, {built:.1f}s, "
-          f"{summary.get('succeeded', 0)} partitions run")
+    a = prepare(__doc__.split("\n")[0])
+    start, end, rng = a.start, a.end, a.range_args
 
     import dataclasses
 
@@ -72,15 +52,12 @@ def main() -> None:
     ctx.pipeline.registry = done
     ctx.wh.close()
     lib.release_locks()
-    t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "backcourt.cli", "plan", *rng, "--json"],
-                          capture_output=True, text=True)
-    whole = time.perf_counter() - t
+    plan_rc, _, whole = cli("plan", *rng, "--json")
     result = {"seasons": a.seasons, "partitions": len(plan.cells), "to_run": plan.to_run,
               "plan_in_process_s": [round(x, 3) for x in runs],
               "stale_to_run": stale_plan.to_run,
               "plan_stale_in_process_s": [round(x, 3) for x in stale_runs],
-              "plan_process_s": round(whole, 3), "plan_rc": proc.returncode,
+              "plan_process_s": round(whole, 3), "plan_rc": plan_rc,
               "cores": os.cpu_count()}
     print(json.dumps(result))
 

@@ -11,40 +11,16 @@ processes `backcourt validate --strict --json` over the range and over one full 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import subprocess
-import sys
-import tempfile
 import time
-from datetime import date
-from pathlib import Path
 
-
-def cli(*args: str) -> tuple[int, dict, float]:
-    t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "backcourt.cli", *args], capture_output=True,
-                       text=True)
-    seconds = time.perf_counter() - t
-    body = json.loads(p.stdout) if p.stdout.strip().startswith("{") else {}
-    return p.returncode, body, seconds
+from seasons_warehouse import cli, prepare
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seasons", type=int, nargs="+", default=[2021, 2022, 2023, 2024])
-    ap.add_argument("--workdir", default=None)
-    ap.add_argument("--runs", type=int, default=3, help="timed runs of each in-process case")
-    a = ap.parse_args()
-    work = Path(a.workdir or tempfile.mkdtemp(prefix="bench-plan-"))
-    work.mkdir(parents=True, exist_ok=True)
-    os.environ["BACKCOURT_WAREHOUSE"] = str(work / "plan.duckdb")
-    os.environ["BACKCOURT_RAW"] = str(work / "raw")
-    start, end = date(min(a.seasons), 10, 1), date(max(a.seasons) + 1, 6, 30)
-    rng = ["--start", start.isoformat(), "--end", end.isoformat()]
-    rc, built, seconds = cli("backfill", *rng, "--phases", "1-5", "--json")
-    print(f"build: rc {rc}, {seconds:.1f}s, {built.get('succeeded', 0)} partitions run")
+    a = prepare(__doc__.split("\n")[0])
+    start, end, rng = a.start, a.end, a.range_args
 
     from backcourt import app as lib
     from backcourt.config import load_settings
