@@ -80,12 +80,12 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
 
 
 def daily(ctx: Context, day: date, seed: int, command: str,
-          progress: Progress | None = None, on_plan=None):
+          progress: Progress | None = None, on_plan=None, workers: int = 1):
     """The nightly job for one date: fetch it, then Phases 2-5 for it in daily mode.
     Only daily mode emits downstream-trigger events."""
     scraped = scrape_missing(ctx, day, day, seed)
     plan, summary = backfill(ctx, select(ctx, [p for p in ctx.registry.phases if p >= 2]),
-                             day, day, command, "stale", progress, on_plan)
+                             day, day, command, "stale", progress, on_plan, workers)
     return scraped, plan, summary
 
 
@@ -114,9 +114,11 @@ def parse_phases(spec: str) -> list[int]:
 def scrape_missing(ctx: Context, start: date, end: date, seed: int,
                    on_date=None) -> list[date]:
     """Phase 1 of a backfill: simulate the game dates whose raw folders are missing."""
-    from backcourt.sources import missing_raw_dates, sim
+    from backcourt.sources import missing_raw_dates
 
     days = missing_raw_dates(ctx.store, start, end, seed)
+    if days:
+        from backcourt.sources import sim  # the simulator's import alone costs ~0.3 s
     for d in days:
         sim.scrape(ctx.store, d, d, seed=seed)
         if on_date:

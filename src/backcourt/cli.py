@@ -239,6 +239,8 @@ def backfill(start: Start, end: End,
 @cli.command()
 def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY-MM-DD")],
           seed: Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")] = None,
+          workers: Annotated[int, typer.Option(
+              help="processors of a stage run in parallel on this many connections")] = 1,
           warehouse: Warehouse = None,
           engine: EngineOpt = None, raw: Raw = None, json: Json = False,
           wait: Wait = 0.0) -> None:
@@ -250,7 +252,8 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     with _progress() as bar:
         tick = _per_processor(bar)
         scraped, plan, summary = lib.daily(ctx, day, settings.seed, " ".join(sys.argv), tick,
-                                           on_plan=tick.planned)
+                                           on_plan=tick.planned,
+                                           workers=max(1, workers))
     events = ctx.wh.query("SELECT count(*) FROM backcourt_ops.events WHERE run_id = ?",
                           [summary.run_id])[0][0]
     if json:

@@ -29,9 +29,8 @@ class Context:
         for p in self.pipeline.registry.processors:
             if p.columns:
                 self.wh.ensure_table(p.table, p.columns, p.partition_column)
-        for loader in self.pipeline.loaders.values():
-            for table, columns in getattr(loader, "extra_tables", {}).items():
-                self.wh.ensure_table(table, columns)
+        for table, columns in self.pipeline.extra_tables().items():
+            self.wh.ensure_table(table, dict(columns))
 
     @property
     def registry(self) -> Registry:

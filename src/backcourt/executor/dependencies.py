@@ -120,7 +120,8 @@ def check(ctx, p: Processor, days: list[date],
     windowed = {id(i): _Windowed(ctx, ctx.registry.by_table(i.ref), i, latest, rows[i.ref])
                 for i in p.inputs if not i.is_raw and i.window.kind != "same_day"}
     # per input, what the loop below needs, looked up once (17,000 dates in 4 seasons)
-    raws = [(f"{i.ref}:", ctx.store.fingerprints(i.raw_source), i.raw_source, i.required)
+    raws = [(f"{i.ref}:", ctx.store.fingerprints(i.raw_source, days), i.raw_source,
+             i.required)
             for i in raw_inputs]
     ups: list[tuple] = []
     for i in p.inputs:

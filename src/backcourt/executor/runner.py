@@ -110,6 +110,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     t0 = time.perf_counter()
     ctx.store.refresh()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
+    prepare_loaders(ctx, processors, start, end, targets)
     def one(c: Context, p: Processor) -> tuple[Processor, list[Attempt], float]:
         only = None if targets is None else targets.get(p.name, set())
         t1 = time.perf_counter()
@@ -141,6 +142,25 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     return summary
 
 
+def prepare_loaders(ctx: Context, processors: list[Processor], start: date, end: date,
+                    targets: Targets | None) -> None:
+    """Tell each Python loader with a ``prepare`` hook what it will load and what the run
+    writes before it (per table), so that it can start work that nothing in the run
+    changes (Phase 5 trains a daily run's week while Phases 2–4 run)."""
+    def days_of(p: Processor) -> list[date]:
+        return [d for d in ctx.partitions(p, start, end)
+                if targets is None or d in targets.get(p.name, ())]
+
+    writes: dict[str, list[date]] = {}
+    for p in processors:
+        days = days_of(p)
+        if p.loader:
+            prepare = getattr(ctx.pipeline.loader(p.loader), "prepare", None)
+            if prepare is not None:
+                prepare(ctx, p, days, writes)
+        writes.setdefault(p.table, []).extend(days)
+
+
 def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
             dates: set[date] | None = None, progress: Progress | None = None) -> list[Attempt]:
     targets = [d for d in ctx.partitions(p, start, end) if dates is None or d in dates]
@@ -149,7 +169,9 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
     if not targets:
         return attempts
     upstream = [u.name for u in ctx.registry.upstream(p)]
-    latest = ctx.ledger.latest(upstream) if upstream else {}
+    # windows never reach before the season of their target date
+    latest = ctx.ledger.latest(upstream, ctx.calendar.season_start(min(targets)),
+                               max(targets)) if upstream else {}
     ready = dependencies.check(ctx, p, targets, latest)
     total = len(targets)
     done = 0
@@ -206,7 +228,7 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
 def code_fingerprint(ctx: Context, p: Processor) -> str:
     extra = ""
     if p.loader:
-        extra = ctx.pipeline.loaders[p.loader].fingerprint(p)
+        extra = ctx.pipeline.loader_fingerprint(p.loader, p)
     return p.code_fingerprint(extra)
 
 
@@ -260,7 +282,7 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
             ctx.wh.ensure_table(p.table, ctx.wh.result_columns(sql))
             ctx.wh.replace_partitions(p.table, batch, sql, p.partition_column, also=finish)
         else:
-            loader = ctx.pipeline.loaders[p.loader]
+            loader = ctx.pipeline.loader(p.loader)
             loaded = loader.load(ctx, p, batch, run_id)
             bad_input.update(loaded.bad_files)
             ctx.wh.ensure_table(p.table, p.columns)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from backcourt.calendar import CalendarSource
-from backcourt.pipeline.phase2.loader import RawFileLoader
+from backcourt.pipeline.phase2.specs import LOADER as RAW_FILES
 from backcourt.pipeline.phase2.specs import PROCESSORS as PHASE2
 from backcourt.pipeline.phase3.specs import PROCESSORS as PHASE3
 from backcourt.pipeline.phase4.specs import PROCESSORS as PHASE4
-from backcourt.pipeline.phase5.predictions import LOADER_NAME as PREDICTIONS_LOADER
-from backcourt.pipeline.phase5.predictions import PredictionLoader
+from backcourt.pipeline.phase5.specs import LOADER as PREDICTIONS
 from backcourt.pipeline.phase5.specs import PROCESSORS as PHASE5
+from backcourt.pipeline.phase5.tables import LOADER_NAME as PREDICTIONS_LOADER
 from backcourt.registry import Registry
 from backcourt.registry.pipeline import Pipeline
 
@@ -26,6 +26,7 @@ CALENDAR = CalendarSource(
 
 
 def pipeline() -> Pipeline:
-    """The NBA pipeline: its registry, its calendar and its raw-file loader."""
-    return Pipeline(REGISTRY, CALENDAR, {"raw_files": RawFileLoader(),
-                                        PREDICTIONS_LOADER: PredictionLoader()})
+    """The NBA pipeline: its registry, its calendar and its Python loaders (declared;
+    imported when they first run)."""
+    return Pipeline(REGISTRY, CALENDAR, {"raw_files": RAW_FILES,
+                                        PREDICTIONS_LOADER: PREDICTIONS})

@@ -45,14 +45,19 @@ def partition_states(ctx, processors: list[Processor], start: date, end: date,
                      latest: dict[tuple[str, date], PartitionState] | None = None,
                      rows: TableRows | None = None, complete: bool | None = None,
                      readiness: dict[str, dict[date, Readiness]] | None = None,
-                     ) -> dict[tuple[str, date], State]:
+                     stale_from: date | None = None) -> dict[tuple[str, date], State]:
     """``latest`` (the ledger's latest attempts) and ``rows`` (rows per date from
     ``start``) are read when not given; ``complete`` is passed to the dependency check,
-    whose results are kept in ``readiness`` (per processor) when given."""
+    whose results are kept in ``readiness`` (per processor) when given.
+
+    ``stale_from``: done partitions before this date are reported done without comparing
+    their input fingerprints (a plan reads them only to know what is missing or failed in
+    the lookback of its range; staleness matters only inside the range)."""
     if latest is None:
         names = [p.name for p in processors]
         upstream = {u.name for p in processors for u in ctx.registry.upstream(p)}
-        latest = ctx.ledger.latest(sorted(set(names) | upstream))
+        latest = ctx.ledger.latest(sorted(set(names) | upstream),
+                                   ctx.calendar.season_start(start), end)
     rows = rows or TableRows(ctx.wh, start, end)
     out: dict[tuple[str, date], State] = {}
     for p in processors:
@@ -80,7 +85,8 @@ def partition_states(ctx, processors: list[Processor], start: date, end: date,
                     MISSING, f"ledger says {st.rows_written} rows, table has {have.get(d, 0)}")
             else:
                 out[(p.name, d)] = DONE_STATE     # (kept in date order) unless stale below
-                compare.append((d, st.input_fingerprint))
+                if stale_from is None or d >= stale_from:
+                    compare.append((d, st.input_fingerprint))
         if compare:
             ready = dependencies.check(ctx, p, [d for d, _ in compare], latest, complete,
                                        rows)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pyarrow as pa
+if TYPE_CHECKING:   # only in annotations: importing pyarrow costs ~0.2 s per command
+    import pyarrow as pa
 
 
 class Warehouse(Protocol):

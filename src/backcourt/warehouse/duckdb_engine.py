@@ -12,10 +12,12 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
+
+if TYPE_CHECKING:   # imported where rows are built: most commands never need it
+    import pyarrow as pa
 
 
 class DuckDBWarehouse:
@@ -164,6 +166,8 @@ class DuckDBWarehouse:
 
     def insert_rows(self, table: str, rows: list[list]) -> None:
         """Append rows (in column order) in one statement."""
+        import pyarrow as pa
+
         cols = list(self.columns(table))
         data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)})
         self.con.register("_rows", data)
@@ -203,7 +207,7 @@ class DuckDBWarehouse:
                              "SELECT CAST(unnest(?) AS DATE) AS d", [day_list])
             self.con.execute(
                 f"DELETE FROM {table} WHERE {column} IN (SELECT d FROM _target_days)")
-            if isinstance(source, pa.Table):
+            if not isinstance(source, str):
                 self.con.register("_incoming", source)
                 src = "_incoming"
             else:
@@ -213,7 +217,7 @@ class DuckDBWarehouse:
                     f"INSERT INTO {table} ({collist}) SELECT {collist} FROM {src} AS s "
                     f"WHERE s.{column} IN (SELECT d FROM _target_days)")
             finally:
-                if isinstance(source, pa.Table):
+                if not isinstance(source, str):
                     self.con.unregister("_incoming")
             counts = {d: 0 for d in day_list}
             counts.update(dict(self.query(
@@ -238,7 +242,7 @@ class DuckDBWarehouse:
             args += day_list
         with self.transaction():
             self.con.execute(f"DELETE FROM {table} WHERE {where}", args)
-            if isinstance(source, pa.Table):
+            if not isinstance(source, str):
                 if not source.num_rows:
                     return
                 self.con.register("_replacement", source)

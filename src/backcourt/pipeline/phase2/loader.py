@@ -11,10 +11,8 @@ partition is never reported done while one of its files was rejected.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from importlib.resources import files
 
 import pyarrow as pa
 
@@ -30,10 +28,10 @@ from backcourt.pipeline.phase2.parse_files import (
     to_arrow,
 )
 from backcourt.pipeline.phase2.parsers.base import ParseOutput
+from backcourt.pipeline.phase2.specs import LOADER, REGISTRY_ERRORS_TABLE
 from backcourt.rawstore.store import RawFile
 from backcourt.registry import Processor
 
-REGISTRY_ERRORS_TABLE = "nba_raw.player_registry_errors"
 ROSTERS_TABLE = "nba_raw.rosters"
 
 __all__ = ["REGISTRY_ERRORS_TABLE", "ROSTERS_TABLE", "Loaded", "RawFileLoader", "to_arrow"]
@@ -72,7 +70,7 @@ class RawFileLoader:
     """Loads any Phase 2 processor whose inputs are raw sources with a parser."""
 
     # tables it writes besides its processors' own (created up front, not mid-run)
-    extra_tables = {REGISTRY_ERRORS_TABLE: T.REGISTRY_ERRORS}
+    extra_tables = LOADER.extra_tables
 
     def __init__(self, workers: int | None = None) -> None:
         self._resolver: PlayerResolver | None = None
@@ -91,14 +89,7 @@ class RawFileLoader:
     def fingerprint(self, p: Processor) -> str:
         """Hash of the loader and parser code (all of it: parsers share helpers)."""
         if self._code_fp is None:
-            h = hashlib.sha256()
-            pkg = files("backcourt.pipeline.phase2")
-            for name in ("names.py", "loader.py", "parse_files.py", "tables.py"):
-                h.update(pkg.joinpath(name).read_bytes())
-            for f in sorted(pkg.joinpath("parsers").iterdir(), key=lambda f: f.name):
-                if f.name.endswith(".py"):
-                    h.update(f.read_bytes())
-            self._code_fp = h.hexdigest()[:16]
+            self._code_fp = LOADER.fingerprint()
         return self._code_fp
 
     def _learn_rosters(self, ctx, days: list[date]) -> None:

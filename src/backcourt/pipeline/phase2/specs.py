@@ -6,6 +6,17 @@ from backcourt.pipeline import expectations as E
 from backcourt.pipeline.phase2 import tables as T
 from backcourt.registry import Check, Expected, Input, Processor, rows_per_date
 from backcourt.registry.model import Learned
+from backcourt.registry.pipeline import LoaderSpec
+
+REGISTRY_ERRORS_TABLE = "nba_raw.player_registry_errors"
+
+# the parsers behind every Phase 2 processor, imported only when a Phase 2 partition runs
+LOADER = LoaderSpec(
+    target="backcourt.pipeline.phase2.loader:RawFileLoader",
+    package="backcourt.pipeline.phase2",
+    code=("names.py", "loader.py", "parse_files.py", "tables.py", "parsers/"),
+    extra_tables={REGISTRY_ERRORS_TABLE: T.REGISTRY_ERRORS},
+)
 
 SCHEDULE = E.SCHEDULE
 

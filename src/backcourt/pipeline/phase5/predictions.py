@@ -14,66 +14,31 @@ in-sample MAE, status ('trained' / 'insufficient_data' / 'rule') and a note.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
-from importlib.resources import files
+from types import SimpleNamespace
 
 import numpy as np
 import pyarrow as pa
 
 from backcourt.pipeline.phase5 import systems as S
+from backcourt.pipeline.phase5.tables import (  # noqa: F401  (re-exported for callers)
+    FEATURE_STORE,
+    LOADER_NAME,
+    MODEL_VERSION_COLUMNS,
+    MODEL_VERSIONS_TABLE,
+    PLAYER_GAME,
+    PREDICTION_COLUMNS,
+    PREDICTIONS_TABLE,
+)
 from backcourt.registry import Processor
-
-FEATURE_STORE = "nba_precompute.ml_feature_store"
-PLAYER_GAME = "nba_analytics.player_game_summary"
-PREDICTIONS_TABLE = "nba_predictions.player_prop_predictions"
-MODEL_VERSIONS_TABLE = "nba_predictions.model_versions"
-LOADER_NAME = "phase5_predictions"
-
-PREDICTION_COLUMNS: dict[str, str] = {
-    "game_date": "DATE",
-    "game_id": "VARCHAR",
-    "season": "VARCHAR",
-    "player_id": "BIGINT",
-    "player_lookup": "VARCHAR",
-    "team_id": "BIGINT",
-    "opponent_team_id": "BIGINT",
-    "system": "VARCHAR",
-    "model_version": "VARCHAR",
-    "predicted_points": "DOUBLE",
-    "line": "DOUBLE",
-    "line_source": "VARCHAR",
-    "edge": "DOUBLE",
-    "confidence": "DOUBLE",
-    "recommendation": "VARCHAR",
-    "points_std_l10": "DOUBLE",
-    "quality_score": "DOUBLE",
-    "quality_tier": "VARCHAR",
-    "is_quality_ready": "BOOLEAN",
-    "injury_status": "VARCHAR",
-}
-
-MODEL_VERSION_COLUMNS: dict[str, str] = {
-    "model_version": "VARCHAR",
-    "system": "VARCHAR",
-    "season": "VARCHAR",
-    "week_start": "DATE",
-    "trained_through": "DATE",
-    "training_rows": "BIGINT",
-    "status": "VARCHAR",
-    "features": "VARCHAR",
-    "params": "VARCHAR",
-    "in_sample_mae": "DOUBLE",
-    "note": "VARCHAR",
-    "code_fingerprint": "VARCHAR",
-    "run_id": "VARCHAR",
-}
+from backcourt.registry.pipeline import source_fingerprint
 
 _ARROW = {"DATE": pa.date32(), "VARCHAR": pa.string(), "BIGINT": pa.int64(),
           "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_()}
@@ -148,21 +113,23 @@ class PredictionLoader:
     """
 
     # tables it writes besides its processor's own (created up front, not mid-run)
-    extra_tables = {MODEL_VERSIONS_TABLE: MODEL_VERSION_COLUMNS}
+    extra_tables = {MODEL_VERSIONS_TABLE: MODEL_VERSION_COLUMNS}  # as declared in specs.py
 
     def __init__(self, min_training_rows: int = S.MIN_TRAINING_ROWS) -> None:
         self.min_training_rows = min_training_rows
         self._code_fp: str | None = None
+        # (weeks, their models being trained) by prepare(), taken by the next batch
+        self._prefetched: tuple[frozenset, Future] | None = None
 
     def fingerprint(self, p: Processor) -> str:
+        """Hash of the model code (its parameters live in systems.py), and of
+        ``min_training_rows`` when it is not the default."""
         if self._code_fp is None:
-            h = hashlib.sha256()
-            pkg = files("backcourt.pipeline.phase5")
-            for name in ("systems.py", "predictions.py"):
-                h.update(pkg.joinpath(name).read_bytes())
-            h.update(repr((S.GBM_FEATURES, sorted(S.GBM_PARAMS.items()), S.GBM_ROUNDS,
-                           self.min_training_rows)).encode())
-            self._code_fp = h.hexdigest()[:16]
+            from backcourt.pipeline.phase5.specs import LOADER
+            changed = self.min_training_rows != S.MIN_TRAINING_ROWS
+            self._code_fp = source_fingerprint(
+                LOADER.package, LOADER.code,
+                [("min_training_rows", self.min_training_rows)] if changed else None)
         return self._code_fp
 
     # -- the batch ---------------------------------------------------------
@@ -196,7 +163,10 @@ class PredictionLoader:
         mondays = [monday_of(d) for d in day_list]
         weeks = sorted({(s, m) for s, m in zip(seasons, mondays, strict=True)},
                        key=lambda sm: (sm[1], sm[0]))
-        trained = self._train_weeks(ctx, weeks)
+        ahead = self._take_prefetched(weeks)
+        rest = [w for w in weeks if w not in ahead]
+        trained = {**ahead, **(self._train_weeks(ctx, rest) if rest else {})}
+        trained = {w: trained[w] for w in weeks}
         gbm_pred = np.full(len(day_list), np.nan)
         versions = [""] * len(day_list)
         week_no = {key: k for k, key in enumerate(weeks)}
@@ -219,6 +189,47 @@ class PredictionLoader:
                                     col["points_std_l10"][has_gbm]))
         table = pa.concat_tables(parts)
         return Predictions(table=table, models=models)
+
+    # -- training ahead of the batch ---------------------------------------
+    def prepare(self, ctx, p: Processor, days: list[date],
+                writes: dict[str, list[date]]) -> None:
+        """Called when a run starts: train the weeks of ``days`` in the background, on
+        another connection, when nothing the run writes can change their training data (a
+        week trains on the dates before its Monday: every write to the feature store and to
+        the played games must be on or after it). A daily run's Phases 2–4 write only its
+        date, so its week's model trains while they run instead of after them."""
+        self._prefetched = None
+        first_write = min((d for t in (FEATURE_STORE, PLAYER_GAME) for d in writes.get(t, ())),
+                          default=None)
+        weeks = sorted({(ctx.calendar.season(d), monday_of(d)) for d in days
+                        if first_write is None or monday_of(d) <= first_write},
+                       key=lambda sm: (sm[1], sm[0]))
+        if not weeks:
+            return
+        wh = ctx.wh.fork()
+        future: Future = Future()
+
+        def train() -> None:
+            try:
+                future.set_result(self._train_weeks(SimpleNamespace(wh=wh), weeks))
+            except BaseException as exc:   # the batch trains them itself, and reports it
+                future.set_exception(exc)
+
+        threading.Thread(target=train, name="train-ahead", daemon=True).start()
+        self._prefetched = (frozenset(weeks), future)
+
+    def _take_prefetched(self, weeks: list[tuple[str, date]]
+                         ) -> dict[tuple[str, date], S.TrainedModel]:
+        """Those of these weeks whose models ``prepare`` trained ahead (one batch takes
+        them; a week it did not ask for is left to train normally)."""
+        ahead, self._prefetched = self._prefetched, None
+        if ahead is None or not ahead[0] & set(weeks):
+            return {}
+        try:
+            models = ahead[1].result()
+        except Exception:
+            return {}
+        return {key: models[key] for key in weeks if key in models}
 
     def _train_weeks(self, ctx, weeks: list[tuple[str, date]]
                      ) -> dict[tuple[str, date], S.TrainedModel]:

@@ -16,14 +16,25 @@ from __future__ import annotations
 from importlib.resources import files
 
 from backcourt.pipeline.phase4.specs import BOOTSTRAP_DAYS
-from backcourt.pipeline.phase5.predictions import (
+from backcourt.pipeline.phase5.tables import (
     FEATURE_STORE,
     LOADER_NAME,
+    MODEL_VERSION_COLUMNS,
+    MODEL_VERSIONS_TABLE,
     PLAYER_GAME,
     PREDICTION_COLUMNS,
     PREDICTIONS_TABLE,
 )
 from backcourt.registry import Check, Expected, Input, Processor, rows_per_date, season_to_date
+from backcourt.registry.pipeline import LoaderSpec
+
+# the prediction processor's Python code, imported only when predictions run
+LOADER = LoaderSpec(
+    target="backcourt.pipeline.phase5.predictions:PredictionLoader",
+    package="backcourt.pipeline.phase5",
+    code=("systems.py", "predictions.py", "tables.py"),
+    extra_tables={MODEL_VERSIONS_TABLE: MODEL_VERSION_COLUMNS},
+)
 
 GRADES_TABLE = "nba_predictions.prediction_grades"
 SUMMARY_TABLE = "nba_predictions.daily_grading_summary"

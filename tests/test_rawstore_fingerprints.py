@@ -1,0 +1,84 @@
+"""Raw fingerprints: a few dates read folder by folder equal the whole source's listing,
+on a local folder and through fsspec, and every kind of change moves them."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backcourt.rawstore import RawStore
+from backcourt.rawstore.store import FEW_DATES
+
+SOURCE = "nba_boxscore"
+DAY0 = date(2024, 1, 1)
+
+
+def _store(kind: str, tmp_path) -> RawStore:
+    if kind == "local":
+        return RawStore(str(tmp_path / f"raw-{uuid.uuid4().hex[:6]}"))
+    return RawStore(f"memory://raw-{uuid.uuid4().hex}")
+
+
+@pytest.mark.parametrize("kind", ["local", "memory"])
+@settings(max_examples=15, deadline=None)
+@given(files=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 3), st.binary(max_size=40)),
+                      max_size=25),
+       asked=st.lists(st.integers(0, 12), max_size=8))
+def test_few_dates_equal_the_whole_listing(kind, tmp_path_factory, files, asked):
+    store = _store(kind, tmp_path_factory.mktemp("fp"))
+    for day, n, payload in files:
+        store.write(SOURCE, DAY0 + timedelta(days=day), f"{n}.json", payload)
+    days = [DAY0 + timedelta(days=a) for a in asked]
+    few = store.fingerprints(SOURCE, days)           # folder by folder
+    store.refresh()
+    whole = store.fingerprints(SOURCE)               # one listing of the source
+    assert few == {d: whole[d] for d in days if d in whole}
+    assert all(store.fingerprint(SOURCE, d) == whole.get(d, "") for d in days)
+
+
+@pytest.mark.parametrize("kind", ["local", "memory"])
+def test_every_change_moves_the_date_fingerprint(kind, tmp_path):
+    store = _store(kind, tmp_path)
+    store.write(SOURCE, DAY0, "a.json", b"{}")
+    other = DAY0 + timedelta(days=1)
+    store.write(SOURCE, other, "a.json", b"{}")
+    seen = [store.fingerprint(SOURCE, DAY0)]
+    store.write(SOURCE, DAY0, "b.json", b"{}")                       # added
+    seen.append(store.fingerprint(SOURCE, DAY0))
+    store.write(SOURCE, DAY0, "b.json", b'{"x": 1}')                 # rewritten
+    seen.append(store.fingerprint(SOURCE, DAY0))
+    before_other = store.fingerprint(SOURCE, other)
+    store.clear_date(SOURCE, DAY0)                                    # removed
+    seen.append(store.fingerprint(SOURCE, DAY0))
+    assert len(set(seen)) == 4 and seen[-1] == ""
+    assert store.fingerprint(SOURCE, other) == before_other
+
+
+def test_a_file_rewritten_in_place_behind_the_store(tmp_path):
+    store = RawStore(str(tmp_path / "raw"))
+    path = store.write(SOURCE, DAY0, "a.json", b'{"points": 10}')
+    before = store.fingerprint(SOURCE, DAY0)
+    with open(path, "r+b") as fh:       # an operator's fix: same name, same folder
+        fh.write(b'{"points": 12}')
+    os.utime(path, ns=(1, 1))           # a different mtime even on a coarse clock
+    assert store.fingerprint(SOURCE, DAY0) == before      # cached until refreshed
+    store.refresh()
+    assert store.fingerprint(SOURCE, DAY0) != before
+
+
+def test_many_dates_use_one_listing(tmp_path):
+    store = RawStore(str(tmp_path / "raw"))
+    days = [DAY0 + timedelta(days=k) for k in range(FEW_DATES + 1)]
+    for d in days:
+        store.write(SOURCE, d, "a.json", b"{}")
+    got = store.fingerprints(SOURCE, days)
+    assert set(got) == set(days)
+    assert SOURCE in store._listings            # the whole source was listed once
+    # a later question about a few dates is answered from that listing
+    few = store.fingerprints(SOURCE, days[:2])
+    assert [few[d] for d in days[:2]] == [got[d] for d in days[:2]]
