@@ -45,8 +45,9 @@ def test_bootstrap_ramp_and_missing_same_day_upstream(tmp_path, sim_raw):
     day = ramp_days[-1]
     ctx.wh.execute("DELETE FROM nba_precompute.team_defense_zone_analysis "
                    "WHERE game_date = ?", [day])
-    ctx.wh.execute("DELETE FROM backcourt_ops.ledger WHERE processor = "
-                   "'team_defense_zone_analysis' AND game_date = ?", [day])
+    for ops in ("ledger", "partition_state"):   # its history and its latest attempt
+        ctx.wh.execute(f"DELETE FROM backcourt_ops.{ops} WHERE processor = "
+                       "'team_defense_zone_analysis' AND game_date = ?", [day])
     before = ctx.wh.query("SELECT count(*) FROM nba_precompute.player_composite_factors "
                           "WHERE game_date = ?", [day])[0][0]
     again = lib.run(ctx, lib.select(ctx, names=["player_composite_factors"]), day, day, "pcf")

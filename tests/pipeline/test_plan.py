@@ -20,8 +20,9 @@ def wipe(ctx, names: list[str], start: date, end: date) -> None:
     for n in names:
         p = ctx.registry.get(n)
         ctx.wh.execute(f"DELETE FROM {p.table} WHERE game_date BETWEEN ? AND ?", [start, end])
-        ctx.wh.execute("DELETE FROM backcourt_ops.ledger WHERE processor = ? "
-                       "AND game_date BETWEEN ? AND ?", [n, start, end])
+        for ops in ("ledger", "partition_state"):   # its history and its latest attempt
+            ctx.wh.execute(f"DELETE FROM backcourt_ops.{ops} WHERE processor = ? "
+                           "AND game_date BETWEEN ? AND ?", [n, start, end])
 
 
 def checksums(ctx, tables: list[str]) -> dict:

@@ -78,8 +78,9 @@ def test_zero_in_a_computed_field_is_medium(clean):
 def test_phase4_after_its_upstream_was_deleted_is_a_cascade(clean):
     clean.wh.execute("DELETE FROM nba_precompute.team_defense_zone_analysis "
                      "WHERE game_date = ?", [D])
-    clean.wh.execute("DELETE FROM backcourt_ops.ledger WHERE processor = "
-                     "'team_defense_zone_analysis' AND game_date = ?", [D])
+    for ops in ("ledger", "partition_state"):   # its history and its latest attempt
+        clean.wh.execute(f"DELETE FROM backcourt_ops.{ops} WHERE processor = "
+                         "'team_defense_zone_analysis' AND game_date = ?", [D])
     v, hits = found(clean, "cascade", "player_composite_factors")
     assert hits and hits[0].severity == "CRITICAL" and D in hits[0].dates
     assert "team_defense_zone_analysis" in hits[0].detail
@@ -115,8 +116,9 @@ def test_learned_expectation_finds_partial_shots_without_a_count(clean):
     after = clean.wh.query("SELECT count(*) FROM nba_raw.pbp_shots WHERE game_date = ?",
                            [D])[0][0]
     assert 0 < after < before
-    clean.wh.execute("UPDATE backcourt_ops.ledger SET rows_written = ? "
-                     "WHERE processor = 'pbp_shots' AND game_date = ?", [after, D])
+    for ops in ("ledger", "partition_state"):   # its history and its latest attempt
+        clean.wh.execute(f"UPDATE backcourt_ops.{ops} SET rows_written = ? "
+                         "WHERE processor = 'pbp_shots' AND game_date = ?", [after, D])
     v, hits = found(clean, "partial_data", "pbp_shots")
     assert hits and hits[0].dates == [D] and "per final game" in hits[0].detail
     assert v.exit_code(strict=True) == 1

@@ -90,6 +90,27 @@ class _Windowed:
 RowsOf = Callable[[str, str], dict[date, int]]
 
 
+class RowCounts:
+    """Rows per date of the tables a run reads, asked once per range and forgotten when
+    the run rewrites the table: daily mode compares every upstream window's rows with the
+    ledger, and a day's processors read the same few tables over the same season."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str, date, date], dict[date, int]] = {}
+
+    def rows_of(self, wh, start: date, end: date) -> RowsOf:
+        def rows(table: str, column: str) -> dict[date, int]:
+            key = (table, column, start, end)
+            if key not in self._rows:
+                self._rows[key] = wh.counts_by_date(table, start, end, column)
+            return self._rows[key]
+        return rows
+
+    def forget(self, table: str) -> None:
+        for key in [k for k in self._rows if k[0] == table]:
+            del self._rows[key]
+
+
 def check(ctx, p: Processor, days: list[date],
           latest: dict[tuple[str, date], PartitionState],
           complete: bool | None = None, rows_of: RowsOf | None = None) -> dict[date, Readiness]:

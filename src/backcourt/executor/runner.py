@@ -111,11 +111,16 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     ctx.store.refresh()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
     prepare_loaders(ctx, processors, start, end, targets)
+    counts = dependencies.RowCounts()   # shared by the processors run on ``ctx`` itself
+
     def one(c: Context, p: Processor) -> tuple[Processor, list[Attempt], float]:
         only = None if targets is None else targets.get(p.name, set())
         t1 = time.perf_counter()
-        return p, run_one(c, p, start, end, run_id, only, progress), time.perf_counter() - t1
+        attempts = run_one(c, p, start, end, run_id, only, progress,
+                           counts if c is ctx else None)
+        return p, attempts, time.perf_counter() - t1
 
+    extra_tables = list(ctx.pipeline.extra_tables())
     for stage in ctx.registry.stages(processors):
         if workers > 1 and len(stage) > 1:
             # processors of a stage read only earlier stages: each on its own connection
@@ -124,6 +129,8 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
                 done = list(pool.map(one, forks, stage))
         else:
             done = [one(ctx, p) for p in stage]
+        for table in [p.table for p in stage] + extra_tables:
+            counts.forget(table)
         for p, attempts, seconds in done:
             summary.add(attempts)
             if ctx.mode.downstream_triggers:  # never in backfill mode
@@ -162,7 +169,8 @@ def prepare_loaders(ctx: Context, processors: list[Processor], start: date, end:
 
 
 def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
-            dates: set[date] | None = None, progress: Progress | None = None) -> list[Attempt]:
+            dates: set[date] | None = None, progress: Progress | None = None,
+            counts: dependencies.RowCounts | None = None) -> list[Attempt]:
     targets = [d for d in ctx.partitions(p, start, end) if dates is None or d in dates]
     code_fp = code_fingerprint(ctx, p)
     attempts: list[Attempt] = []
@@ -170,9 +178,10 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
         return attempts
     upstream = [u.name for u in ctx.registry.upstream(p)]
     # windows never reach before the season of their target date
-    latest = ctx.ledger.latest(upstream, ctx.calendar.season_start(min(targets)),
-                               max(targets)) if upstream else {}
-    ready = dependencies.check(ctx, p, targets, latest)
+    first = ctx.calendar.season_start(min(targets))
+    latest = ctx.ledger.latest(upstream, first, max(targets)) if upstream else {}
+    rows_of = counts.rows_of(ctx.wh, first, max(targets)) if counts is not None else None
+    ready = dependencies.check(ctx, p, targets, latest, rows_of=rows_of)
     total = len(targets)
     done = 0
 

@@ -9,6 +9,9 @@ LEDGER = f"{OPS}.ledger"
 ENTITY_FAILURES = f"{OPS}.entity_failures"
 QUARANTINE = f"{OPS}.quarantine"
 EVENTS = f"{OPS}.events"
+# the latest attempt of every partition, kept by Ledger.record in the ledger's transaction:
+# the planner reads it instead of ranking the whole ledger, which only grows
+PARTITION_STATE = f"{OPS}.partition_state"
 
 RUNS_COLUMNS = {
     "run_id": "VARCHAR",
@@ -37,6 +40,21 @@ LEDGER_COLUMNS = {
     "finished_at": "TIMESTAMP",
     "failure_category": "VARCHAR",
     "failure_message": "VARCHAR",
+}
+
+# one row per (processor, game_date): the fields of ledger.PartitionState, then the run
+PARTITION_STATE_COLUMNS = {
+    "processor": "VARCHAR",
+    "game_date": "DATE",
+    "status": "VARCHAR",
+    "rows_written": "BIGINT",
+    "attempt_id": "VARCHAR",
+    "input_fingerprint": "VARCHAR",
+    "code_fingerprint": "VARCHAR",
+    "finished_at": "TIMESTAMP",
+    "failure_category": "VARCHAR",
+    "failure_message": "VARCHAR",
+    "run_id": "VARCHAR",
 }
 
 ENTITY_FAILURES_COLUMNS = {
@@ -99,6 +117,7 @@ ENTITY_BREAKERS_COLUMNS = {
 ALL = {
     RUNS: RUNS_COLUMNS,
     LEDGER: LEDGER_COLUMNS,
+    PARTITION_STATE: PARTITION_STATE_COLUMNS,   # after LEDGER: it is filled from it
     ENTITY_FAILURES: ENTITY_FAILURES_COLUMNS,
     QUARANTINE: QUARANTINE_COLUMNS,
     EVENTS: EVENTS_COLUMNS,

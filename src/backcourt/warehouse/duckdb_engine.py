@@ -203,10 +203,8 @@ class DuckDBWarehouse:
         cols = list(self.columns(table))
         collist = ", ".join(f'"{c}"' for c in cols)
         with self.transaction():
-            self.con.execute("CREATE OR REPLACE TEMP TABLE _target_days AS "
-                             "SELECT CAST(unnest(?) AS DATE) AS d", [day_list])
-            self.con.execute(
-                f"DELETE FROM {table} WHERE {column} IN (SELECT d FROM _target_days)")
+            days_in = self._days_condition(day_list)   # a template over the column
+            self.con.execute(f"DELETE FROM {table} WHERE {days_in.format(c=column)}")
             if not isinstance(source, str):
                 self.con.register("_incoming", source)
                 src = "_incoming"
@@ -215,17 +213,30 @@ class DuckDBWarehouse:
             try:
                 self.con.execute(
                     f"INSERT INTO {table} ({collist}) SELECT {collist} FROM {src} AS s "
-                    f"WHERE s.{column} IN (SELECT d FROM _target_days)")
+                    f"WHERE {days_in.format(c=f's.{column}')}")
             finally:
                 if not isinstance(source, str):
                     self.con.unregister("_incoming")
             counts = {d: 0 for d in day_list}
             counts.update(dict(self.query(
-                f"SELECT {column}, count(*) FROM {table} "
-                f"WHERE {column} IN (SELECT d FROM _target_days) GROUP BY 1")))
+                f"SELECT {column}, count(*) FROM {table} WHERE {days_in.format(c=column)} "
+                "GROUP BY 1")))
             if also is not None:
                 also(counts)
         return counts
+
+    def _days_condition(self, day_list: list[date]) -> str:
+        """A condition "column {c} is one of these sorted dates", as a template: literals for a few
+        (a daily run: no temp table to create), a temp table for many; bounded either
+        way, so that DuckDB skips the row groups of other dates."""
+        lo, hi = day_list[0].isoformat(), day_list[-1].isoformat()
+        bounds = f"{{c}} BETWEEN DATE '{lo}' AND DATE '{hi}'"
+        if len(day_list) <= 64:
+            return f"{bounds} AND {{c}} IN (" + ", ".join(
+                f"DATE '{d.isoformat()}'" for d in day_list) + ")"
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _target_days AS "
+                         "SELECT CAST(unnest(?) AS DATE) AS d", [day_list])
+        return f"{bounds} AND {{c}} IN (SELECT d FROM _target_days)"
 
     def replace_rows(self, table: str, match: str, params: Sequence[Any],
                      source: str | pa.Table, days: Sequence[date] | None = None,
