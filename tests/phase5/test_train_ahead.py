@@ -90,3 +90,31 @@ def test_prepare_decides_from_what_the_run_writes(tmp_path, p5_raw, p5_base):
     # a batch of other weeks does not take it; the next matching batch would have
     assert loader._take_prefetched([(ctx.calendar.season(MONDAY), date(2023, 11, 13))]) == {}
     assert loader._prefetched is None
+
+
+def test_training_ahead_waits_for_the_stages_that_may_fork(tmp_path, p5_raw, p5_base,
+                                                           monkeypatch):
+    # Phase 2 parses in forked workers on long ranges: a thread training meanwhile would be
+    # copied mid-operation into the children. Training ahead starts after Phase 2.
+    from backcourt.pipeline.phase2.loader import RawFileLoader
+
+    events: list[str] = []
+    loader = Recording(ahead=True)
+    prepare = loader.prepare
+
+    def recorded_prepare(ctx, p, days, writes):
+        events.append("prepare")
+        return prepare(ctx, p, days, writes)
+
+    loader.prepare = recorded_prepare
+    load = RawFileLoader.load
+
+    def recorded_load(self, ctx, p, days, run_id):
+        events.append("phase 2")
+        return load(self, ctx, p, days, run_id)
+
+    monkeypatch.setattr(RawFileLoader, "load", recorded_load)
+    _run(tmp_path, p5_raw, p5_base, "order.duckdb", loader, [2, 3, 4, 5], MONDAY, MONDAY)
+    assert events.count("prepare") == 1 and events.count("phase 2") >= 8
+    assert events.index("prepare") > max(i for i, e in enumerate(events) if e == "phase 2")
+    assert loader.trained_on == ["train-ahead"] and loader._prefetched is None   # taken

@@ -177,7 +177,7 @@ def test_a_failed_transaction_leaves_neither_ledger_nor_state_rows(history, copy
     assert before[(BROKEN, day)].status == FAILED
 
     # record()'s own transaction fails between the ledger insert and the upsert
-    def broken_upsert(ops) -> None:
+    def broken_upsert(ops, src, params) -> None:
         raise RuntimeError("crash after the ledger insert, before the state")
 
     ledger._upsert_states = broken_upsert

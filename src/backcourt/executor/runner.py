@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -110,8 +110,13 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     t0 = time.perf_counter()
     ctx.store.refresh()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
-    prepare_loaders(ctx, processors, start, end, targets)
     counts = dependencies.RowCounts()   # shared by the processors run on ``ctx`` itself
+    stages = ctx.registry.stages(processors)
+    # loaders' work ahead starts after the last stage with another Python loader: those may
+    # fork worker processes, and a process must not fork while one of its threads works
+    # (the child inherits locks held mid-operation: it can crash or hang)
+    ahead_at = 1 + max((k for k, stage in enumerate(stages)
+                        for p in stage if p.loader and not _prepares(ctx, p)), default=-1)
 
     def one(c: Context, p: Processor) -> tuple[Processor, list[Attempt], float]:
         only = None if targets is None else targets.get(p.name, set())
@@ -121,26 +126,14 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
         return p, attempts, time.perf_counter() - t1
 
     extra_tables = list(ctx.pipeline.extra_tables())
-    for stage in ctx.registry.stages(processors):
-        if workers > 1 and len(stage) > 1:
-            # processors of a stage read only earlier stages: each on its own connection
-            forks = [ctx.fork() for _ in stage]   # opened here, used in the threads
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                done = list(pool.map(one, forks, stage))
-        else:
-            done = [one(ctx, p) for p in stage]
-        for table in [p.table for p in stage] + extra_tables:
-            counts.forget(table)
-        for p, attempts, seconds in done:
-            summary.add(attempts)
-            if ctx.mode.downstream_triggers:  # never in backfill mode
-                ctx.ledger.emit_ready(run_id, p.name, p.phase,
-                                      [a.game_date for a in attempts if a.status == SUCCEEDED])
-            if p.name in summary.per_processor:
-                summary.per_processor[p.name]["seconds"] = round(seconds, 3)
-        if any(p.table in (ctx.pipeline.calendar.schedule_table,
-                           ctx.pipeline.calendar.planned_table) for p in stage):
-            ctx.refresh_calendar()
+    ahead: list[Future] = []
+    try:
+        for k, stage in enumerate(stages):
+            if k == ahead_at:
+                ahead = prepare_loaders(ctx, processors, start, end, targets)
+            _run_stage(ctx, stage, one, workers, counts, extra_tables, run_id, summary)
+    finally:   # no work ahead outlives its run (the next run's Phase 2 may fork)
+        wait(ahead)
     if ctx.mode.circuit_breakers and any(p.entity for p in processors):
         breakers = EntityBreakers(ctx.ledger, ctx.mode)
         summary.breakers_tripped = [b.as_dict(b.tripped_at) for b in breakers.tripped_in(run_id)]
@@ -149,23 +142,54 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     return summary
 
 
+def _run_stage(ctx: Context, stage: list[Processor], one, workers: int,
+               counts: dependencies.RowCounts, extra_tables: list[str], run_id: str,
+               summary: RunSummary) -> None:
+    if workers > 1 and len(stage) > 1:
+        # processors of a stage read only earlier stages: each on its own connection
+        forks = [ctx.fork() for _ in stage]   # opened here, used in the threads
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(one, forks, stage))
+    else:
+        done = [one(ctx, p) for p in stage]
+    for table in [p.table for p in stage] + extra_tables:
+        counts.forget(table)
+    for p, attempts, seconds in done:
+        summary.add(attempts)
+        if ctx.mode.downstream_triggers:  # never in backfill mode
+            ctx.ledger.emit_ready(run_id, p.name, p.phase,
+                                  [a.game_date for a in attempts if a.status == SUCCEEDED])
+        if p.name in summary.per_processor:
+            summary.per_processor[p.name]["seconds"] = round(seconds, 3)
+    if any(p.table in (ctx.pipeline.calendar.schedule_table,
+                       ctx.pipeline.calendar.planned_table) for p in stage):
+        ctx.refresh_calendar()
+
+
+def _prepares(ctx: Context, p: Processor) -> bool:
+    return hasattr(ctx.pipeline.loader(p.loader), "prepare")
+
+
 def prepare_loaders(ctx: Context, processors: list[Processor], start: date, end: date,
-                    targets: Targets | None) -> None:
+                    targets: Targets | None) -> list[Future]:
     """Tell each Python loader with a ``prepare`` hook what it will load and what the run
     writes before it (per table), so that it can start work that nothing in the run
-    changes (Phase 5 trains a daily run's week while Phases 2–4 run)."""
+    changes (Phase 5 trains a daily run's week while Phases 3–4 run). Returns the work
+    started (the run waits for it before it ends)."""
     def days_of(p: Processor) -> list[date]:
         return [d for d in ctx.partitions(p, start, end)
                 if targets is None or d in targets.get(p.name, ())]
 
     writes: dict[str, list[date]] = {}
+    started: list[Future] = []
     for p in processors:
         days = days_of(p)
         if p.loader:
             prepare = getattr(ctx.pipeline.loader(p.loader), "prepare", None)
-            if prepare is not None:
-                prepare(ctx, p, days, writes)
+            if prepare is not None and (future := prepare(ctx, p, days, writes)) is not None:
+                started.append(future)
         writes.setdefault(p.table, []).extend(days)
+    return started
 
 
 def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,

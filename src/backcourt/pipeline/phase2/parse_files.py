@@ -163,7 +163,8 @@ def parse_chunks(jobs: list[Job], store: RawStore, resolver: Resolver,
                  workers: int) -> Iterator[Parsed]:
     """Each job's result, in order: in ``workers`` forked processes when it is worth it."""
     files = sum(len(j.files) for j in jobs)
-    # fork only from the main thread (not from a stage's processor threads)
+    # fork only from the main thread (not from a stage's processor threads; the runner
+    # starts no background work before the last stage that may fork, see run_processors)
     can_fork = ("fork" in multiprocessing.get_all_start_methods()
                 and threading.current_thread() is threading.main_thread())
     if workers <= 1 or len(jobs) <= 1 or not can_fork or files < MIN_FILES_PER_WORKER * 2:

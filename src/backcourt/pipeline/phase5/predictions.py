@@ -192,12 +192,13 @@ class PredictionLoader:
 
     # -- training ahead of the batch ---------------------------------------
     def prepare(self, ctx, p: Processor, days: list[date],
-                writes: dict[str, list[date]]) -> None:
+                writes: dict[str, list[date]]) -> Future | None:
         """Called when a run starts: train the weeks of ``days`` in the background, on
         another connection, when nothing the run writes can change their training data (a
         week trains on the dates before its Monday: every write to the feature store and to
-        the played games must be on or after it). A daily run's Phases 2–4 write only its
-        date, so its week's model trains while they run instead of after them."""
+        the played games must be on or after it). A daily run's Phases 3–4 write only its
+        date, so its week's model trains while they run instead of after them. Returns the
+        training started, if any."""
         self._prefetched = None
         first_write = min((d for t in (FEATURE_STORE, PLAYER_GAME) for d in writes.get(t, ())),
                           default=None)
@@ -205,7 +206,7 @@ class PredictionLoader:
                         if first_write is None or monday_of(d) <= first_write},
                        key=lambda sm: (sm[1], sm[0]))
         if not weeks:
-            return
+            return None
         wh = ctx.wh.fork()
         future: Future = Future()
 
@@ -217,6 +218,7 @@ class PredictionLoader:
 
         threading.Thread(target=train, name="train-ahead", daemon=True).start()
         self._prefetched = (frozenset(weeks), future)
+        return future
 
     def _take_prefetched(self, weeks: list[tuple[str, date]]
                          ) -> dict[tuple[str, date], S.TrainedModel]:
