@@ -128,3 +128,29 @@ def test_split_by_date_never_splits_a_date(sim_raw):
     assert [f for c in chunks for f in c] == files
     dates = [{f.game_date for f in c} for c in chunks]
     assert all(not (a & b) for i, a in enumerate(dates) for b in dates[i + 1:])
+
+
+def _die(job):
+    os._exit(3)
+
+
+def test_a_worker_that_dies_fails_its_batch_instead_of_hanging(sim_raw, tmp_path,
+                                                                monkeypatch):
+    # a parsing worker killed mid-load (out of memory, a crash in a C extension): the
+    # batch is recorded as failed, with the reason, and the run goes on — it never waits
+    # for the dead worker's result
+    ctx = make_context(tmp_path, sim_raw)
+    try:
+        assert lib.run(ctx, lib.select(ctx, None, ["season_schedule", "schedule"]),
+                       SIM_START, SIM_END, "schedule").ok
+        monkeypatch.setattr(parse_files, "_worker_job", _die)
+        monkeypatch.setattr(parse_files, "MIN_FILES_PER_WORKER", 1)
+        summary = lib.run(ctx, lib.select(ctx, None, ["gamebook_player_stats"]),
+                          SIM_START, SIM_END, "dies")
+        assert not summary.ok
+        failed = {(f.category, f.processor) for f in summary.failures}
+        assert failed == {("PROCESSING_ERROR", "gamebook_player_stats")}
+        assert "BrokenProcessPool" in summary.failures[0].message
+        assert ctx.wh.query("SELECT count(*) FROM nba_raw.gamebook_player_stats") == [(0,)]
+    finally:
+        ctx.wh.close()

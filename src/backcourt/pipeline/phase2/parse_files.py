@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -171,10 +172,13 @@ def parse_chunks(jobs: list[Job], store: RawStore, resolver: Resolver,
         for job in jobs:
             yield parse_job(job, store, resolver)
         return
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(min(workers, len(jobs)), initializer=_init_worker,
-                  initargs=(store, resolver)) as pool:
-        yield from pool.imap(_worker_job, jobs)
+    # a process pool that notices a worker dying (killed, out of memory, a crash in a C
+    # extension) and raises BrokenProcessPool — the batch fails and says so — where
+    # multiprocessing.Pool would wait for the dead worker's result forever
+    with ProcessPoolExecutor(min(workers, len(jobs)),
+                             mp_context=multiprocessing.get_context("fork"),
+                             initializer=_init_worker, initargs=(store, resolver)) as pool:
+        yield from pool.map(_worker_job, jobs)
 
 
 def split_by_date(files: list[RawFile], workers: int) -> list[list[RawFile]]:
