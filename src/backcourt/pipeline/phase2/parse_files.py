@@ -17,6 +17,7 @@ the file again.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -174,11 +175,21 @@ def parse_chunks(jobs: list[Job], store: RawStore, resolver: Resolver,
         return
     # a process pool that notices a worker dying (killed, out of memory, a crash in a C
     # extension) and raises BrokenProcessPool — the batch fails and says so — where
-    # multiprocessing.Pool would wait for the dead worker's result forever
-    with ProcessPoolExecutor(min(workers, len(jobs)),
-                             mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init_worker, initargs=(store, resolver)) as pool:
-        yield from pool.map(_worker_job, jobs)
+    # multiprocessing.Pool would wait for the dead worker's result forever.
+    # Every object the workers inherit is frozen out of their garbage collector: garbage
+    # of the parent's (a DuckDB connection, a LightGBM model) collected in a forked child
+    # runs its finalizer there, on a copy of a library's state taken mid-operation, and
+    # crashed workers in the test suite ("Garbage-collecting" in the fault's trace).
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(min(workers, len(jobs)),
+                                 mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_init_worker, initargs=(store, resolver)) as pool:
+            results = pool.map(_worker_job, jobs)   # the workers are forked here
+            gc.unfreeze()
+            yield from results
+    finally:
+        gc.unfreeze()
 
 
 def split_by_date(files: list[RawFile], workers: int) -> list[list[RawFile]]:

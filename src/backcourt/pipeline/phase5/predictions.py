@@ -215,6 +215,8 @@ class PredictionLoader:
                 future.set_result(self._train_weeks(SimpleNamespace(wh=wh), weeks))
             except BaseException as exc:   # the batch trains them itself, and reports it
                 future.set_exception(exc)
+            finally:
+                wh.close()   # now, in this process: not whenever it is garbage collected
 
         threading.Thread(target=train, name="train-ahead", daemon=True).start()
         self._prefetched = (frozenset(weeks), future)
