@@ -20,6 +20,7 @@ class WarehouseLock:
     def __init__(self, warehouse_path: str):
         self.path = f"{warehouse_path}.lock"
         self._fh = None
+        self._watching_forks = False
 
     def acquire(self, command: str, wait_s: float = 0.0) -> None:
         fh = open(self.path, "a+")  # noqa: SIM115 - held for the life of the process
@@ -43,6 +44,17 @@ class WarehouseLock:
                  f"running '{command}'\n")
         fh.flush()
         self._fh = fh
+        # a forked child (a parsing worker) must not keep the lock alive: flock belongs to
+        # the open file, which the child shares, so a child outliving a killed parent
+        # would hold the warehouse
+        if not self._watching_forks:
+            os.register_at_fork(after_in_child=self._forget_in_child)
+            self._watching_forks = True
+
+    def _forget_in_child(self) -> None:
+        if self._fh is not None:
+            self._fh.close()   # the child's reference only: the parent keeps the lock
+            self._fh = None
 
     def release(self) -> None:
         if self._fh is not None:

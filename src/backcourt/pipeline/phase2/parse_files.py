@@ -17,9 +17,12 @@ the file again.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -150,6 +153,20 @@ _worker_state: tuple[RawStore, Resolver] | None = None
 def _init_worker(store: RawStore, resolver: Resolver) -> None:
     global _worker_state
     _worker_state = (store, resolver)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent is killed (kill -9) exits too, instead of waiting forever for
+    work on a queue that its siblings keep open (Linux: the kernel sends SIGKILL)."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):   # not Linux: nothing to ask the kernel
+        return
+    if os.getppid() != parent:   # the parent died before the request
+        os._exit(1)
 
 
 def _worker_job(job: Job) -> Parsed:
