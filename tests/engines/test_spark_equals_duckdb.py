@@ -17,11 +17,8 @@ from backcourt import app as lib
 from backcourt.config import Settings
 from backcourt.ledger import tables as OPS
 from backcourt.pipeline.phase2.loader import REGISTRY_ERRORS_TABLE
-from backcourt.pipeline.phase5.predictions import (
-    LOADER_NAME,
-    MODEL_VERSIONS_TABLE,
-    PredictionLoader,
-)
+from backcourt.pipeline.phase5.predictions import PredictionLoader
+from backcourt.pipeline.phase5.tables import LOADER_NAME, MODEL_VERSIONS_TABLE
 from tests.conftest import SIM_END, SIM_START
 from tests.engines.compare import differences, rows_of
 

@@ -14,7 +14,8 @@ import pytest
 
 from backcourt import app as lib
 from backcourt.config import Settings
-from backcourt.pipeline.phase5.predictions import LOADER_NAME, PredictionLoader
+from backcourt.pipeline.phase5.predictions import PredictionLoader
+from backcourt.pipeline.phase5.tables import LOADER_NAME
 from tests.conftest import SIM_END, SIM_START
 
 P5_START = SIM_START

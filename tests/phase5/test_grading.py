@@ -9,7 +9,7 @@ import pytest
 
 from backcourt.checks.partition import run_checks
 from backcourt.pipeline.catalog import REGISTRY
-from backcourt.pipeline.phase5.predictions import PREDICTION_COLUMNS, PREDICTIONS_TABLE
+from backcourt.pipeline.phase5.tables import PREDICTION_COLUMNS, PREDICTIONS_TABLE
 from backcourt.registry.templating import render
 from backcourt.warehouse import open_warehouse
 

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from backcourt import app as lib
-from backcourt.pipeline.phase5.predictions import MODEL_VERSIONS_TABLE
+from backcourt.pipeline.phase5.tables import MODEL_VERSIONS_TABLE
 from tests.phase5.conftest import P5_END, P5_START, p5_context, table_rows
 
 D = date(2023, 11, 15)             # a Wednesday

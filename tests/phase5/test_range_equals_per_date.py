@@ -8,8 +8,8 @@ import pytest
 
 from backcourt import app as lib
 from backcourt.pipeline.catalog import REGISTRY
-from backcourt.pipeline.phase5.predictions import MODEL_VERSIONS_TABLE
 from backcourt.pipeline.phase5.report import report
+from backcourt.pipeline.phase5.tables import MODEL_VERSIONS_TABLE
 from tests.phase5.conftest import P5_END, P5_START, p5_context, table_rows
 
 PHASE5 = REGISTRY.in_phase(5)

@@ -11,7 +11,8 @@ import pytest
 
 from backcourt.pipeline.catalog import REGISTRY
 from backcourt.pipeline.phase5 import systems as S
-from backcourt.pipeline.phase5.predictions import MODEL_VERSIONS_TABLE, PredictionLoader
+from backcourt.pipeline.phase5.predictions import PredictionLoader
+from backcourt.pipeline.phase5.tables import MODEL_VERSIONS_TABLE
 from backcourt.warehouse import open_warehouse
 
 nan = float("nan")

@@ -8,12 +8,8 @@ import threading
 from datetime import date
 
 from backcourt import app as lib
-from backcourt.pipeline.phase5.predictions import (
-    LOADER_NAME,
-    MODEL_VERSIONS_TABLE,
-    PREDICTIONS_TABLE,
-    PredictionLoader,
-)
+from backcourt.pipeline.phase5.predictions import PredictionLoader
+from backcourt.pipeline.phase5.tables import LOADER_NAME, MODEL_VERSIONS_TABLE, PREDICTIONS_TABLE
 from tests.phase5.conftest import TEST_MIN_TRAINING_ROWS, p5_context, table_rows
 
 MONDAY = date(2023, 11, 20)

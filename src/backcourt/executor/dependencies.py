@@ -90,25 +90,40 @@ class _Windowed:
 RowsOf = Callable[[str, str], dict[date, int]]
 
 
-class RowCounts:
-    """Rows per date of the tables a run reads, asked once per range and forgotten when
-    the run rewrites the table: daily mode compares every upstream window's rows with the
-    ledger, and a day's processors read the same few tables over the same season."""
+class TableRows:
+    """Rows per date of tables over one range: one grouped query per table, asked once."""
 
-    def __init__(self) -> None:
-        self._rows: dict[tuple[str, str, date, date], dict[date, int]] = {}
+    def __init__(self, wh, start: date, end: date) -> None:
+        self.wh, self.start, self.end = wh, start, end
+        self._rows: dict[tuple[str, str], dict[date, int]] = {}
 
-    def rows_of(self, wh, start: date, end: date) -> RowsOf:
-        def rows(table: str, column: str) -> dict[date, int]:
-            key = (table, column, start, end)
-            if key not in self._rows:
-                self._rows[key] = wh.counts_by_date(table, start, end, column)
-            return self._rows[key]
-        return rows
+    def __call__(self, table: str, column: str = "game_date") -> dict[date, int]:
+        if (table, column) not in self._rows:
+            self._rows[(table, column)] = self.wh.counts_by_date(
+                table, self.start, self.end, column)
+        return self._rows[(table, column)]
 
     def forget(self, table: str) -> None:
         for key in [k for k in self._rows if k[0] == table]:
             del self._rows[key]
+
+
+class RowCounts:
+    """The ``TableRows`` of each range a run asks about, forgotten for a table when the run
+    rewrites it: daily mode compares every upstream window's rows with the ledger, and a
+    day's processors read the same few tables over the same season."""
+
+    def __init__(self) -> None:
+        self._ranges: dict[tuple[date, date], TableRows] = {}
+
+    def rows_of(self, wh, start: date, end: date) -> TableRows:
+        if (start, end) not in self._ranges:
+            self._ranges[(start, end)] = TableRows(wh, start, end)
+        return self._ranges[(start, end)]
+
+    def forget(self, table: str) -> None:
+        for rows in self._ranges.values():
+            rows.forget(table)
 
 
 def check(ctx, p: Processor, days: list[date],
@@ -119,25 +134,20 @@ def check(ctx, p: Processor, days: list[date],
     ``complete``: also require upstream rows to still match the ledger (default: as the
     mode says — daily mode does, backfill mode only checks existence). ``rows_of(table,
     column)``: rows per date of a table over a range covering the windows (default: one
-    query per input)."""
+    query per upstream table, from the season start of the first date)."""
     if complete is None:
         complete = ctx.mode.dependency_check == "window_complete"
     out: dict[date, Readiness] = {}
     if not days:
         return out
     raw_inputs = [i for i in p.inputs if i.is_raw]
+    if complete and rows_of is None:
+        rows_of = TableRows(ctx.wh, ctx.calendar.season_start(min(days)), max(days))
     rows: dict[str, dict[date, int] | None] = {}
     for i in p.inputs:   # daily mode: upstream rows must still be what the ledger recorded
         if not i.is_raw:
             up = ctx.registry.by_table(i.ref)
-            if not complete:
-                rows[i.ref] = None
-            elif rows_of is not None:
-                rows[i.ref] = rows_of(up.table, up.partition_column)
-            else:
-                rows[i.ref] = ctx.wh.counts_by_date(
-                    up.table, ctx.calendar.season_start(min(days)), max(days),
-                    up.partition_column)
+            rows[i.ref] = rows_of(up.table, up.partition_column) if complete else None
     windowed = {id(i): _Windowed(ctx, ctx.registry.by_table(i.ref), i, latest, rows[i.ref])
                 for i in p.inputs if not i.is_raw and i.window.kind != "same_day"}
     # per input, what the loop below needs, looked up once (17,000 dates in 4 seasons)

@@ -116,7 +116,8 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     # fork worker processes, and a process must not fork while one of its threads works
     # (the child inherits locks held mid-operation: it can crash or hang)
     ahead_at = 1 + max((k for k, stage in enumerate(stages)
-                        for p in stage if p.loader and not _prepares(ctx, p)), default=-1)
+                        for p in stage if p.loader and _prepare_hook(ctx, p) is None),
+                       default=-1)
 
     def one(c: Context, p: Processor) -> tuple[Processor, list[Attempt], float]:
         only = None if targets is None else targets.get(p.name, set())
@@ -166,8 +167,9 @@ def _run_stage(ctx: Context, stage: list[Processor], one, workers: int,
         ctx.refresh_calendar()
 
 
-def _prepares(ctx: Context, p: Processor) -> bool:
-    return hasattr(ctx.pipeline.loader(p.loader), "prepare")
+def _prepare_hook(ctx: Context, p: Processor):
+    """The ``prepare`` hook of ``p``'s Python loader, if it has one."""
+    return getattr(ctx.pipeline.loader(p.loader), "prepare", None) if p.loader else None
 
 
 def prepare_loaders(ctx: Context, processors: list[Processor], start: date, end: date,
@@ -184,10 +186,9 @@ def prepare_loaders(ctx: Context, processors: list[Processor], start: date, end:
     started: list[Future] = []
     for p in processors:
         days = days_of(p)
-        if p.loader:
-            prepare = getattr(ctx.pipeline.loader(p.loader), "prepare", None)
-            if prepare is not None and (future := prepare(ctx, p, days, writes)) is not None:
-                started.append(future)
+        prepare = _prepare_hook(ctx, p)
+        if prepare is not None and (future := prepare(ctx, p, days, writes)) is not None:
+            started.append(future)
         writes.setdefault(p.table, []).extend(days)
     return started
 

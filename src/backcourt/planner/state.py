@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backcourt.executor import dependencies
-from backcourt.executor.dependencies import Readiness
+from backcourt.executor.dependencies import Readiness, TableRows
 from backcourt.executor.runner import code_fingerprint
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
 from backcourt.registry import Processor
@@ -25,20 +25,6 @@ class State:
 DONE_STATE = State(DONE)
 STALE_CODE = State(STALE, "processor code changed")
 STALE_INPUT = State(STALE, "an upstream partition in its window was rewritten since")
-
-
-class TableRows:
-    """Rows per date of tables over one range: one grouped query per table, asked once."""
-
-    def __init__(self, wh, start: date, end: date) -> None:
-        self.wh, self.start, self.end = wh, start, end
-        self._rows: dict[tuple[str, str], dict[date, int]] = {}
-
-    def __call__(self, table: str, column: str = "game_date") -> dict[date, int]:
-        if (table, column) not in self._rows:
-            self._rows[(table, column)] = self.wh.counts_by_date(
-                table, self.start, self.end, column)
-        return self._rows[(table, column)]
 
 
 def partition_states(ctx, processors: list[Processor], start: date, end: date,

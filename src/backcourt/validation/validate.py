@@ -19,7 +19,7 @@ from backcourt.checks.partition import violation_sql
 from backcourt.executor import dependencies
 from backcourt.ledger import FAILED
 from backcourt.ledger.tables import ENTITY_FAILURES
-from backcourt.planner.state import DONE, MISSING, STALE, TableRows, partition_states
+from backcourt.planner.state import DONE, MISSING, STALE, partition_states
 from backcourt.registry import Input, Processor
 from backcourt.registry.templating import render
 
@@ -103,7 +103,7 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
     # one read of the ledger, one grouped count per table, one dependency check per
     # processor (kept from the state pass): the cost grows with tables, not dates
     latest = ctx.ledger.latest([p.name for p in order])
-    rows = TableRows(ctx.wh, first, end)
+    rows = dependencies.TableRows(ctx.wh, first, end)
     readiness: dict[str, dict[date, dependencies.Readiness]] = {}
     states = partition_states(ctx, order, first, end, latest, rows, True, readiness)
     explained: dict[str, dict[date, int]] = {}

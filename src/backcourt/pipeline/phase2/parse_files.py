@@ -197,16 +197,15 @@ def parse_chunks(jobs: list[Job], store: RawStore, resolver: Resolver,
     # of the parent's (a DuckDB connection, a LightGBM model) collected in a forked child
     # runs its finalizer there, on a copy of a library's state taken mid-operation, and
     # crashed workers in the test suite ("Garbage-collecting" in the fault's trace).
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(min(workers, len(jobs)),
-                                 mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_init_worker, initargs=(store, resolver)) as pool:
+    with ProcessPoolExecutor(min(workers, len(jobs)),
+                             mp_context=multiprocessing.get_context("fork"),
+                             initializer=_init_worker, initargs=(store, resolver)) as pool:
+        gc.freeze()
+        try:
             results = pool.map(_worker_job, jobs)   # the workers are forked here
+        finally:
             gc.unfreeze()
-            yield from results
-    finally:
-        gc.unfreeze()
+        yield from results
 
 
 def split_by_date(files: list[RawFile], workers: int) -> list[list[RawFile]]:

@@ -28,14 +28,13 @@ import numpy as np
 import pyarrow as pa
 
 from backcourt.pipeline.phase5 import systems as S
-from backcourt.pipeline.phase5.tables import (  # noqa: F401  (re-exported for callers)
+from backcourt.pipeline.phase5.specs import LOADER
+from backcourt.pipeline.phase5.tables import (
     FEATURE_STORE,
-    LOADER_NAME,
     MODEL_VERSION_COLUMNS,
     MODEL_VERSIONS_TABLE,
     PLAYER_GAME,
     PREDICTION_COLUMNS,
-    PREDICTIONS_TABLE,
 )
 from backcourt.registry import Processor
 from backcourt.registry.pipeline import source_fingerprint
@@ -113,7 +112,7 @@ class PredictionLoader:
     """
 
     # tables it writes besides its processor's own (created up front, not mid-run)
-    extra_tables = {MODEL_VERSIONS_TABLE: MODEL_VERSION_COLUMNS}  # as declared in specs.py
+    extra_tables = LOADER.extra_tables
 
     def __init__(self, min_training_rows: int = S.MIN_TRAINING_ROWS) -> None:
         self.min_training_rows = min_training_rows
@@ -125,7 +124,6 @@ class PredictionLoader:
         """Hash of the model code (its parameters live in systems.py), and of
         ``min_training_rows`` when it is not the default."""
         if self._code_fp is None:
-            from backcourt.pipeline.phase5.specs import LOADER
             changed = self.min_training_rows != S.MIN_TRAINING_ROWS
             self._code_fp = source_fingerprint(
                 LOADER.package, LOADER.code,
