@@ -82,3 +82,68 @@ def test_many_dates_use_one_listing(tmp_path):
     # a later question about a few dates is answered from that listing
     few = store.fingerprints(SOURCE, days[:2])
     assert [few[d] for d in days[:2]] == [got[d] for d in days[:2]]
+
+
+def test_the_background_walk_lists_what_each_folder_says(tmp_path):
+    """``listing_ahead`` walks the whole store at once; every date's fingerprint equals the
+    one read folder by folder. Quarantined, hidden and misplaced files are not raw files."""
+    root = tmp_path / "raw"
+    store = RawStore(str(root))
+    sources = ["nba_boxscore", "nba_schedule", "odds_player_props"]
+    for k, source in enumerate(sources):
+        for day in range(3 + k):
+            for n in range(k + 1):
+                store.write(source, DAY0 + timedelta(days=day), f"{n}.json", b"{}" * n)
+    store.write(sources[0], DAY0, "z.json.gz", b"\x1f\x8b")
+    (root / sources[0] / DAY0.isoformat() / ".half.json.tmp").write_bytes(b"{")
+    (root / sources[0] / DAY0.isoformat() / "notes.txt").write_text("x")
+    (root / sources[0] / DAY0.isoformat() / "deeper").mkdir()
+    (root / sources[0] / DAY0.isoformat() / "deeper" / "x.json").write_bytes(b"{}")
+    (root / sources[0] / "not-a-date").mkdir()
+    (root / sources[0] / "not-a-date" / "x.json").write_bytes(b"{}")
+    quarantined = root / "_quarantine" / sources[0] / DAY0.isoformat()
+    quarantined.mkdir(parents=True)
+    (quarantined / "bad.json").write_bytes(b"{")
+
+    store.refresh()
+    with store.listing_ahead():
+        walked = {s: store.fingerprints(s) for s in sources}
+    for source in sources:
+        days = sorted(walked[source])
+        assert days == [DAY0 + timedelta(days=d) for d in range(3 + sources.index(source))]
+        fresh = RawStore(str(root))
+        assert walked[source] == fresh.fingerprints(source, days)   # folder by folder
+    first = walked[sources[0]][DAY0].split("|")
+    assert [p.split(":")[0] for p in first] == ["0.json", "z.json.gz"]
+    assert store.fingerprints("nba_injury_report") == {}            # no such folder
+
+
+def test_a_write_after_the_walk_is_not_hidden_by_it(tmp_path):
+    store = RawStore(str(tmp_path / "raw"))
+    store.write(SOURCE, DAY0, "a.json", b"{}")
+    store.refresh()
+    with store.listing_ahead():
+        before = store.fingerprints(SOURCE)[DAY0]
+    store.write(SOURCE, DAY0, "b.json", b"{}")
+    after = store.fingerprints(SOURCE)[DAY0]
+    assert after != before and "b.json" in after
+
+
+def test_the_walk_sees_a_file_rewritten_in_place(tmp_path):
+    store = RawStore(str(tmp_path / "raw"))
+    path = store.write(SOURCE, DAY0, "a.json", b'{"points": 10}')
+    with store.listing_ahead():
+        before = store.fingerprints(SOURCE)[DAY0]
+    with open(path, "r+b") as fh:
+        fh.write(b'{"points": 12}')
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    store.refresh()
+    with store.listing_ahead():
+        assert store.fingerprints(SOURCE)[DAY0] != before
+
+
+def test_a_missing_root_lists_nothing(tmp_path):
+    store = RawStore(str(tmp_path / "nowhere"))
+    with store.listing_ahead():
+        assert store.fingerprints(SOURCE) == {}
+    assert store.fingerprints(SOURCE, [DAY0]) == {}

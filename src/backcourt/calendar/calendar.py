@@ -52,6 +52,7 @@ class Calendar:
         season.update(played)
         self._season = season
         self.dates: list[date] = sorted(season)
+        self.iso: list[str] = [d.isoformat() for d in self.dates]   # same positions
         self._season_start: dict[str, date] = {}
         for d in self.dates:
             s = season[d]

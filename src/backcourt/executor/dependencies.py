@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
 from backcourt.registry import Input, Processor
@@ -19,8 +19,7 @@ from backcourt.registry import Input, Processor
 OK = (SUCCEEDED, SKIPPED)
 
 
-@dataclass(frozen=True)
-class Readiness:
+class Readiness(NamedTuple):   # one per partition a plan looks at: cheap to make
     blocked: str | None
     fingerprint: str
     category: str = "MISSING_DEPENDENCY"   # or INCOMPLETE_DATA (rows gone since written)
@@ -60,6 +59,7 @@ class _Windowed:
     def __init__(self, ctx, up: Processor, i: Input, latest,
                  rows: dict[date, int] | None) -> None:
         self.dates = ctx.calendar.dates
+        self.iso = ctx.calendar.iso
         self.name, self.required = up.name, i.required
         self.latest, self.rows = latest, rows
         xor, bad = [0], [0]
@@ -195,7 +195,7 @@ def check(ctx, p: Processor, days: list[date],
                 continue
             a, b, xor, nbad = w.window(*span)
             if a < b:  # by dates, not positions: another season's dates shift positions
-                parts.append(f"{name}:{w.dates[a]}:{w.dates[b - 1]}:{b - a}:{xor:x}")
+                parts.append(f"{name}:{w.iso[a]}:{w.iso[b - 1]}:{b - a}:{xor:x}")
             else:
                 parts.append(f"{name}:empty")
             if nbad:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 import orjson
 
@@ -51,8 +52,10 @@ class Attempt:
     attempt_id: str = field(default_factory=new_id)
 
 
-@dataclass(frozen=True)
-class PartitionState:
+class PartitionState(NamedTuple):
+    """A partition's latest attempt. A named tuple: a plan reads 17,000 of them in 4
+    seasons, and a tuple is made at a fraction of a frozen dataclass's cost."""
+
     processor: str
     game_date: date
     status: str
@@ -67,7 +70,7 @@ class PartitionState:
 
 # partition_state's columns: the fields of PartitionState (what ``latest`` reads), the run
 _STATE_COLUMNS = tuple(T.PARTITION_STATE_COLUMNS)
-_STATE_FIELDS = tuple(f.name for f in fields(PartitionState))
+_STATE_FIELDS = PartitionState._fields
 assert _STATE_COLUMNS[:len(_STATE_FIELDS)] == _STATE_FIELDS
 
 # a connection's own scratch table: the attempts of one ``record`` call (when there are
@@ -225,7 +228,8 @@ class Ledger:
         rows = self.wh.ops.query(
             f"SELECT {', '.join(_STATE_FIELDS)} FROM {T.PARTITION_STATE} "
             f"WHERE {' AND '.join(where)}", params)
-        return {(r[0], r[1]): PartitionState(*r) for r in rows}
+        make = PartitionState._make
+        return {(r[0], r[1]): make(r) for r in rows}
 
     # -- downstream triggers -------------------------------------------------
     def emit_ready(self, run_id: str, processor: str, phase: int, days: list[date]) -> None:

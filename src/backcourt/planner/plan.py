@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import orjson
 
@@ -34,8 +35,7 @@ REPROCESS = {
 }
 
 
-@dataclass(frozen=True)
-class PlanCell:
+class PlanCell(NamedTuple):   # one per partition of the range: 17,000 in 4 seasons
     processor: str
     game_date: date
     state: str          # done | missing | failed | stale | skipped | blocked
@@ -164,7 +164,8 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
     selected = {p.name for p in processors}
     # the lookback may reach back to the season start of ``start``
     first = ctx.calendar.season_start(start)
-    states = partition_states(ctx, order, first, end, stale_from=start)
+    with ctx.store.listing_ahead():   # lists raw files while the ledger is read
+        states = partition_states(ctx, order, first, end, stale_from=start)
     plan = Plan(start, end, reprocess, [])
     run: dict[str, set[date]] = {p.name: set() for p in order}
     reasons: dict[tuple[str, date], str] = {}

@@ -4,8 +4,8 @@ upstream partition in its window was rewritten after it (its input fingerprint m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from backcourt.executor import dependencies
 from backcourt.executor.dependencies import Readiness, TableRows
@@ -16,8 +16,7 @@ from backcourt.registry import Processor
 DONE, MISSING, STALE, BLOCKED = "done", "missing", "stale", "blocked"
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):   # one per partition: cheap to make
     state: str              # done | missing | failed | stale | skipped
     reason: str | None = None
 
@@ -46,6 +45,7 @@ def partition_states(ctx, processors: list[Processor], start: date, end: date,
                                    ctx.calendar.season_start(start), end)
     rows = rows or TableRows(ctx.wh, start, end)
     out: dict[tuple[str, date], State] = {}
+    checks: list[tuple[Processor, list[tuple[date, str]]]] = []
     for p in processors:
         days = ctx.partitions(p, start, end)
         if not days:
@@ -74,11 +74,15 @@ def partition_states(ctx, processors: list[Processor], start: date, end: date,
                 if stale_from is None or d >= stale_from:
                     compare.append((d, st.input_fingerprint))
         if compare:
-            ready = dependencies.check(ctx, p, [d for d, _ in compare], latest, complete,
-                                       rows)
-            if readiness is not None:
-                readiness[p.name] = ready
-            for d, fp in compare:
-                if fp != ready[d].fingerprint:
-                    out[(p.name, d)] = STALE_INPUT
+            checks.append((p, compare))
+    # processors reading raw files last: their fingerprints may come from a listing of the
+    # raw store still running in the background (RawStore.listing_ahead)
+    checks.sort(key=lambda pc: any(i.is_raw for i in pc[0].inputs))
+    for p, compare in checks:
+        ready = dependencies.check(ctx, p, [d for d, _ in compare], latest, complete, rows)
+        if readiness is not None:
+            readiness[p.name] = ready
+        for d, fp in compare:
+            if fp != ready[d].fingerprint:
+                out[(p.name, d)] = STALE_INPUT
     return out

@@ -9,6 +9,7 @@ import gzip
 import os
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,6 +49,7 @@ class RawStore:
         self._listings: dict[str, _Listing] = {}
         self._present: dict[str, set[date]] = {}
         self._days: dict[tuple[str, date], str] = {}   # (source, date) -> fingerprint
+        self._walk: _Walk | None = None
         self._lock = threading.Lock()
 
     @property
@@ -194,9 +196,30 @@ class RawStore:
             self._listings.clear()
             self._present.clear()
             self._days.clear()
+            self._walk = None
+
+    @contextmanager
+    def listing_ahead(self) -> Iterator[None]:
+        """List every source of a local store in the background while the caller does
+        other work; ``fingerprints`` of many dates then take it instead of listing again.
+        The listing runs on native threads that never hold the GIL, so it overlaps the
+        caller's Python work (4 seasons: 0.2-0.3 s of listing hidden behind reading the
+        ledger). Waits for it on exit: the process may fork next, and must not while the
+        listing's threads run. Object stores list on demand, as before."""
+        walk = None
+        if self._local and os.path.isdir(self.root):
+            walk = _Walk(self.root)
+            with self._lock:
+                self._walk = walk
+        try:
+            yield
+        finally:
+            if walk is not None:
+                walk.join()
 
     def _forget(self, source: str) -> None:
         with self._lock:
+            self._walk = None   # its listing of ``source`` is out of date
             self._listings.pop(source, None)
             self._present.pop(source, None)
             for key in [k for k in self._days if k[0] == source]:
@@ -224,8 +247,14 @@ class RawStore:
 
     def _list_source(self, source: str) -> dict[date, str]:
         base = f"{self.root}/{source}"
-        if self._local:  # a local folder: scandir is ~20x faster than fsspec here
-            return _list_local(base)
+        if self._local:  # a local folder: a native walk is ~40x faster than fsspec here
+            if not os.path.isdir(self.root):
+                return {}
+            with self._lock:   # one walk lists every source: a run reads them all
+                walk = self._walk
+                if walk is None:
+                    walk = self._walk = _Walk(self.root)
+            return walk.source(source)
         by_day: dict[date, list[str]] = {}
         for folders, part in _remote_parts(self.fs, base, 2):
             try:
@@ -282,43 +311,100 @@ def _remote_parts(fs, base: str, depth: int) -> Iterator[tuple[list[str], str]]:
             yield rel[:-1], _part(rel[-1], info)
 
 
-def _list_local(base: str) -> dict[date, str]:
-    """``{date: "name:size:mtime_ns|…"}`` of a local source folder: one scandir per date and
-    one stat per file. A file rewritten in place changes only its own mtime (not its
-    folder's), so every file is stat'ed."""
-    out: dict[date, str] = {}
-    try:
-        days = list(os.scandir(base))
-    except (FileNotFoundError, NotADirectoryError):
-        return out
-    fromiso = date.fromisoformat
-    for entry in days:
-        try:
-            day = fromiso(entry.name)
-        except ValueError:
+def _fingerprint_local(folder: str) -> str:
+    """One date folder's fingerprint ("" when it holds no raw file)."""
+    if not os.path.isdir(folder):
+        return ""
+    return _walk_local(folder, 1).get((), "")
+
+
+def _walk_local(folder: str, depth: int) -> dict[tuple[str, ...], str]:
+    """Fingerprints of the raw files ``depth`` levels below ``folder``, by the folders
+    between. Every listing of a local store goes through here, so a date's fingerprint is
+    the same whichever way it was listed. A file rewritten in place changes only its own
+    modification time (not its folder's), so every file's is read: one stat each, 57,000
+    in 4 seasons, on the walker's native threads."""
+    import scandir_rs  # not needed by commands that never list raw files
+
+    scan = scandir_rs.Scandir(folder, max_depth=depth, skip_hidden=True,
+                              dir_exclude=[QUARANTINE])
+    entries, errors = scan.collect()
+    return _fingerprints(entries, errors, folder, depth)
+
+
+def _fingerprints(entries, errors, folder: str, depth: int) -> dict[tuple[str, ...], str]:
+    """Group a walk's files by their folders: ``{folders: "name:size:mtime_us|…"}`` (the
+    loop is kept to the bare minimum per file: 57,000 of them in 4 seasons)."""
+    if errors:
+        shown = "; ".join(f"{path}: {why}" for path, why in errors[:3])
+        raise OSError(f"cannot list raw files under {folder}: {shown}")
+    parts: dict[str, list[str]] = {}
+    sep = os.sep
+    here: str | None = None
+    found: list[str] = []
+    for e in entries:
+        if e.is_dir:
             continue
-        fp = _fingerprint_local(entry.path)
-        if fp:
-            out[day] = fp
+        path = e.path
+        if path.endswith(".json") or path.endswith(".json.gz"):
+            where, _, name = path.rpartition(sep)
+            if where != here:   # a folder's files mostly come one after another
+                here, found = where, parts.setdefault(where, [])
+            found.append(f"{name}:{e.st_size}:{int(e.mtime * 1e6)}")
+    out = {}
+    for where, found in parts.items():
+        folders = tuple(where.split(sep)) if where else ()
+        if len(folders) == depth - 1:
+            found.sort()
+            out[folders] = "|".join(found)
     return out
 
 
-def _fingerprint_local(folder: str) -> str:
-    """One date folder's fingerprint ("" when it holds no raw file); the loop is kept to the
-    bare minimum per file (57,000 of them in 4 seasons)."""
-    parts = []
-    try:
-        files = os.scandir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return ""
-    with files:
-        for f in files:
-            name = f.name
-            if name[0] != "." and (name.endswith(".json") or name.endswith(".json.gz")):
-                st = f.stat()
-                parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-    parts.sort()
-    return "|".join(parts)
+def _by_date(found: dict[tuple[str, ...], str]) -> dict[date, str]:
+    out: dict[date, str] = {}
+    for (day, *_), fp in found.items():
+        try:
+            out[date.fromisoformat(day)] = fp
+        except ValueError:
+            continue
+    return out
+
+
+class _Walk:
+    """One background walk of a local store's root: every source's listing."""
+
+    def __init__(self, root: str) -> None:
+        import scandir_rs
+
+        self.root = root
+        self._scan = scandir_rs.Scandir(root, max_depth=3, skip_hidden=True,
+                                        dir_exclude=[QUARANTINE])
+        self._scan.start()
+        self._joined = False
+        self._lock = threading.Lock()
+        self._by_source: dict[str, dict[date, str]] | None = None
+
+    def join(self) -> None:
+        with self._lock:
+            self._join()
+
+    def _join(self) -> None:
+        if not self._joined:
+            self._scan.join()
+            self._joined = True
+
+    def source(self, name: str) -> dict[date, str]:
+        """``{date: "name:size:mtime|…"}`` of one source folder."""
+        with self._lock:
+            if self._by_source is None:
+                self._join()
+                entries, errors = self._scan.results()
+                by_source: dict[str, dict[tuple[str, ...], str]] = {}
+                for (source, *day), fp in _fingerprints(entries, errors, self.root,
+                                                        3).items():
+                    by_source.setdefault(source, {})[tuple(day)] = fp
+                self._by_source = {s: _by_date(found) for s, found in by_source.items()}
+            return self._by_source.get(name, {})
 
 
 def _present_local(base: str) -> set[date]:

@@ -102,10 +102,11 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
     first = ctx.calendar.season_start(start)
     # one read of the ledger, one grouped count per table, one dependency check per
     # processor (kept from the state pass): the cost grows with tables, not dates
-    latest = ctx.ledger.latest([p.name for p in order])
     rows = dependencies.TableRows(ctx.wh, first, end)
     readiness: dict[str, dict[date, dependencies.Readiness]] = {}
-    states = partition_states(ctx, order, first, end, latest, rows, True, readiness)
+    with ctx.store.listing_ahead():   # lists raw files while the ledger is read
+        latest = ctx.ledger.latest([p.name for p in order])
+        states = partition_states(ctx, order, first, end, latest, rows, True, readiness)
     explained: dict[str, dict[date, int]] = {}
     for name, d, n in ctx.wh.query(
             f"SELECT processor, game_date, COUNT(*) FROM {ENTITY_FAILURES} "
