@@ -106,7 +106,7 @@ def test_the_background_walk_lists_what_each_folder_says(tmp_path):
     (quarantined / "bad.json").write_bytes(b"{")
 
     store.refresh()
-    with store.listing_ahead():
+    with store.listing_ahead(FEW_DATES + 1):
         walked = {s: store.fingerprints(s) for s in sources}
     for source in sources:
         days = sorted(walked[source])
@@ -122,7 +122,7 @@ def test_a_write_after_the_walk_is_not_hidden_by_it(tmp_path):
     store = RawStore(str(tmp_path / "raw"))
     store.write(SOURCE, DAY0, "a.json", b"{}")
     store.refresh()
-    with store.listing_ahead():
+    with store.listing_ahead(FEW_DATES + 1):
         before = store.fingerprints(SOURCE)[DAY0]
     store.write(SOURCE, DAY0, "b.json", b"{}")
     after = store.fingerprints(SOURCE)[DAY0]
@@ -132,18 +132,30 @@ def test_a_write_after_the_walk_is_not_hidden_by_it(tmp_path):
 def test_the_walk_sees_a_file_rewritten_in_place(tmp_path):
     store = RawStore(str(tmp_path / "raw"))
     path = store.write(SOURCE, DAY0, "a.json", b'{"points": 10}')
-    with store.listing_ahead():
+    with store.listing_ahead(FEW_DATES + 1):
         before = store.fingerprints(SOURCE)[DAY0]
     with open(path, "r+b") as fh:
         fh.write(b'{"points": 12}')
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
     store.refresh()
-    with store.listing_ahead():
+    with store.listing_ahead(FEW_DATES + 1):
         assert store.fingerprints(SOURCE)[DAY0] != before
 
 
 def test_a_missing_root_lists_nothing(tmp_path):
     store = RawStore(str(tmp_path / "nowhere"))
-    with store.listing_ahead():
+    with store.listing_ahead(FEW_DATES + 1):
         assert store.fingerprints(SOURCE) == {}
     assert store.fingerprints(SOURCE, [DAY0]) == {}
+
+
+def test_a_few_dates_start_no_walk(tmp_path):
+    """A daily run's plan asks about one date: it reads that date's folders, not the
+    whole store."""
+    store = RawStore(str(tmp_path / "raw"))
+    store.write(SOURCE, DAY0, "a.json", b"{}")
+    with store.listing_ahead(1):
+        assert store._walk is None
+        assert set(store.fingerprints(SOURCE, [DAY0])) == {DAY0}
+    with store.listing_ahead(FEW_DATES + 1):
+        assert store._walk is not None

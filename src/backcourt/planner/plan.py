@@ -164,7 +164,7 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
     selected = {p.name for p in processors}
     # the lookback may reach back to the season start of ``start``
     first = ctx.calendar.season_start(start)
-    with ctx.store.listing_ahead():   # lists raw files while the ledger is read
+    with ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
         states = partition_states(ctx, order, first, end, stale_from=start)
     plan = Plan(start, end, reprocess, [])
     run: dict[str, set[date]] = {p.name: set() for p in order}

@@ -199,15 +199,16 @@ class RawStore:
             self._walk = None
 
     @contextmanager
-    def listing_ahead(self) -> Iterator[None]:
-        """List every source of a local store in the background while the caller does
-        other work; ``fingerprints`` of many dates then take it instead of listing again.
-        The listing runs on native threads that never hold the GIL, so it overlaps the
-        caller's Python work (4 seasons: 0.2-0.3 s of listing hidden behind reading the
-        ledger). Waits for it on exit: the process may fork next, and must not while the
-        listing's threads run. Object stores list on demand, as before."""
+    def listing_ahead(self, dates: int) -> Iterator[None]:
+        """When the caller will ask about more than ``FEW_DATES`` dates, list every source
+        of a local store in the background while it does other work; ``fingerprints`` then
+        take that listing instead of listing again. The listing runs on native threads that
+        never hold the GIL, so it overlaps the caller's Python work (4 seasons: 0.2-0.3 s of
+        listing hidden behind reading the ledger). Waits for it on exit: the process may
+        fork next, and must not while the listing's threads run. A few dates are read
+        folder by folder, and object stores list on demand, as before."""
         walk = None
-        if self._local and os.path.isdir(self.root):
+        if dates > FEW_DATES and self._local and os.path.isdir(self.root):
             walk = _Walk(self.root)
             with self._lock:
                 self._walk = walk

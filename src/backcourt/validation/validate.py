@@ -104,7 +104,7 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
     # processor (kept from the state pass): the cost grows with tables, not dates
     rows = dependencies.TableRows(ctx.wh, first, end)
     readiness: dict[str, dict[date, dependencies.Readiness]] = {}
-    with ctx.store.listing_ahead():   # lists raw files while the ledger is read
+    with ctx.store.listing_ahead(len(ctx.calendar.game_dates(first, end))):
         latest = ctx.ledger.latest([p.name for p in order])
         states = partition_states(ctx, order, first, end, latest, rows, True, readiness)
     explained: dict[str, dict[date, int]] = {}
