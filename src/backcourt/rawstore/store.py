@@ -16,6 +16,8 @@ from datetime import date
 import orjson
 
 QUARANTINE = "_quarantine"
+# a hidden folder for what a source remembers about the store (never a source, never listed)
+NOTES = ".backcourt"
 # up to this many dates are fingerprinted folder by folder instead of listing the source
 FEW_DATES = 64
 
@@ -84,6 +86,31 @@ class RawStore:
 
     def write_json(self, source: str, day: date, name: str, obj: object) -> str:
         return self.write(source, day, name, orjson.dumps(obj))
+
+    def read_note(self, name: str) -> bytes | None:
+        """A small file a source keeps beside the raw files (None when there is none)."""
+        path = f"{self.root}/{NOTES}/{name}"
+        try:
+            if self._local:
+                with open(path, "rb") as fh:
+                    return fh.read()
+            with self.fs.open(path, "rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            return None
+
+    def write_note(self, name: str, payload: bytes) -> None:
+        folder = f"{self.root}/{NOTES}"
+        path, tmp = f"{folder}/{name}", f"{folder}/.{name}.tmp"
+        if self._local:
+            os.makedirs(folder, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(payload)
+            os.replace(tmp, path)
+        else:
+            self.fs.makedirs(folder, exist_ok=True)
+            with self.fs.open(path, "wb") as fh:
+                fh.write(payload)
 
     def clear_date(self, source: str, day: date) -> None:
         folder = self._dir(source, day)

@@ -3,21 +3,54 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
+
+import orjson
 
 # the raw folders every simulated game date has (odds may legitimately be absent)
 SIM_DAILY_SOURCES = ("nba_scoreboard", "nba_boxscore", "nba_playbyplay", "nba_injury_report",
                      "nba_rosters")
+# the reference data the simulated league is drawn from
+REFERENCE_FILES = ("nba_players.csv", "nba_teams.csv", "rosters_2025_26.csv")
 
 
-def sim_game_dates(start: date, end: date, seed: int = 0) -> list[date]:
-    """The simulated league's game dates in [start, end]."""
+def sim_game_dates(start: date, end: date, seed: int = 0, store=None) -> list[date]:
+    """The simulated league's game dates in [start, end]. With a ``store``, each season's
+    dates are remembered beside its raw files, so a later backfill need not simulate the
+    season again (~4 s each) to find out that no date is missing."""
     from backcourt.sources import sim
 
     seasons = sorted({s for d in _days(start, end) if (s := sim.season_of(d)) is not None})
     out: list[date] = []
     for season in seasons:
-        out.extend(d for d in sim.game_dates(season, seed) if start <= d <= end)
+        out.extend(d for d in _season_game_dates(season, seed, store) if start <= d <= end)
     return sorted(out)
+
+
+def _season_game_dates(season: int, seed: int, store) -> list[date]:
+    name = f"sim-game-dates-{season}-seed{seed}-{_sim_fingerprint()}.json"
+    note = store.read_note(name) if store is not None else None
+    if note is not None:
+        return [date.fromisoformat(d) for d in orjson.loads(note)]
+    from backcourt.sources import sim
+
+    days = sim.game_dates(season, seed)
+    if store is not None:
+        store.write_note(name, orjson.dumps([d.isoformat() for d in days]))
+    return days
+
+
+@lru_cache(maxsize=1)
+def _sim_fingerprint() -> str:
+    """What the simulated dates depend on: the simulator's code, its reference data and
+    the random generator's library."""
+    from importlib.metadata import version
+
+    from backcourt.registry.pipeline import source_fingerprint
+
+    code = source_fingerprint("backcourt.sources", ("sim/",), version("numpy"))
+    data = source_fingerprint("backcourt.reference", REFERENCE_FILES)
+    return f"{code[:8]}{data[:8]}"
 
 
 def missing_raw_dates(store, start: date, end: date, seed: int = 0) -> list[date]:
@@ -25,7 +58,7 @@ def missing_raw_dates(store, start: date, end: date, seed: int = 0) -> list[date
     have = {src: set(store.list_dates(src)) for src in SIM_DAILY_SOURCES}
     if all(d in days for d in _days(start, end) for days in have.values()):
         return []   # every date has every folder: nothing to simulate to find out
-    return [d for d in sim_game_dates(start, end, seed)
+    return [d for d in sim_game_dates(start, end, seed, store)
             if any(d not in days for days in have.values())]
 
 
