@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from backcourt.config import Settings
 from backcourt.executor.context import Context
-from backcourt.executor.runner import Progress, RunSummary, Targets, run_processors
 from backcourt.pipeline.catalog import pipeline
 from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
 from backcourt.registry.mode import get_mode
 from backcourt.warehouse import open_warehouse
 from backcourt.warehouse.lock import WarehouseLock
+
+if TYPE_CHECKING:   # the runner is imported by the commands that run something
+    from backcourt.executor.runner import Progress, RunSummary, Targets
 
 _LOCKS: dict[str, WarehouseLock] = {}   # held by this process until it exits
 
@@ -51,6 +54,8 @@ def run(ctx: Context, processors: list[Processor], start: date, end: date, comma
     """One recorded run: a row in the runs table, attempts in the ledger."""
     run_id = ctx.ledger.start_run(command, ctx.mode.name, start, end,
                                   [p.name for p in processors])
+    from backcourt.executor.runner import RunSummary, run_processors
+
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
     try:
         summary = run_processors(ctx, processors, start, end, run_id, targets, progress,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from backcourt import app as lib
@@ -17,10 +16,16 @@ from backcourt.config import load_settings
 from backcourt.rawstore import RawStore
 from backcourt.registry.mode import MODES, Mode
 
+if TYPE_CHECKING:   # progress bars are imported by the commands that draw them
+    from rich.progress import Progress
+
 cli = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="backcourt: NBA player-points-props pipeline with a trustworthy backfill.")
-out = Console()
-err = Console(stderr=True)
+# a log or a pipe gets lines as wide as they need (Rich's default there is 80 columns,
+# which cut processor names short); a terminal keeps its own width
+LOG_WIDTH = 200
+out = Console(width=None if sys.stdout.isatty() else LOG_WIDTH)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else LOG_WIDTH)
 
 Warehouse = Annotated[str | None, typer.Option(
     "--warehouse", help="DuckDB file, or Spark warehouse folder (env BACKCOURT_WAREHOUSE; "
@@ -79,6 +84,8 @@ def _emit_json(obj: object) -> None:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=err, transient=False)
 

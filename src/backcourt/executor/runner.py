@@ -197,7 +197,7 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
             dates: set[date] | None = None, progress: Progress | None = None,
             counts: dependencies.RowCounts | None = None) -> list[Attempt]:
     targets = [d for d in ctx.partitions(p, start, end) if dates is None or d in dates]
-    code_fp = code_fingerprint(ctx, p)
+    code_fp = ctx.pipeline.code_fingerprint(p)
     attempts: list[Attempt] = []
     if not targets:
         return attempts
@@ -257,13 +257,6 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
         if progress:
             progress(p, done, total)
     return attempts
-
-
-def code_fingerprint(ctx: Context, p: Processor) -> str:
-    extra = ""
-    if p.loader:
-        extra = ctx.pipeline.loader_fingerprint(p.loader, p)
-    return p.code_fingerprint(extra)
 
 
 def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_fp: str,

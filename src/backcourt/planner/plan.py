@@ -21,6 +21,7 @@ import orjson
 
 from backcourt.executor.dependencies import window_dates
 from backcourt.ledger import FAILED, SKIPPED
+from backcourt.planner.no_gc import no_gc
 from backcourt.planner.state import BLOCKED, DONE, MISSING, STALE, State, partition_states
 from backcourt.registry import Input, Processor
 
@@ -158,6 +159,12 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
               reprocess: str = "stale", scrape: bool = False) -> Plan:
     if reprocess not in REPROCESS:
         raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
+    with no_gc():
+        return _make_plan(ctx, processors, start, end, reprocess, scrape)
+
+
+def _make_plan(ctx, processors: list[Processor], start: date, end: date, reprocess: str,
+               scrape: bool) -> Plan:
     ctx.store.refresh()
     registry = ctx.registry
     order = registry.order()

@@ -9,7 +9,6 @@ from typing import NamedTuple
 
 from backcourt.executor import dependencies
 from backcourt.executor.dependencies import Readiness, TableRows
-from backcourt.executor.runner import code_fingerprint
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
 from backcourt.registry import Processor
 
@@ -50,7 +49,7 @@ def partition_states(ctx, processors: list[Processor], start: date, end: date,
         days = ctx.partitions(p, start, end)
         if not days:
             continue
-        code_fp = code_fingerprint(ctx, p)
+        code_fp = ctx.pipeline.code_fingerprint(p)
         have = rows(p.table, p.partition_column)
         # only a partition the ledger says is done and current needs its input
         # fingerprint (the upstream attempts and raw files its windows read)

@@ -92,6 +92,12 @@ class Pipeline:
             self._fingerprints[name] = declared.fingerprint()
         return self._fingerprints[name]
 
+    def code_fingerprint(self, processor) -> str:
+        """What a processor's partitions were computed by: its declaration and SQL, and
+        the code of its Python loader if it has one."""
+        extra = self.loader_fingerprint(processor.loader, processor) if processor.loader else ""
+        return processor.code_fingerprint(extra)
+
     def extra_tables(self) -> dict[str, Mapping[str, str]]:
         out: dict[str, Mapping[str, str]] = {}
         for declared in self.loaders.values():

@@ -19,6 +19,7 @@ from backcourt.checks.partition import violation_sql
 from backcourt.executor import dependencies
 from backcourt.ledger import FAILED
 from backcourt.ledger.tables import ENTITY_FAILURES
+from backcourt.planner.no_gc import no_gc
 from backcourt.planner.state import DONE, MISSING, STALE, partition_states
 from backcourt.registry import Input, Processor
 from backcourt.registry.templating import render
@@ -104,7 +105,7 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
     # processor (kept from the state pass): the cost grows with tables, not dates
     rows = dependencies.TableRows(ctx.wh, first, end)
     readiness: dict[str, dict[date, dependencies.Readiness]] = {}
-    with ctx.store.listing_ahead(len(ctx.calendar.game_dates(first, end))):
+    with ctx.store.listing_ahead(len(ctx.calendar.game_dates(first, end))), no_gc():
         latest = ctx.ledger.latest([p.name for p in order])
         states = partition_states(ctx, order, first, end, latest, rows, True, readiness)
     explained: dict[str, dict[date, int]] = {}
