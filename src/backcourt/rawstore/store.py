@@ -15,7 +15,16 @@ from datetime import date
 
 import orjson
 
-QUARANTINE = "_quarantine"
+from backcourt.rawstore.listing import (
+    QUARANTINE,
+    Listing,
+    Walk,
+    fingerprint_local,
+    is_raw,
+    present_local,
+    remote_parts,
+)
+
 # a hidden folder for what a source remembers about the store (never a source, never listed)
 NOTES = ".backcourt"
 # up to this many dates are fingerprinted folder by folder instead of listing the source
@@ -48,10 +57,10 @@ class RawStore:
         else:
             self._fs, path = _url_to_fs(root)
             self.root = path.rstrip("/")
-        self._listings: dict[str, _Listing] = {}
+        self._listings: dict[str, Listing] = {}
         self._present: dict[str, set[date]] = {}
         self._days: dict[tuple[str, date], str] = {}   # (source, date) -> fingerprint
-        self._walk: _Walk | None = None
+        self._walk: Walk | None = None
         self._lock = threading.Lock()
 
     @property
@@ -127,13 +136,13 @@ class RawStore:
             except (FileNotFoundError, NotADirectoryError):
                 return []
             return [RawFile(source, day, n, f"{folder}/{n}") for n in sorted(names)
-                    if _is_raw(n)]
+                    if is_raw(n)]
         if not self.fs.exists(folder):
             return []
         out = []
         for path in sorted(self.fs.ls(folder, detail=False)):
             name = path.rstrip("/").rsplit("/", 1)[-1]
-            if not _is_raw(name):
+            if not is_raw(name):
                 continue
             out.append(RawFile(source, day, name, path))
         return out
@@ -188,7 +197,7 @@ class RawStore:
         with self._lock:
             pending = self._listings.get(source)
             if pending is None:
-                pending = self._listings[source] = _Listing()
+                pending = self._listings[source] = Listing()
                 owner = True
             else:
                 owner = False
@@ -211,7 +220,7 @@ class RawStore:
         if listing is not None and listing.ready:
             return set(listing.get())
         if present is None:
-            present = (_present_local(f"{self.root}/{source}") if self._local
+            present = (present_local(f"{self.root}/{source}") if self._local
                        else set(self.fingerprints(source)))
             with self._lock:
                 self._present[source] = present
@@ -236,7 +245,7 @@ class RawStore:
         folder by folder, and object stores list on demand, as before."""
         walk = None
         if dates > FEW_DATES and self._local and os.path.isdir(self.root):
-            walk = _Walk(self.root)
+            walk = Walk(self.root)
             with self._lock:
                 self._walk = walk
         try:
@@ -270,8 +279,8 @@ class RawStore:
     def _list_day(self, source: str, day: date) -> str:
         folder = self._dir(source, day)
         if self._local:
-            return _fingerprint_local(folder)
-        return "|".join(sorted(part for _, part in _remote_parts(self.fs, folder, 1)))
+            return fingerprint_local(folder)
+        return "|".join(sorted(part for _, part in remote_parts(self.fs, folder, 1)))
 
     def _list_source(self, source: str) -> dict[date, str]:
         base = f"{self.root}/{source}"
@@ -281,10 +290,10 @@ class RawStore:
             with self._lock:   # one walk lists every source: a run reads them all
                 walk = self._walk
                 if walk is None:
-                    walk = self._walk = _Walk(self.root)
+                    walk = self._walk = Walk(self.root)
             return walk.source(source)
         by_day: dict[date, list[str]] = {}
-        for folders, part in _remote_parts(self.fs, base, 2):
+        for folders, part in remote_parts(self.fs, base, 2):
             try:
                 day = date.fromisoformat(folders[0])
             except ValueError:
@@ -318,162 +327,3 @@ def _url_to_fs(url: str):
     import fsspec  # only for object stores (and quarantine moves)
 
     return fsspec.core.url_to_fs(url)
-
-
-def _is_raw(name: str) -> bool:
-    return not name.startswith(".") and name.endswith((".json", ".json.gz"))
-
-
-def _part(name: str, info: dict) -> str:
-    return f"{name}:{info.get('size')}:{info.get('mtime') or info.get('LastModified')}"
-
-
-def _remote_parts(fs, base: str, depth: int) -> Iterator[tuple[list[str], str]]:
-    """Each raw file ``depth`` levels under ``base`` in an object store: the folders
-    between, and its "name:size:mtime" part of a fingerprint."""
-    if not fs.exists(base):
-        return
-    for path, info in fs.find(base, detail=True).items():
-        rel = path[len(base):].strip("/").split("/")
-        if len(rel) == depth and _is_raw(rel[-1]):
-            yield rel[:-1], _part(rel[-1], info)
-
-
-def _fingerprint_local(folder: str) -> str:
-    """One date folder's fingerprint ("" when it holds no raw file)."""
-    if not os.path.isdir(folder):
-        return ""
-    return _walk_local(folder, 1).get((), "")
-
-
-def _walk_local(folder: str, depth: int) -> dict[tuple[str, ...], str]:
-    """Fingerprints of the raw files ``depth`` levels below ``folder``, by the folders
-    between. Every listing of a local store goes through here, so a date's fingerprint is
-    the same whichever way it was listed. A file rewritten in place changes only its own
-    modification time (not its folder's), so every file's is read: one stat each, 57,000
-    in 4 seasons, on the walker's native threads."""
-    import scandir_rs  # not needed by commands that never list raw files
-
-    scan = scandir_rs.Scandir(folder, max_depth=depth, skip_hidden=True,
-                              dir_exclude=[QUARANTINE])
-    entries, errors = scan.collect()
-    return _fingerprints(entries, errors, folder, depth)
-
-
-def _fingerprints(entries, errors, folder: str, depth: int) -> dict[tuple[str, ...], str]:
-    """Group a walk's files by their folders: ``{folders: "name:size:mtime_us|…"}`` (the
-    loop is kept to the bare minimum per file: 57,000 of them in 4 seasons)."""
-    if errors:
-        shown = "; ".join(f"{path}: {why}" for path, why in errors[:3])
-        raise OSError(f"cannot list raw files under {folder}: {shown}")
-    parts: dict[str, list[str]] = {}
-    sep = os.sep
-    here: str | None = None
-    found: list[str] = []
-    for e in entries:
-        if e.is_dir:
-            continue
-        path = e.path
-        if path.endswith(".json") or path.endswith(".json.gz"):
-            where, _, name = path.rpartition(sep)
-            if where != here:   # a folder's files mostly come one after another
-                here, found = where, parts.setdefault(where, [])
-            found.append(f"{name}:{e.st_size}:{int(e.mtime * 1e6)}")
-    out = {}
-    for where, found in parts.items():
-        folders = tuple(where.split(sep)) if where else ()
-        if len(folders) == depth - 1:
-            found.sort()
-            out[folders] = "|".join(found)
-    return out
-
-
-def _by_date(found: dict[tuple[str, ...], str]) -> dict[date, str]:
-    out: dict[date, str] = {}
-    for (day, *_), fp in found.items():
-        try:
-            out[date.fromisoformat(day)] = fp
-        except ValueError:
-            continue
-    return out
-
-
-class _Walk:
-    """One background walk of a local store's root: every source's listing."""
-
-    def __init__(self, root: str) -> None:
-        import scandir_rs
-
-        self.root = root
-        self._scan = scandir_rs.Scandir(root, max_depth=3, skip_hidden=True,
-                                        dir_exclude=[QUARANTINE])
-        self._scan.start()
-        self._joined = False
-        self._lock = threading.Lock()
-        self._by_source: dict[str, dict[date, str]] | None = None
-
-    def join(self) -> None:
-        with self._lock:
-            self._join()
-
-    def _join(self) -> None:
-        if not self._joined:
-            self._scan.join()
-            self._joined = True
-
-    def source(self, name: str) -> dict[date, str]:
-        """``{date: "name:size:mtime|…"}`` of one source folder."""
-        with self._lock:
-            if self._by_source is None:
-                self._join()
-                entries, errors = self._scan.results()
-                by_source: dict[str, dict[tuple[str, ...], str]] = {}
-                for (source, *day), fp in _fingerprints(entries, errors, self.root,
-                                                        3).items():
-                    by_source.setdefault(source, {})[tuple(day)] = fp
-                self._by_source = {s: _by_date(found) for s, found in by_source.items()}
-            return self._by_source.get(name, {})
-
-
-def _present_local(base: str) -> set[date]:
-    out: set[date] = set()
-    try:
-        days = list(os.scandir(base))
-    except (FileNotFoundError, NotADirectoryError):
-        return out
-    for entry in days:
-        try:
-            day = date.fromisoformat(entry.name)
-        except ValueError:
-            continue
-        with os.scandir(entry.path) as files:
-            if any(_is_raw(f.name) for f in files):
-                out.add(day)
-    return out
-
-
-class _Listing:
-    """One source's listing, computed once by whichever thread asks first."""
-
-    def __init__(self) -> None:
-        self._done = threading.Event()
-        self._value: dict[date, str] = {}
-        self._error: BaseException | None = None
-
-    def set(self, value: dict[date, str]) -> None:
-        self._value = value
-        self._done.set()
-
-    def fail(self, exc: BaseException) -> None:
-        self._error = exc
-        self._done.set()
-
-    @property
-    def ready(self) -> bool:
-        return self._done.is_set() and self._error is None
-
-    def get(self) -> dict[date, str]:
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
-        return self._value
