@@ -19,6 +19,7 @@ from backcourt.ledger import tables as OPS
 from backcourt.pipeline.phase2.loader import REGISTRY_ERRORS_TABLE
 from backcourt.pipeline.phase5.predictions import PredictionLoader
 from backcourt.pipeline.phase5.tables import LOADER_NAME, MODEL_VERSIONS_TABLE
+from backcourt.planner import make_plan
 from tests.conftest import SIM_END, SIM_START
 from tests.engines.compare import differences, rows_of
 
@@ -84,6 +85,18 @@ def test_spark_and_duckdb_tables_are_equal(engines):
         "SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE system = 'gbm'")
     assert predictions[0][0] > 0, "the window should train at least one gbm week"
     _assert_equal(duck, spark)
+    # the ledger agrees too: every partition's latest state, and a plan finds nothing to do
+    assert _states(duck) == _states(spark)
+    for ctx in (duck, spark):
+        plan = make_plan(ctx, ctx.registry.order(), SIM_START, SIM_END)
+        assert plan.to_run == 0 and not plan.blocked
+
+
+def _states(ctx) -> dict:
+    """Each partition's latest status, rows and failure category (attempt ids and input
+    fingerprints name the run, not the data)."""
+    return {key: (st.status, st.rows_written, st.failure_category)
+            for key, st in ctx.ledger.latest().items()}
 
 
 def test_rerun_of_one_date_touches_no_other_partition(engines):
