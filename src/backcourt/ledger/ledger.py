@@ -19,6 +19,7 @@ from typing import NamedTuple
 import orjson
 
 from backcourt.ledger import tables as T
+from backcourt.warehouse.values import FEW_ROWS, values
 
 SUCCEEDED, FAILED, SKIPPED = "succeeded", "failed", "skipped"
 
@@ -74,9 +75,8 @@ _STATE_FIELDS = PartitionState._fields
 assert _STATE_COLUMNS[:len(_STATE_FIELDS)] == _STATE_FIELDS
 
 # a connection's own scratch table: the attempts of one ``record`` call (when there are
-# more than _FEW of them; fewer go in as parameters, which costs a third of the time)
+# more than FEW_ROWS of them; fewer go in as parameters)
 _INCOMING = "_ledger_incoming"
-_FEW = 20
 
 
 class Ledger:
@@ -153,10 +153,9 @@ class Ledger:
         ops = self.wh.ops
         cols = ", ".join(T.LEDGER_COLUMNS)
         with ops.transaction():
-            if len(rows) <= _FEW:   # as parameters: no scratch table to create and drop
-                one = "(" + ", ".join("?" * len(rows[0])) + ")"
-                src = f"(VALUES {', '.join([one] * len(rows))}) AS w({cols}, newest)"
-                params = [v for r in rows for v in r]
+            if len(rows) <= FEW_ROWS:   # as parameters: no scratch table to create and drop
+                listed, params = values(rows)
+                src = f"({listed}) AS w({cols}, newest)"
             else:
                 self._stage(ops, rows)
                 src, params = f"{_INCOMING} AS w", []

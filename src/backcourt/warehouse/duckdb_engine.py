@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from backcourt.warehouse.values import FEW_ROWS, values
+
 if TYPE_CHECKING:   # imported where rows are built: most commands never need it
     import pyarrow as pa
 
@@ -169,11 +171,9 @@ class DuckDBWarehouse:
         run's events and quarantine notes; ~1 ms), more through Arrow (~3 ms, then flat)."""
         if not rows:
             return
-        if len(rows) <= 20:
-            width = len(rows[0])
-            marks = ", ".join(["(" + ", ".join("?" * width) + ")"] * len(rows))
-            self.con.execute(f"INSERT INTO {table} VALUES {marks}",
-                             [v for r in rows for v in r])
+        if len(rows) <= FEW_ROWS:
+            listed, params = values(rows)
+            self.con.execute(f"INSERT INTO {table} {listed}", params)
             return
         import pyarrow as pa
 
