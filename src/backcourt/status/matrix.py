@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from backcourt.executor.dependencies import TableRows
 from backcourt.ledger import FAILED, SKIPPED
+from backcourt.planner.no_gc import no_gc
 from backcourt.planner.state import partition_states
 from backcourt.registry import Processor
 
@@ -67,9 +69,10 @@ class StatusMatrix:
 def status_matrix(ctx, processors: list[Processor], start: date, end: date) -> StatusMatrix:
     """The planner's partition states (stale included) laid out as a matrix."""
     m = StatusMatrix(dates=ctx.calendar.game_dates(start, end), processors=processors)
-    states = partition_states(ctx, processors, start, end)
-    have = {p.name: ctx.wh.counts_by_date(p.table, start, end, p.partition_column)
-            for p in processors}
+    rows = TableRows(ctx.wh, start, end)   # asked once, by the states and the matrix
+    with ctx.store.listing_ahead(len(m.dates)), no_gc():
+        states = partition_states(ctx, processors, start, end, rows=rows)
+    have = {p.name: rows(p.table, p.partition_column) for p in processors}
     for (name, d), st in states.items():
         m.cells[(name, d)] = Cell(st.state, have[name].get(d, 0), st.reason)
     extra = {d for (n, d) in m.cells if n in {p.name for p in processors
