@@ -159,3 +159,20 @@ def test_a_few_dates_start_no_walk(tmp_path):
         assert set(store.fingerprints(SOURCE, [DAY0])) == {DAY0}
     with store.listing_ahead(FEW_DATES + 1):
         assert store._walk is not None
+
+
+@pytest.mark.parametrize("kind", ["local", "memory"])
+def test_dates_with_files_among_a_few_or_many_dates(kind, tmp_path):
+    """A daily run asks whether its date has raw files: the answer equals the whole
+    source's, for a few dates (folder by folder) and for many (one listing)."""
+    store = _store(kind, tmp_path)
+    have = [DAY0 + timedelta(days=k) for k in range(0, 2 * FEW_DATES, 3)]
+    for d in have:
+        store.write(SOURCE, d, "a.json", b"{}")
+    store.write(SOURCE, DAY0 + timedelta(days=1), ".hidden.json.tmp", b"{")  # not raw
+    everything = store.dates_with_files(SOURCE)
+    assert everything == set(have)
+    for asked in ([DAY0, DAY0 + timedelta(days=1)],
+                  [DAY0 + timedelta(days=k) for k in range(2 * FEW_DATES)]):
+        store.refresh()
+        assert store.dates_with_files(SOURCE, asked) == set(have) & set(asked)

@@ -207,7 +207,7 @@ def _make_plan(ctx, processors: list[Processor], start: date, end: date, reproce
         for i in p.inputs:
             if i.is_raw:
                 if i.required and not scrape:
-                    present = ctx.store.dates_with_files(i.raw_source)
+                    present = ctx.store.dates_with_files(i.raw_source, days)
                     for d in days:
                         if d not in present:
                             blocked[(p.name, d)] = f"no raw files in {i.raw_source}/{d}"
@@ -224,8 +224,10 @@ def _make_plan(ctx, processors: list[Processor], start: date, end: date, reproce
                     reasons[(u.name, ud)] = f"needed by {p.name} {d} ({ust.state})"
         raws = [i for i in p.inputs if i.is_raw]
         if p.loader and raws and not p.allow_empty and not scrape:
-            present = set().union(*(ctx.store.dates_with_files(i.raw_source) for i in raws))
-            for d in sorted(run[p.name]):
+            planned = sorted(run[p.name])
+            present = set().union(*(ctx.store.dates_with_files(i.raw_source, planned)
+                                    for i in raws))
+            for d in planned:
                 if d not in present:
                     blocked[(p.name, d)] = "no raw files for " + ", ".join(
                         f"{i.raw_source}/{d}" for i in raws)

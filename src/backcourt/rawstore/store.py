@@ -212,13 +212,20 @@ class RawStore:
                 raise
         return pending.get()
 
-    def dates_with_files(self, source: str) -> set[date]:
-        """The dates of ``source`` holding at least one raw file (names only, no stat)."""
+    def dates_with_files(self, source: str, days: Sequence[date] | None = None) -> set[date]:
+        """The dates of ``source`` holding at least one raw file: all of them (names only,
+        no stat), or those among ``days`` — a few dates (a daily run's) are looked up folder
+        by folder instead of reading every date folder of the source."""
         with self._lock:
             listing = self._listings.get(source)
             present = self._present.get(source)
         if listing is not None and listing.ready:
-            return set(listing.get())
+            found = set(listing.get())
+            return found if days is None else found & set(days)
+        if days is not None and present is None and len(days) <= FEW_DATES:
+            return set(self._day_fingerprints(source, days))
+        if days is not None:
+            return self.dates_with_files(source) & set(days)
         if present is None:
             present = (present_local(f"{self.root}/{source}") if self._local
                        else set(self.fingerprints(source)))
