@@ -76,10 +76,14 @@ class RawStore:
 
     # -- writing -----------------------------------------------------------
     def write(self, source: str, day: date, name: str, payload: bytes) -> str:
-        """Write one file atomically enough for a local folder (write then rename)."""
-        folder = self._dir(source, day)
-        path = f"{folder}/{name}"
-        tmp = f"{folder}/.{name}.tmp"
+        path = self._write(self._dir(source, day), name, payload)
+        self._forget(source)
+        return path
+
+    def _write(self, folder: str, name: str, payload: bytes) -> str:
+        """Write one file atomically enough for a local folder: under a hidden temporary
+        name (never a raw file), then renamed."""
+        path, tmp = f"{folder}/{name}", f"{folder}/.{name}.tmp"
         if self._local:
             os.makedirs(folder, exist_ok=True)
             with open(tmp, "wb") as fh:
@@ -90,36 +94,27 @@ class RawStore:
             with self.fs.open(tmp, "wb") as fh:
                 fh.write(payload)
             self.fs.mv(tmp, path)
-        self._forget(source)
         return path
+
+    def _read(self, path: str) -> bytes:
+        if self._local:
+            with open(path, "rb") as fh:
+                return fh.read()
+        with self.fs.open(path, "rb") as fh:
+            return fh.read()
 
     def write_json(self, source: str, day: date, name: str, obj: object) -> str:
         return self.write(source, day, name, orjson.dumps(obj))
 
     def read_note(self, name: str) -> bytes | None:
         """A small file a source keeps beside the raw files (None when there is none)."""
-        path = f"{self.root}/{NOTES}/{name}"
         try:
-            if self._local:
-                with open(path, "rb") as fh:
-                    return fh.read()
-            with self.fs.open(path, "rb") as fh:
-                return fh.read()
+            return self._read(f"{self.root}/{NOTES}/{name}")
         except FileNotFoundError:
             return None
 
     def write_note(self, name: str, payload: bytes) -> None:
-        folder = f"{self.root}/{NOTES}"
-        path, tmp = f"{folder}/{name}", f"{folder}/.{name}.tmp"
-        if self._local:
-            os.makedirs(folder, exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(payload)
-            os.replace(tmp, path)
-        else:
-            self.fs.makedirs(folder, exist_ok=True)
-            with self.fs.open(path, "wb") as fh:
-                fh.write(payload)
+        self._write(f"{self.root}/{NOTES}", name, payload)
 
     def clear_date(self, source: str, day: date) -> None:
         folder = self._dir(source, day)
@@ -168,12 +163,7 @@ class RawStore:
         return sorted(days)
 
     def read_bytes(self, f: RawFile) -> bytes:
-        if self._local:
-            with open(f.path, "rb") as fh:
-                data = fh.read()
-        else:
-            with self.fs.open(f.path, "rb") as fh:
-                data = fh.read()
+        data = self._read(f.path)
         if f.name.endswith(".gz"):
             data = gzip.decompress(data)
         return data
@@ -220,18 +210,15 @@ class RawStore:
             listing = self._listings.get(source)
             present = self._present.get(source)
         if listing is not None and listing.ready:
-            found = set(listing.get())
-            return found if days is None else found & set(days)
-        if days is not None and present is None and len(days) <= FEW_DATES:
+            present = set(listing.get())
+        elif present is None and days is not None and len(days) <= FEW_DATES:
             return set(self._day_fingerprints(source, days))
-        if days is not None:
-            return self.dates_with_files(source) & set(days)
-        if present is None:
+        elif present is None:
             present = (present_local(f"{self.root}/{source}") if self._local
                        else set(self.fingerprints(source)))
             with self._lock:
                 self._present[source] = present
-        return set(present)
+        return set(present) if days is None else present & set(days)
 
     def refresh(self) -> None:
         """Forget cached listings (files may have changed behind this process's back)."""
