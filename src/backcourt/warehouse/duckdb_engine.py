@@ -18,6 +18,9 @@ import duckdb
 
 from backcourt.warehouse.values import FEW_ROWS, values
 
+# up to this many dates, a replace names them as literals instead of a temp table
+_LITERAL_DATES = 64
+
 if TYPE_CHECKING:   # imported where rows are built: most commands never need it
     import pyarrow as pa
 
@@ -240,7 +243,7 @@ class DuckDBWarehouse:
         way, so that DuckDB skips the row groups of other dates."""
         lo, hi = day_list[0].isoformat(), day_list[-1].isoformat()
         bounds = f"{{c}} BETWEEN DATE '{lo}' AND DATE '{hi}'"
-        if len(day_list) <= 64:
+        if len(day_list) <= _LITERAL_DATES:
             return f"{bounds} AND {{c}} IN (" + ", ".join(
                 f"DATE '{d.isoformat()}'" for d in day_list) + ")"
         self.con.execute("CREATE OR REPLACE TEMP TABLE _target_days AS "
