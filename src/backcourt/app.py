@@ -94,6 +94,13 @@ def daily(ctx: Context, day: date, seed: int, command: str,
     return scraped, plan, summary
 
 
+def grade_report(ctx: Context, start: date, end: date) -> dict:
+    """How each prediction system did over a range (Phase 5's report)."""
+    from backcourt.pipeline.phase5.report import report
+
+    return report(ctx.wh, start, end)
+
+
 def entity_breakers(ctx: Context):
     """The per-entity circuit breakers, with daily mode's thresholds (only daily trips them)."""
     from backcourt.ledger.breakers import EntityBreakers

@@ -237,6 +237,10 @@ class Ledger:
             self.wh.insert_rows(T.EVENTS, [[run_id, "partition_ready", processor, phase, d,
                                             now()] for d in days])
 
+    def count_events(self, run_id: str) -> int:
+        return self.wh.query(f"SELECT count(*) FROM {T.EVENTS} WHERE run_id = ?",
+                             [run_id])[0][0]
+
     # -- entity failures and quarantine ---------------------------------------
     def replace_entity_failures(self, run_id: str, processor: str, days: list[date],
                                 source_sql: str) -> dict[date, int]:

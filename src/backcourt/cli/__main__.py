@@ -1,0 +1,5 @@
+"""``python -m backcourt.cli``."""
+
+from backcourt.cli import app
+
+app()

@@ -1,0 +1,92 @@
+"""What every command shares: options, consoles, exit codes, opening the warehouse."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+
+from backcourt import app as lib
+from backcourt.config import load_settings
+
+# a log or a pipe gets lines as wide as they need (Rich's default there is 80 columns,
+# which cut processor names short); a terminal keeps its own width
+LOG_WIDTH = 200
+out = Console(width=None if sys.stdout.isatty() else LOG_WIDTH)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else LOG_WIDTH)
+
+Warehouse = Annotated[str | None, typer.Option(
+    "--warehouse", help="DuckDB file, or Spark warehouse folder (env BACKCOURT_WAREHOUSE; "
+                        "default ./backcourt.duckdb, ./backcourt_spark with --engine spark)")]
+EngineOpt = Annotated[str | None, typer.Option(
+    "--engine", help="duckdb (embedded, default) or spark (env BACKCOURT_ENGINE; Spark "
+                     "master from BACKCOURT_SPARK_MASTER, default local[*])")]
+Raw = Annotated[str | None, typer.Option(
+    "--raw", help="raw store root, folder or fsspec URL (env BACKCOURT_RAW; default ./raw)")]
+Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]
+End = Annotated[str, typer.Option("--end", help="last date, YYYY-MM-DD")]
+Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+Wait = Annotated[float, typer.Option(
+    "--wait", help="seconds to wait for another process holding the warehouse")]
+Phases = Annotated[list[int] | None, typer.Option("--phase", help="phase(s)")]
+Processors = Annotated[list[str] | None, typer.Option("--processor", help="processor(s)")]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def command_line() -> str:
+    return " ".join(sys.argv[1:])
+
+
+def fail_usage(message: str) -> typer.Exit:
+    """Print a usage error; ``raise fail_usage(...)``."""
+    err.print(f"[red]{message}[/red]")
+    return typer.Exit(EXIT_USAGE)
+
+
+def parse_date(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail_usage(f"--{name}: '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def date_range(start: str, end: str) -> tuple[date, date]:
+    s, e = parse_date(start, "start"), parse_date(end, "end")
+    if e < s:
+        raise fail_usage(f"--end {e} is before --start {s}")
+    return s, e
+
+
+def settings(warehouse: str | None = None, raw: str | None = None, seed: int | None = None,
+             engine: str | None = None):
+    try:
+        return load_settings(warehouse, raw, seed, engine)
+    except ValueError as exc:
+        raise fail_usage(str(exc)) from None
+
+
+def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0):
+    from backcourt.warehouse.lock import WarehouseBusy
+
+    try:
+        return lib.open_context(cfg, mode, command_line(), wait)
+    except WarehouseBusy as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_FAILED) from None
+
+
+def select(ctx, phases, processors):
+    """Processors by phase and name; an unknown name is a usage error."""
+    try:
+        return lib.select(ctx, phases, processors)
+    except ValueError as exc:
+        raise fail_usage(str(exc)) from None
+
+
+def emit_json(obj: object) -> None:
+    sys.stdout.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
