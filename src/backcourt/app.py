@@ -60,8 +60,8 @@ def run(ctx: Context, processors: list[Processor], start: date, end: date, comma
     try:
         summary = run_processors(ctx, processors, start, end, run_id, targets, progress,
                                  workers)
-    except KeyboardInterrupt:
-        ctx.ledger.finish_run(run_id, "interrupted", summary.as_dict())
+    except KeyboardInterrupt:   # (SIGTERM too, in the CLI): the ledger counts what finished
+        ctx.ledger.finish_run(run_id, "interrupted", {"run_id": run_id, "mode": ctx.mode.name})
         raise
     ctx.ledger.finish_run(run_id, "succeeded" if summary.ok else "failed", summary.as_dict())
     return summary

@@ -2,7 +2,7 @@
 
 Checks the warehouse (reachable and writable), its tables, the raw store (readable, with
 data in the range), free disk, and per phase what the plan would do: partitions done, to
-run, blocked. Verdict: ready (exit 0), not ready (1), ready with warnings (2).
+run, blocked. Verdict: ready (exit 0), not ready (1), ready with warnings (4).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Preflight:
 
     @property
     def exit_code(self) -> int:
-        return {"ready": 0, "not ready": 1, "warnings": 2}[self.verdict]
+        return {"ready": 0, "not ready": 1, "warnings": 4}[self.verdict]
 
     def as_dict(self) -> dict:
         return {"verdict": self.verdict, "exit_code": self.exit_code,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated
 
@@ -35,7 +37,13 @@ Wait = Annotated[float, typer.Option(
 Phases = Annotated[list[int] | None, typer.Option("--phase", help="phase(s)")]
 Processors = Annotated[list[str] | None, typer.Option("--processor", help="processor(s)")]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# one scheme for every command (the README's table)
+EXIT_OK = 0            # everything asked for is done (or skipped by design)
+EXIT_FAILED = 1        # something failed, is blocked, quarantined or not run: named
+EXIT_USAGE = 2         # usage or environment error
+EXIT_BUSY = 3          # another process holds the warehouse
+EXIT_WARNINGS = 4      # warnings only (preflight)
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM: what finished is recorded; run it again
 
 
 def command_line() -> str:
@@ -77,7 +85,25 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0):
         return lib.open_context(cfg, mode, command_line(), wait)
     except WarehouseBusy as exc:
         err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_FAILED) from None
+        raise typer.Exit(EXIT_BUSY) from None
+
+
+@contextmanager
+def interruptible():
+    """Ctrl-C or SIGTERM stops the work: what finished stays recorded (the run is closed
+    as interrupted, with the ledger's counts), and the command exits 130."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted: finished partitions are recorded; run the same "
+                  "command again to resume[/yellow]")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def select(ctx, phases, processors):

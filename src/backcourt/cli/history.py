@@ -68,8 +68,12 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
         if json:
             emit_json(r)
             return
+        n = r["counts"]
         out.print(f"run {r['run_id']} {r['mode']} {r['start_date']} … {r['end_date']} "
-                  f"{r['status']}  ({r['command']})")
+                  f"{r['status']}, started {str(r['started_at'])[:19]}, ended "
+                  f"{str(r['finished_at'])[:19] if r['finished_at'] else '-'}: "
+                  f"{n['succeeded']} done, {n['skipped']} skipped, {n['failed']} failed "
+                  f"({r['command']})")
         for a in r["attempts"]:
             if a["status"] != "succeeded":
                 out.print(f"  {a['status']:9} {a['processor']} {a['game_date']} "
@@ -80,11 +84,17 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
         emit_json(rows)
         return
     t = Table(title="runs")
-    for c in ("run_id", "mode", "window", "status", "started", "command"):
-        t.add_column(c)
+    for c in ("run_id", "mode", "window", "status", "started (UTC)", "took", "done",
+              "skipped", "failed", "command"):
+        t.add_column(c, justify="right" if c in ("took", "done", "skipped", "failed")
+                     else "left")
     for r in rows:
+        n = r["counts"]
+        took = f"{r['duration_s']:.1f}s" if r["duration_s"] is not None else "running"
         t.add_row(r["run_id"], r["mode"], f"{r['start_date']} … {r['end_date']}", r["status"],
-                  str(r["started_at"])[:19], (r["command"] or "")[:60])
+                  str(r["started_at"])[:19], took, str(n["succeeded"]), str(n["skipped"]),
+                  f"[red]{n['failed']}[/red]" if n["failed"] else "0",
+                  (r["command"] or "")[:60])
     out.print(t)
 
 

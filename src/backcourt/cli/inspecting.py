@@ -33,7 +33,7 @@ def preflight(start: Start, end: End, warehouse: Warehouse = None,
               engine: EngineOpt = None, raw: Raw = None, json: Json = False) -> None:
     """Is everything ready for a backfill of this range? Environment (warehouse writable,
     tables, raw store, disk) and each phase's readiness. Exit 0 ready, 1 not ready,
-    2 ready with warnings."""
+    4 ready with warnings."""
     s, e = date_range(start, end)
     from backcourt.preflight import preflight as run_preflight
 

@@ -22,6 +22,7 @@ from backcourt.cli.common import (
     date_range,
     emit_json,
     fail_usage,
+    interruptible,
     open_ctx,
     out,
     parse_date,
@@ -83,7 +84,7 @@ def run(start: Start, end: End,
     procs = select(ctx, phase, processor)
     if not procs:
         raise fail_usage("no processor matches")
-    with progress() as bar:
+    with interruptible(), progress() as bar:
         summary = lib.run(ctx, procs, s, e, " ".join(sys.argv), progress=Bars(bar))
     if json:
         emit_json(summary.as_dict())
@@ -119,7 +120,7 @@ def backfill(start: Start, end: End,
     if missing:
         raise fail_usage(f"phase(s) {missing} have no processors yet")
     scraped: list[date] = []
-    with progress() as bar:
+    with interruptible(), progress() as bar:
         if 1 in wanted:
             task = bar.add_task("phase 1 (scrape missing)", total=None)
 
@@ -155,7 +156,7 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     day = parse_date(date_, "date")
     cfg = settings(warehouse, raw, seed, engine=engine)
     ctx = open_ctx(cfg, "daily", wait)
-    with progress() as bar:
+    with interruptible(), progress() as bar:
         tick = Bars(bar)
         scraped, plan, summary = lib.daily(ctx, day, cfg.seed, " ".join(sys.argv), tick,
                                            on_plan=tick.planned, workers=max(1, workers))

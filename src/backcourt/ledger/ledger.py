@@ -112,29 +112,85 @@ class Ledger:
 
     def close_abandoned_runs(self) -> int:
         """Runs still 'running' when a process gets the warehouse lock were killed (kill -9,
-        power loss): mark them interrupted. Their finished partitions stay in the ledger."""
-        n = self.wh.query(f"SELECT count(*) FROM {T.RUNS} WHERE status = 'running'")[0][0]
-        if n:
-            self.wh.execute(f"UPDATE {T.RUNS} SET status = 'interrupted' "
-                            "WHERE status = 'running'")
-        return n
+        power loss): mark them interrupted, ended at their last recorded attempt, with the
+        counts the ledger holds. Their finished partitions stay in the ledger."""
+        ids = [r[0] for r in self.wh.query(
+            f"SELECT run_id FROM {T.RUNS} WHERE status = 'running'")]
+        for run_id in ids:
+            last = self.wh.query(
+                f"SELECT max(finished_at) FROM {T.LEDGER} WHERE run_id = ?", [run_id])[0][0]
+            self.finish_run(run_id, "interrupted",
+                            {**self.tally(run_id), "noticed_at": now().isoformat()},
+                            finished_at=last)
+        return len(ids)
 
-    def finish_run(self, run_id: str, status: str, summary: dict) -> None:
+    def finish_run(self, run_id: str, status: str, summary: dict,
+                   finished_at: datetime | None = None) -> None:
+        """Close a run. An interrupted run's summary is what the ledger holds for it (the
+        runner's own tally died with it); ``finished_at`` defaults to now (or, for a run
+        killed without a word, its last attempt)."""
+        if status == "interrupted":
+            summary = {**summary, **self.tally(run_id), "ok": False, "interrupted": True}
         self.wh.execute(
-            f"UPDATE {T.RUNS} SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
-            [status, now(), orjson.dumps(summary, default=str).decode(), run_id])
+            f"UPDATE {T.RUNS} SET status = ?, finished_at = COALESCE(?, started_at), "
+            "summary = ? WHERE run_id = ?",
+            [status, finished_at or now(), orjson.dumps(summary, default=str).decode(),
+             run_id])
 
-    def runs(self, limit: int = 20) -> list[dict]:
+    def tally(self, run_id: str) -> dict:
+        """What the ledger holds of one run: attempts by state, rows, per processor."""
+        per: dict[str, dict[str, int]] = {}
+        totals = {SUCCEEDED: 0, SKIPPED: 0, FAILED: 0, "rows": 0}
+        for name, status, n, rows in self.wh.query(
+                f"SELECT processor, status, count(*), sum(rows_written) FROM {T.LEDGER} "
+                "WHERE run_id = ? GROUP BY 1, 2 ORDER BY 1, 2", [run_id]):
+            row = per.setdefault(name, {SUCCEEDED: 0, SKIPPED: 0, FAILED: 0, "rows": 0})
+            row[status] += n
+            row["rows"] += int(rows or 0)
+            totals[status] += n
+            totals["rows"] += int(rows or 0)
+        return {**totals, "per_processor": per}
+
+    def runs(self, limit: int = 20, run_id: str | None = None,
+             counted: bool = True) -> list[dict]:
+        """Past runs, newest first: the original window, the status, when it ended and
+        how long it took, and (``counted``) its attempts counted by state from the ledger,
+        so a run that was interrupted is counted as truly as one that finished. Plain
+        values: the stored JSON columns come back decoded."""
         cols = list(T.RUNS_COLUMNS)
-        rows = self.wh.query(
-            f"SELECT {', '.join(cols)} FROM {T.RUNS} ORDER BY started_at DESC LIMIT ?", [limit])
-        return [dict(zip(cols, r, strict=True)) for r in rows]
+        where, params = ("WHERE run_id = ?", [run_id]) if run_id else ("", [])
+        chosen = (f"SELECT * FROM {T.RUNS} {where} ORDER BY started_at DESC LIMIT ?")
+        listed = ", ".join("r." + c for c in cols)
+        if counted:
+            rows = self.wh.query(
+                f"SELECT {listed}, "
+                "count(l.attempt_id) FILTER (WHERE l.status = 'succeeded'), "
+                "count(l.attempt_id) FILTER (WHERE l.status = 'skipped'), "
+                "count(l.attempt_id) FILTER (WHERE l.status = 'failed'), "
+                f"COALESCE(sum(l.rows_written), 0) FROM ({chosen}) AS r "
+                f"LEFT JOIN {T.LEDGER} AS l ON l.run_id = r.run_id "
+                "GROUP BY ALL ORDER BY r.started_at DESC", [*params, limit])
+        else:
+            rows = self.wh.query(f"SELECT {listed} FROM ({chosen}) AS r "
+                                 "ORDER BY r.started_at DESC", [*params, limit])
+        out = []
+        for r in rows:
+            run = dict(zip(cols, r[:len(cols)], strict=True))
+            for key in ("processors", "summary"):
+                if run[key]:
+                    run[key] = orjson.loads(run[key])
+            if counted:
+                run["counts"] = dict(zip((SUCCEEDED, SKIPPED, FAILED, "rows"),
+                                         (int(x) for x in r[len(cols):]), strict=True))
+            ended = run["finished_at"]
+            run["duration_s"] = (round((ended - run["started_at"]).total_seconds(), 3)
+                                 if ended else None)
+            out.append(run)
+        return out
 
     def run(self, run_id: str) -> dict | None:
-        cols = list(T.RUNS_COLUMNS)
-        rows = self.wh.query(
-            f"SELECT {', '.join(cols)} FROM {T.RUNS} WHERE run_id = ?", [run_id])
-        return dict(zip(cols, rows[0], strict=True)) if rows else None
+        found = self.runs(1, run_id)
+        return found[0] if found else None
 
     # -- attempts ----------------------------------------------------------
     def record(self, run_id: str, mode: str, attempts: Iterable[Attempt]) -> None:

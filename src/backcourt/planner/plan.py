@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-import orjson
-
 from backcourt.executor.dependencies import window_dates
 from backcourt.ledger import FAILED, SKIPPED
 from backcourt.planner.no_gc import no_gc
@@ -274,10 +272,10 @@ def _make_plan(ctx, processors: list[Processor], start: date, end: date, reproce
 def past_rates(ctx) -> dict[str, float]:
     """Seconds per partition of each processor, from the summaries of past runs."""
     totals: dict[str, list[float]] = {}
-    for r in ctx.ledger.runs(limit=50):
+    for r in ctx.ledger.runs(limit=50, counted=False):
         if not r.get("summary"):
             continue
-        for name, st in orjson.loads(r["summary"]).get("per_processor", {}).items():
+        for name, st in r["summary"].get("per_processor", {}).items():
             n = st.get("succeeded", 0) + st.get("failed", 0)
             if n and "seconds" in st:
                 t = totals.setdefault(name, [0.0, 0.0])

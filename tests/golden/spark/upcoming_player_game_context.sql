@@ -71,8 +71,20 @@ WITH games AS (
     COUNT(*) AS games_last_30_days,
     SUM(CASE WHEN game_date >= target_date - INTERVAL '7' DAY THEN 1 ELSE 0 END) AS games_last_7_days,
     SUM(CASE WHEN game_date >= target_date - INTERVAL '14' DAY THEN 1 ELSE 0 END) AS games_last_14_days,
-    SUM(CASE WHEN game_date >= target_date - INTERVAL '7' DAY THEN minutes ELSE 0 END) AS minutes_last_7_days,
-    SUM(CASE WHEN game_date >= target_date - INTERVAL '14' DAY THEN minutes ELSE 0 END) AS minutes_last_14_days,
+    CAST(SUM(
+      CASE
+        WHEN game_date >= target_date - INTERVAL '7' DAY
+        THEN CAST(minutes AS DECIMAL(38, 9))
+        ELSE 0
+      END
+    ) AS DOUBLE) AS minutes_last_7_days,
+    CAST(SUM(
+      CASE
+        WHEN game_date >= target_date - INTERVAL '14' DAY
+        THEN CAST(minutes AS DECIMAL(38, 9))
+        ELSE 0
+      END
+    ) AS DOUBLE) AS minutes_last_14_days,
     SUM(
       CASE
         WHEN game_date >= target_date - INTERVAL '14' DAY AND gap_days = 1
@@ -80,7 +92,7 @@ WITH games AS (
         ELSE 0
       END
     ) AS back_to_backs_last_14_days,
-    AVG(CASE WHEN rn <= 7 THEN usage_rate END) AS usage_last_7_games,
+    CAST(AVG(CAST(CASE WHEN rn <= 7 THEN usage_rate END AS DECIMAL(38, 9))) AS DOUBLE) AS usage_last_7_games,
     AVG(CASE WHEN rn <= 5 THEN points END) AS points_avg_last_5,
     AVG(CASE WHEN rn <= 10 THEN points END) AS points_avg_last_10,
     AVG(points) AS points_avg_last_30_days
@@ -105,8 +117,8 @@ WITH games AS (
   SELECT
     target_date,
     team_id,
-    AVG(CASE WHEN rn <= 10 THEN pace END) AS pace_l10,
-    AVG(CASE WHEN rn <= 10 THEN defensive_rating END) AS defensive_rating_l10
+    CAST(AVG(CAST(CASE WHEN rn <= 10 THEN pace END AS DECIMAL(38, 9))) AS DOUBLE) AS pace_l10,
+    CAST(AVG(CAST(CASE WHEN rn <= 10 THEN defensive_rating END AS DECIMAL(38, 9))) AS DOUBLE) AS defensive_rating_l10
   FROM team_hist
   GROUP BY
     target_date,

@@ -18,14 +18,16 @@ recent AS (
 ),
 l10 AS (
     SELECT target_date, player_id, MAX(team_id) AS team_id,
-           AVG(usage_rate) AS usage_l10, AVG(minutes) AS minutes_l10
+           CAST(AVG(CAST(usage_rate AS DECIMAL(38, 9))) AS DOUBLE) AS usage_l10,
+           CAST(AVG(CAST(minutes AS DECIMAL(38, 9))) AS DOUBLE) AS minutes_l10
     FROM recent WHERE rn <= 10
     GROUP BY target_date, player_id
 ),
 freed AS (
     -- share of the team's possessions used by teammates ruled Out before tip-off
     SELECT c.game_date, c.team_id,
-           SUM(l.usage_l10 * l.minutes_l10 / 48.0 / 5.0) AS freed_share
+           CAST(SUM(CAST(l.usage_l10 * l.minutes_l10 / 48.0 / 5.0 AS DECIMAL(38, 9))) AS DOUBLE)
+               AS freed_share
     FROM ctx AS c
     JOIN l10 AS l ON l.target_date = c.game_date AND l.player_id = c.player_id
     WHERE c.injury_status = 'Out'

@@ -24,9 +24,17 @@ agg AS (
         AVG(points) AS points_avg_season,
         AVG(CASE WHEN rn <= 5 THEN points END) AS points_avg_l5,
         AVG(CASE WHEN rn <= 10 THEN points END) AS points_avg_l10,
-        STDDEV_SAMP(CASE WHEN rn <= 10 THEN points END) AS points_std_l10,
-        AVG(CASE WHEN rn <= 10 THEN minutes END) AS minutes_avg_l10,
-        AVG(CASE WHEN rn <= 10 THEN usage_rate END) AS usage_avg_l10,
+        -- the sample standard deviation from exact integer sums (a float accumulator
+        -- would depend on the order the rows arrive in)
+        CASE WHEN COUNT(CASE WHEN rn <= 10 THEN points END) >= 2 THEN SQRT(
+            CAST(COUNT(CASE WHEN rn <= 10 THEN points END)
+                 * SUM(CASE WHEN rn <= 10 THEN points * points END)
+                 - SUM(CASE WHEN rn <= 10 THEN points END)
+                   * SUM(CASE WHEN rn <= 10 THEN points END) AS DOUBLE)
+            / (COUNT(CASE WHEN rn <= 10 THEN points END)
+               * (COUNT(CASE WHEN rn <= 10 THEN points END) - 1))) END AS points_std_l10,
+        CAST(AVG(CAST(CASE WHEN rn <= 10 THEN minutes END AS DECIMAL(38, 9))) AS DOUBLE) AS minutes_avg_l10,
+        CAST(AVG(CAST(CASE WHEN rn <= 10 THEN usage_rate END AS DECIMAL(38, 9))) AS DOUBLE) AS usage_avg_l10,
         SUM(CASE WHEN rn <= 10 THEN points END)
             / NULLIF(2 * SUM(CASE WHEN rn <= 10 THEN fga + 0.44 * fta END), 0) AS ts_pct_l10
     FROM hist
@@ -41,8 +49,8 @@ team_hist AS (
       ON h.team_id = c.team_id AND h.season = c.season AND h.game_date < c.game_date
 ),
 team_agg AS (
-    SELECT target_date, team_id, AVG(pace) AS team_pace_l10,
-           AVG(offensive_rating) AS team_off_rating_l10
+    SELECT target_date, team_id, CAST(AVG(CAST(pace AS DECIMAL(38, 9))) AS DOUBLE) AS team_pace_l10,
+           CAST(AVG(CAST(offensive_rating AS DECIMAL(38, 9))) AS DOUBLE) AS team_off_rating_l10
     FROM team_hist WHERE rn <= 10
     GROUP BY target_date, team_id
 )
