@@ -50,8 +50,9 @@ def select(ctx: Context, phases: Iterable[int] | None = None,
 
 def run(ctx: Context, processors: list[Processor], start: date, end: date, command: str,
         targets: Targets | None = None, progress: Progress | None = None,
-        workers: int = 1) -> RunSummary:
-    """One recorded run: a row in the runs table, attempts in the ledger."""
+        workers: int = 1, blocked=None) -> RunSummary:
+    """One recorded run: a row in the runs table, attempts in the ledger. ``blocked``: the
+    plan whose blocked partitions the run could not do (they make it not ok)."""
     run_id = ctx.ledger.start_run(command, ctx.mode.name, start, end,
                                   [p.name for p in processors])
     from backcourt.executor.runner import RunSummary, run_processors
@@ -63,6 +64,8 @@ def run(ctx: Context, processors: list[Processor], start: date, end: date, comma
     except KeyboardInterrupt:   # (SIGTERM too, in the CLI): the ledger counts what finished
         ctx.ledger.finish_run(run_id, "interrupted", {"run_id": run_id, "mode": ctx.mode.name})
         raise
+    if blocked is not None:
+        summary.add_blocked(blocked.blocked, blocked.blocked_fix())
     ctx.ledger.finish_run(run_id, "succeeded" if summary.ok else "failed", summary.as_dict())
     return summary
 
@@ -80,7 +83,8 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
     span = plan.span or (start, end)
     chosen = [p for p in plan.processors if p.name in targets]
     summary = run(ctx, chosen, min(span[0], start), max(span[1], end), command,
-                  targets=targets, progress=progress, workers=workers)
+                  targets=targets, progress=progress, workers=workers,
+                  blocked=plan)
     return plan, summary
 
 

@@ -22,6 +22,13 @@ def print_summary(summary) -> None:
                   f"{f.message.splitlines()[0][:200]}")
     if len(summary.failures) > 20:
         out.print(f"… and {len(summary.failures) - 20} more (see --json)")
+    for b in summary.blocked[:20]:
+        out.print(f"[red]BLOCKED[/red] {b['processor']} {b['game_date']}: {b['reason']}")
+    if len(summary.blocked) > 20:
+        out.print(f"… and {len(summary.blocked) - 20} more blocked (see --json)")
+    if summary.blocked:
+        out.print(f"{len(summary.blocked)} partitions blocked; fix: "
+                  f"[bold]{summary.blocked_fix}[/bold]")
 
 
 PLAN_STATES = ("run", "done", "missing", "failed", "stale", "skipped", "blocked")

@@ -51,10 +51,19 @@ class RunSummary:
     # daily mode: breakers tripped by this run; entities left out as CIRCUIT_BREAKER_ACTIVE
     breakers_tripped: list[dict] = field(default_factory=list)
     breaker_skipped: dict[str, int] = field(default_factory=dict)
+    # partitions the plan could not run (what they need cannot be produced), and the fix
+    blocked: list[dict] = field(default_factory=list)
+    blocked_fix: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0
+        """Everything asked for is done: nothing failed and nothing was left blocked."""
+        return self.failed == 0 and not self.blocked
+
+    def add_blocked(self, cells, fix: str | None) -> None:
+        self.blocked = [{"processor": c.processor, "game_date": c.game_date.isoformat(),
+                         "reason": c.reason} for c in cells]
+        self.blocked_fix = fix
 
     def add(self, attempts: list[Attempt]) -> None:
         for a in attempts:
@@ -80,6 +89,8 @@ class RunSummary:
             "per_processor": self.per_processor,
             "entity_breakers": {"tripped": self.breakers_tripped,
                                 "skipped": self.breaker_skipped},
+            "blocked": {"count": len(self.blocked), "partitions": self.blocked,
+                        "fix": self.blocked_fix},
             "failures": [{"processor": f.processor, "game_date": f.game_date.isoformat(),
                           "category": f.category, "message": f.message}
                          for f in self.failures],

@@ -90,6 +90,15 @@ class Plan:
         return [f"backcourt backfill --start {span[0]} --end {span[1]} --phases {spec}"
                 + (f" --reprocess {self.reprocess}" if self.reprocess != "stale" else "")]
 
+    def blocked_fix(self) -> str | None:
+        """The command that unblocks: fetch the missing raw files (Phase 1) and run
+        everything from the earliest blocked date to the end of the range."""
+        days = [c.game_date for c in self.blocked]
+        if not days:
+            return None
+        return (f"backcourt backfill --start {min(days)} --end {max(max(days), self.end)} "
+                "--phases 1-5")
+
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
         for (name, _), c in self.cells.items():
