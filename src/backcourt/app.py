@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from backcourt import rawroot
 from backcourt.config import Settings
 from backcourt.executor.context import Context
 from backcourt.pipeline.catalog import pipeline
@@ -22,8 +23,9 @@ _LOCKS: dict[str, WarehouseLock] = {}   # held by this process until it exits
 
 
 def open_context(settings: Settings, mode: str = "backfill", command: str = "",
-                 wait_s: float = 0.0) -> Context:
-    """Open the warehouse (taking its lock: one process at a time) and the raw store."""
+                 wait_s: float = 0.0, switch_raw: bool = False) -> Context:
+    """Open the warehouse (taking its lock: one process at a time) and the raw store —
+    the one the warehouse was filled from (``switch_raw``: the raw files moved here)."""
     if settings.warehouse != ":memory:" and settings.warehouse not in _LOCKS:
         lock = WarehouseLock(settings.warehouse)
         lock.acquire(command or "backcourt", wait_s)
@@ -33,6 +35,7 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
     ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
                   mode=get_mode(mode))
     ctx.ledger.close_abandoned_runs()   # we hold the lock: nothing else is running
+    rawroot.check(ctx.ledger, settings.raw, switch_raw)
     return ctx
 
 
@@ -53,6 +56,7 @@ def run(ctx: Context, processors: list[Processor], start: date, end: date, comma
         workers: int = 1, blocked=None) -> RunSummary:
     """One recorded run: a row in the runs table, attempts in the ledger. ``blocked``: the
     plan whose blocked partitions the run could not do (they make it not ok)."""
+    rawroot.remember(ctx.ledger, ctx.store.root_url)
     run_id = ctx.ledger.start_run(command, ctx.mode.name, start, end,
                                   [p.name for p in processors])
     from backcourt.executor.runner import RunSummary, run_processors

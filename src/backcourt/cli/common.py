@@ -34,6 +34,9 @@ End = Annotated[str, typer.Option("--end", help="last date, YYYY-MM-DD")]
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Wait = Annotated[float, typer.Option(
     "--wait", help="seconds to wait for another process holding the warehouse")]
+SwitchRaw = Annotated[bool, typer.Option(
+    "--switch-raw", help="the raw files moved: record --raw as this warehouse's raw root "
+                         "(otherwise a --raw other than the recorded one is refused)")]
 Phases = Annotated[list[int] | None, typer.Option("--phase", help="phase(s)")]
 Processors = Annotated[list[str] | None, typer.Option("--processor", help="processor(s)")]
 
@@ -78,14 +81,17 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
         raise fail_usage(str(exc)) from None
 
 
-def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0):
+def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = False):
+    from backcourt.rawroot import RawRootMismatch
     from backcourt.warehouse.lock import WarehouseBusy
 
     try:
-        return lib.open_context(cfg, mode, command_line(), wait)
+        return lib.open_context(cfg, mode, command_line(), wait, switch_raw)
     except WarehouseBusy as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_BUSY) from None
+    except RawRootMismatch as exc:
+        raise fail_usage(str(exc)) from None
 
 
 @contextmanager

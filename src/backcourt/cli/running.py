@@ -17,6 +17,7 @@ from backcourt.cli.common import (
     Json,
     Raw,
     Start,
+    SwitchRaw,
     Wait,
     Warehouse,
     date_range,
@@ -73,14 +74,14 @@ def run(start: Start, end: End,
         processor: Annotated[list[str] | None, typer.Option(help="processor(s) to run")] = None,
         mode: Annotated[str, typer.Option(help="daily | backfill")] = "backfill",
         warehouse: Warehouse = None, engine: EngineOpt = None, raw: Raw = None,
-        json: Json = False, wait: Wait = 0.0) -> None:
+        json: Json = False, wait: Wait = 0.0, switch_raw: SwitchRaw = False) -> None:
     """Run processors over a date range (one set-based statement per contiguous range)."""
     s, e = date_range(start, end)
     if not phase and not processor:
         raise fail_usage("give --phase and/or --processor")
     if mode not in MODES:
         raise fail_usage(f"unknown mode '{mode}' (known: {', '.join(MODES)})")
-    ctx = open_ctx(settings(warehouse, raw, engine=engine), mode, wait)
+    ctx = open_ctx(settings(warehouse, raw, engine=engine), mode, wait, switch_raw)
     procs = select(ctx, phase, processor)
     if not procs:
         raise fail_usage("no processor matches")
@@ -102,7 +103,7 @@ def backfill(start: Start, end: End,
                  "--retry-failed", help="re-run only failed partitions")] = False,
              workers: Workers = 1, warehouse: Warehouse = None,
              engine: EngineOpt = None, raw: Raw = None, json: Json = False,
-             wait: Wait = 0.0) -> None:
+             wait: Wait = 0.0, switch_raw: SwitchRaw = False) -> None:
     """Fill a range: fetch missing raw dates (Phase 1), then run the plan — every partition
     not done and current, with the lookback it needs — phase by phase.
     Interrupted? Run the same command again."""
@@ -114,7 +115,7 @@ def backfill(start: Start, end: End,
     if retry_failed:
         reprocess = "failed-only"
     cfg = settings(warehouse, raw, seed, engine=engine)
-    ctx = open_ctx(cfg, "backfill", wait)
+    ctx = open_ctx(cfg, "backfill", wait, switch_raw)
     procs = select(ctx, [p for p in wanted if p != 1], None)
     missing = [p for p in wanted if p != 1 and p not in ctx.registry.phases]
     if missing:
@@ -150,12 +151,12 @@ def backfill(start: Start, end: End,
 def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY-MM-DD")],
           seed: Seed = None, workers: Workers = 1, warehouse: Warehouse = None,
           engine: EngineOpt = None, raw: Raw = None, json: Json = False,
-          wait: Wait = 0.0) -> None:
+          wait: Wait = 0.0, switch_raw: SwitchRaw = False) -> None:
     """The nightly job: scrape the date, run Phases 2-5 for it in daily mode (full checks),
     emit downstream-trigger events. Exit 1 if any partition failed."""
     day = parse_date(date_, "date")
     cfg = settings(warehouse, raw, seed, engine=engine)
-    ctx = open_ctx(cfg, "daily", wait)
+    ctx = open_ctx(cfg, "daily", wait, switch_raw)
     with interruptible(), progress() as bar:
         tick = Bars(bar)
         scraped, plan, summary = lib.daily(ctx, day, cfg.seed, " ".join(sys.argv), tick,

@@ -242,6 +242,9 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
                                     failure_message=r.blocked))
         else:
             go.append(d)
+    absent = absent_raw(ctx, p, go, {d: ready[d].fingerprint for d in go}, code_fp)
+    attempts.extend(absent.values())
+    go = [d for d in go if d not in absent]
     if attempts:
         ctx.ledger.record(run_id, ctx.mode.name, attempts)
     done += len(attempts)
@@ -268,6 +271,46 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
         if progress:
             progress(p, done, total)
     return attempts
+
+
+ABSENT_OPTIONAL = "ABSENT_OPTIONAL_INPUT"
+
+
+def absent_raw(ctx: Context, p: Processor, days: list[date], input_fps: dict[date, str],
+               code_fp: str) -> dict[date, Attempt]:
+    """Dates whose raw folders are all absent, for a loader that may load nothing
+    (``allow_empty``). Missing is never empty: a date that holds rows keeps them (the
+    attempt fails, naming the folder); one that holds none is recorded as an absent
+    optional input when every raw input is optional — an explicit state, re-run when files
+    arrive (its input fingerprint moves) — and is otherwise left to the checks."""
+    raws = [i for i in p.inputs if i.is_raw]
+    if not (p.loader and p.allow_empty and raws and days):
+        return {}
+    present: set[date] = set()
+    for i in raws:
+        present |= set(ctx.store.dates_with_files(i.raw_source, days))
+    gone = [d for d in days if d not in present]
+    if not gone:
+        return {}
+    have = ctx.wh.counts_by_date(p.table, min(gone), max(gone), p.partition_column)
+    folders = ", ".join(f"{i.raw_source}/{{d}}" for i in raws)
+    optional = not any(i.required for i in raws)
+    out: dict[date, Attempt] = {}
+    for d in gone:
+        where = folders.format(d=d.isoformat())
+        if have.get(d, 0):
+            out[d] = Attempt(p.name, d, FAILED, input_fingerprint=input_fps[d],
+                             code_fingerprint=code_fp, failure_category="MISSING_DEPENDENCY",
+                             failure_message=(
+                                 f"no raw files in {where}: its {have[d]} rows are kept (an "
+                                 "absent folder never replaces rows); restore or re-fetch "
+                                 "the files, then run again"))
+        elif optional:
+            out[d] = Attempt(p.name, d, SKIPPED, input_fingerprint=input_fps[d],
+                             code_fingerprint=code_fp, failure_category=ABSENT_OPTIONAL,
+                             failure_message=f"no raw files in {where}: an optional input, "
+                                             "absent (what reads it is flagged)")
+    return out
 
 
 def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_fp: str,

@@ -23,10 +23,12 @@ from backcourt.warehouse.values import FEW_ROWS, values
 
 SUCCEEDED, FAILED, SKIPPED = "succeeded", "failed", "skipped"
 
-# Failure categories (PIPELINE.md); the last two are partition-level categories of Phase 2.
+# Failure categories (PIPELINE.md); then partition-level ones: a bad raw file, a failed
+# check, and an optional input absent for the date (recorded as skipped, not failed).
 CATEGORIES = (
     "INSUFFICIENT_DATA", "INCOMPLETE_DATA", "MISSING_DEPENDENCY", "NO_SHOT_ZONE",
     "CIRCUIT_BREAKER_ACTIVE", "PROCESSING_ERROR", "BAD_RAW_INPUT", "CHECK_FAILED",
+    "ABSENT_OPTIONAL_INPUT",
 )
 
 
@@ -285,6 +287,16 @@ class Ledger:
             f"WHERE {' AND '.join(where)}", params)
         make = PartitionState._make
         return {(r[0], r[1]): make(r) for r in rows}
+
+    # -- facts about the warehouse -------------------------------------------
+    def fact(self, key: str) -> str | None:
+        rows = self.wh.ops.query(f"SELECT value FROM {T.FACTS} WHERE key = ?", [key])
+        return rows[0][0] if rows else None
+
+    def record_fact(self, key: str, value: str) -> None:
+        with self.wh.ops.transaction():
+            self.wh.ops.execute(f"DELETE FROM {T.FACTS} WHERE key = ?", [key])
+            self.wh.ops.execute(f"INSERT INTO {T.FACTS} VALUES (?, ?, ?)", [key, value, now()])
 
     # -- downstream triggers -------------------------------------------------
     def emit_ready(self, run_id: str, processor: str, phase: int, days: list[date]) -> None:

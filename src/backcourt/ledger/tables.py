@@ -87,6 +87,15 @@ EVENTS_COLUMNS = {
     "emitted_at": "TIMESTAMP",
 }
 
+# what the warehouse knows about itself: e.g. the raw root it was filled from
+FACTS = f"{OPS}.facts"
+
+FACTS_COLUMNS = {
+    "key": "VARCHAR",
+    "value": "VARCHAR",
+    "recorded_at": "TIMESTAMP",
+}
+
 # per-entity circuit breakers (daily mode): attempts of entities with a failure streak,
 # and the breakers they tripped (see ledger/breakers.py)
 ENTITY_ATTEMPTS = f"{OPS}.entity_attempts"
@@ -123,4 +132,5 @@ ALL = {
     EVENTS: EVENTS_COLUMNS,
     ENTITY_ATTEMPTS: ENTITY_ATTEMPTS_COLUMNS,
     ENTITY_BREAKERS: ENTITY_BREAKERS_COLUMNS,
+    FACTS: FACTS_COLUMNS,
 }

@@ -65,6 +65,8 @@ def partition_states(ctx, processors: list[Processor], start: date, end: date,
                 out[(p.name, d)] = STALE_CODE
             elif st.status == SKIPPED:
                 out[(p.name, d)] = State(SKIPPED, st.failure_message)
+                if st.failure_category == "ABSENT_OPTIONAL_INPUT":   # until files arrive
+                    compare.append((d, st.input_fingerprint))
             elif st.status == SUCCEEDED and have.get(d, 0) != st.rows_written:
                 out[(p.name, d)] = State(
                     MISSING, f"ledger says {st.rows_written} rows, table has {have.get(d, 0)}")

@@ -64,6 +64,10 @@ class RawStore:
         self._lock = threading.Lock()
 
     @property
+    def is_local(self) -> bool:
+        return self._local
+
+    @property
     def fs(self):
         """The fsspec filesystem (for a local folder: made on first use)."""
         if self._fs is None:
