@@ -52,12 +52,14 @@ def test_usage_errors_exit_2(tmp_path):
 
 def test_modes_table_lists_thirteen_behaviors():
     body = orjson.loads(invoke("modes", "--json").stdout)
-    assert set(body) == {"daily", "backfill"}
+    assert set(body) == {"daily", "backfill", "not_switches"}
     from backcourt.registry.mode import Mode
 
     numbered = sorted(int(f.description.split(".")[0]) for f in Mode.model_fields.values()
                       if f.description and f.description[0].isdigit())
-    assert numbered == list(range(1, 14))              # the 13 behaviors of PIPELINE.md
+    numbered += [int(b.split(".")[0]) for b in body["not_switches"]]
+    assert sorted(numbered) == list(range(1, 14))      # the 13 behaviors of PIPELINE.md
+    assert all(len(why) > 40 for why in body["not_switches"].values())   # each says why
     assert set(body["daily"]) == set(Mode.model_fields)
     assert body["daily"]["downstream_triggers"] is True
     assert body["backfill"]["downstream_triggers"] is False

@@ -70,6 +70,7 @@ def run(ctx: Context, processors: list[Processor], start: date, end: date, comma
         raise
     if blocked is not None:
         summary.add_blocked(blocked.blocked, blocked.blocked_fix())
+        summary.warnings = list(blocked.warnings)
     ctx.ledger.finish_run(run_id, "succeeded" if summary.ok else "failed", summary.as_dict())
     return summary
 
@@ -95,7 +96,11 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
 def daily(ctx: Context, day: date, seed: int, command: str,
           progress: Progress | None = None, on_plan=None, workers: int = 1):
     """The nightly job for one date: fetch it, then Phases 2-5 for it in daily mode.
-    Only daily mode emits downstream-trigger events."""
+    Only daily mode emits downstream-trigger events. Its plan runs first what the date's
+    windows need (earlier dates' partitions whose raw files are there); what cannot be
+    produced is blocked, named, and makes the run fail. A date too far behind the newest
+    game date is refused (the mode's ``date_too_old_days``): old dates are backfilled."""
+    refuse_old_date(ctx, day)
     scraped = scrape_missing(ctx, day, day, seed)
     plan, summary = backfill(ctx, select(ctx, [p for p in ctx.registry.phases if p >= 2]),
                              day, day, command, "stale", progress, on_plan, workers)
@@ -107,6 +112,20 @@ def grade_report(ctx: Context, start: date, end: date) -> dict:
     from backcourt.pipeline.phase5.report import report
 
     return report(ctx.wh, start, end)
+
+
+class DateTooOld(ValueError):
+    pass
+
+
+def refuse_old_date(ctx: Context, day: date) -> None:
+    limit, newest = ctx.mode.date_too_old_days, ctx.calendar.newest_with_data
+    if limit is None or newest is None or (newest - day).days <= limit:
+        return
+    raise DateTooOld(
+        f"{day} is {(newest - day).days} days before the newest game date with data "
+        f"({newest}); {ctx.mode.name} mode takes dates at most {limit} days back. For old "
+        f"dates run: backcourt backfill --start {day} --end {day} --phases 1-5")
 
 
 def entity_breakers(ctx: Context):

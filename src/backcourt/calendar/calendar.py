@@ -42,10 +42,13 @@ class Calendar:
                 f"SELECT DISTINCT game_date FROM {source.schedule_table}")}
         if wh.table_exists(source.planned_table):
             candidates = dict(wh.query(source.planned_sql))
+        with_data = set(played)   # dates with games loaded or raw files: not just planned
         if store is not None:
             for src in source.raw_sources:
                 for d in store.list_dates(src):
                     candidates.setdefault(d, season_label(d))
+                    with_data.add(d)
+        self.newest_with_data: date | None = max(with_data, default=None)
         for d, s in candidates.items():
             if d not in loaded:
                 season[d] = s

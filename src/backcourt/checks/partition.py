@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from backcourt.checks.entities import unaccounted
 from backcourt.checks.learned import learned_shortfalls
 from backcourt.registry import Check, Processor
 from backcourt.registry.templating import render
@@ -28,11 +29,13 @@ def violation_sql(c: Check) -> str:
 
 def run_checks(wh, p: Processor, days: list[date], counts: dict[date, int],
                expected_ratio: float = 1.0,
-               explained: dict[date, int] | None = None) -> dict[date, str]:
+               explained: dict[date, int] | None = None,
+               entity_completeness: bool = False) -> dict[date, str]:
     """Failures per date (a message naming every failed check); dates absent passed.
 
     ``explained`` counts entities recorded as explained failures: coverage is
-    (rows + explained failures) / expected.
+    (rows + explained failures) / expected. ``entity_completeness`` (daily mode): every
+    expected entity must have a row or an explained failure.
     """
     explained = explained or {}
     if not days:
@@ -67,6 +70,9 @@ def run_checks(wh, p: Processor, days: list[date], counts: dict[date, int],
                     + (f" incl. {explained[d]} explained failures" if explained.get(d) else ""))
     for d, why in learned_shortfalls(wh, p, days).items():
         failures.setdefault(d, []).append(f"partial data: {why}")
+    if entity_completeness:
+        for d, why in unaccounted(wh, p, days).items():
+            failures.setdefault(d, []).append(why)
     if not p.allow_empty:
         for d in days:
             if counts.get(d, 0) == 0 and not explained.get(d):

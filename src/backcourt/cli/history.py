@@ -25,7 +25,7 @@ from backcourt.cli.common import (
     out,
     settings,
 )
-from backcourt.registry.mode import MODES, Mode
+from backcourt.registry.mode import MODES, NOT_FIELDS, Mode
 
 
 def report(start: Start, end: End,
@@ -157,10 +157,12 @@ def breakers(processor: Annotated[str | None, typer.Option(help="one processor")
 
 
 def modes(json: Json = False) -> None:
-    """The behaviors that differ between daily and backfill mode."""
+    """The behaviors that differ between daily and backfill mode (PIPELINE.md's 13), and
+    those that are not switches, with why."""
     fields = [f for f in Mode.model_fields if f != "name"]
     if json:
-        emit_json({n: m.model_dump() for n, m in MODES.items()})
+        emit_json({**{n: m.model_dump() for n, m in MODES.items()},
+                   "not_switches": NOT_FIELDS})
         return
     t = Table(title="modes")
     t.add_column("behavior")
@@ -170,6 +172,8 @@ def modes(json: Json = False) -> None:
         desc = Mode.model_fields[f].description or f
         t.add_row(desc, *(str(getattr(m, f)) for m in MODES.values()))
     out.print(t)
+    for behavior, why in NOT_FIELDS.items():
+        out.print(f"{behavior}: not a switch. {why}")
 
 
 COMMANDS = (report, runs, breakers, modes)

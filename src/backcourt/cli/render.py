@@ -29,6 +29,8 @@ def print_summary(summary) -> None:
     if summary.blocked:
         out.print(f"{len(summary.blocked)} partitions blocked; fix: "
                   f"[bold]{summary.blocked_fix}[/bold]")
+    for w in summary.warnings:
+        out.print(f"[yellow]WARNING[/yellow] {w}")
 
 
 PLAN_STATES = ("run", "done", "missing", "failed", "stale", "skipped", "blocked")
@@ -53,6 +55,8 @@ def print_plan(p, registry) -> None:
             out.print(f"  {'RUN' if c.run else 'BLOCKED':7} {c.processor} {c.game_date}: "
                       f"{c.reason}")
             shown += 1
+    for w in p.warnings:
+        out.print(f"[yellow]WARNING[/yellow] {w}")
     out.print(f"{p.to_run} partitions to run, {len(p.blocked)} blocked, "
               f"estimated {p.estimate_seconds():.1f}s")
     for cmd in p.commands():

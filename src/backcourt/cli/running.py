@@ -159,8 +159,11 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     ctx = open_ctx(cfg, "daily", wait, switch_raw)
     with interruptible(), progress() as bar:
         tick = Bars(bar)
-        scraped, plan, summary = lib.daily(ctx, day, cfg.seed, " ".join(sys.argv), tick,
-                                           on_plan=tick.planned, workers=max(1, workers))
+        try:
+            scraped, plan, summary = lib.daily(ctx, day, cfg.seed, " ".join(sys.argv), tick,
+                                               on_plan=tick.planned, workers=max(1, workers))
+        except lib.DateTooOld as exc:
+            raise fail_usage(str(exc)) from None
     events = ctx.ledger.count_events(summary.run_id)
     if json:
         emit_json({"date": day.isoformat(), "scraped": bool(scraped), "events": events,

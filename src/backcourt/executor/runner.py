@@ -54,6 +54,7 @@ class RunSummary:
     # partitions the plan could not run (what they need cannot be produced), and the fix
     blocked: list[dict] = field(default_factory=list)
     blocked_fix: str | None = None
+    warnings: list[str] = field(default_factory=list)   # the plan's (stale upstream read)
 
     @property
     def ok(self) -> bool:
@@ -91,6 +92,7 @@ class RunSummary:
                                 "skipped": self.breaker_skipped},
             "blocked": {"count": len(self.blocked), "partitions": self.blocked,
                         "fix": self.blocked_fix},
+            "warnings": self.warnings,
             "failures": [{"processor": f.processor, "game_date": f.game_date.isoformat(),
                           "category": f.category, "message": f.message}
                          for f in self.failures],
@@ -171,6 +173,9 @@ def _run_stage(ctx: Context, stage: list[Processor], one, workers: int,
         if ctx.mode.downstream_triggers:  # never in backfill mode
             ctx.ledger.emit_ready(run_id, p.name, p.phase,
                                   [a.game_date for a in attempts if a.status == SUCCEEDED])
+        if ctx.mode.alerts == "notify":   # backfill: the run summary lists them
+            ctx.ledger.emit_alerts(run_id, p.name, p.phase,
+                                   [a for a in attempts if a.status == FAILED])
         if p.name in summary.per_processor:
             summary.per_processor[p.name]["seconds"] = round(seconds, 3)
     if any(p.table in (ctx.pipeline.calendar.schedule_table,
@@ -328,7 +333,8 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
         if p.entity:
             explained.update(ctx.ledger.replace_entity_failures(
                 run_id, p.name, batch, EntityBreakers.failures_sql(p.entity, "_batch", skip)))
-        failures = run_checks(ctx.wh, p, batch, counts, ctx.mode.expected_ratio, explained)
+        failures = run_checks(ctx.wh, p, batch, counts, ctx.mode.expected_ratio, explained,
+                              ctx.mode.entity_completeness_check)
         for d in batch:
             problems = []
             category = None

@@ -303,11 +303,20 @@ class Ledger:
         """Daily mode only: tell downstream consumers these partitions are ready."""
         if days:
             self.wh.insert_rows(T.EVENTS, [[run_id, "partition_ready", processor, phase, d,
-                                            now()] for d in days])
+                                            now(), None] for d in days])
 
-    def count_events(self, run_id: str) -> int:
-        return self.wh.query(f"SELECT count(*) FROM {T.EVENTS} WHERE run_id = ?",
-                             [run_id])[0][0]
+    def emit_alerts(self, run_id: str, processor: str, phase: int,
+                    failed: list[Attempt]) -> None:
+        """Daily mode's alerts: one 'alert' event per failed partition."""
+        if failed:
+            self.wh.insert_rows(T.EVENTS, [
+                [run_id, "alert", processor, phase, a.game_date, now(),
+                 f"{a.failure_category}: {(a.failure_message or '').splitlines()[0][:500]}"
+                 if a.failure_message else a.failure_category] for a in failed])
+
+    def count_events(self, run_id: str, event: str = "partition_ready") -> int:
+        return self.wh.query(f"SELECT count(*) FROM {T.EVENTS} WHERE run_id = ? "
+                             "AND event = ?", [run_id, event])[0][0]
 
     # -- entity failures and quarantine ---------------------------------------
     def replace_entity_failures(self, run_id: str, processor: str, days: list[date],

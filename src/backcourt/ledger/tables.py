@@ -80,11 +80,12 @@ QUARANTINE_COLUMNS = {
 
 EVENTS_COLUMNS = {
     "run_id": "VARCHAR",
-    "event": "VARCHAR",            # partition_ready
+    "event": "VARCHAR",            # partition_ready | alert
     "processor": "VARCHAR",
     "phase": "INTEGER",
     "game_date": "DATE",
     "emitted_at": "TIMESTAMP",
+    "detail": "VARCHAR",           # an alert's failure category and message
 }
 
 # what the warehouse knows about itself: e.g. the raw root it was filled from

@@ -50,6 +50,7 @@ class Plan:
     processors: list[Processor]              # every processor with a cell, in order
     cells: dict[tuple[str, date], PlanCell] = field(default_factory=dict)
     seconds_per_partition: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)   # e.g. reads of stale upstream
 
     def targets(self) -> dict[str, set[date]]:
         out: dict[str, set[date]] = {}
@@ -118,6 +119,7 @@ class Plan:
             "stages": [[{"processor": n, "dates": [d.isoformat() for d in ds]}
                         for n, ds in stage] for stage in self.stages(registry)],
             "commands": self.commands(),
+            "warnings": self.warnings,
             "cells": [{"processor": c.processor, "game_date": c.game_date.isoformat(),
                        "state": c.state, "run": c.run, "reason": c.reason}
                       for c in sorted(self.cells.values(),
@@ -178,8 +180,9 @@ def _make_plan(ctx, processors: list[Processor], start: date, end: date, reproce
     selected = {p.name for p in processors}
     # the lookback may reach back to the season start of ``start``
     first = ctx.calendar.season_start(start)
-    with ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
-        states = partition_states(ctx, order, first, end, stale_from=start)
+    # staleness from the season start: a window may read a stale partition before start
+    with ctx.store.listing_ahead(len(ctx.calendar.game_dates(first, end))):
+        states = partition_states(ctx, order, first, end)
     plan = Plan(start, end, reprocess, [])
     run: dict[str, set[date]] = {p.name: set() for p in order}
     reasons: dict[tuple[str, date], str] = {}
@@ -209,6 +212,7 @@ def _make_plan(ctx, processors: list[Processor], start: date, end: date, reproce
 
     # 3: lookback closure, from the last processor back to the first
     blocked: dict[tuple[str, date], str] = {}
+    stale_reads: dict[tuple[str, date], list[tuple[str, Input]]] = {}
     for p in reversed(order):
         days = sorted(run[p.name])
         for i in p.inputs:
@@ -229,6 +233,8 @@ def _make_plan(ctx, processors: list[Processor], start: date, end: date, reproce
                 if ust.state in (MISSING, FAILED):
                     run[u.name].add(ud)
                     reasons[(u.name, ud)] = f"needed by {p.name} {d} ({ust.state})"
+                elif ust.state == STALE:   # read as it is: the mode says fail or warn
+                    stale_reads.setdefault((u.name, ud), []).append((p.name, i))
         raws = [i for i in p.inputs if i.is_raw]
         if p.loader and raws and not p.allow_empty and not scrape:
             planned = sorted(run[p.name])
@@ -238,6 +244,8 @@ def _make_plan(ctx, processors: list[Processor], start: date, end: date, reproce
                 if d not in present:
                     blocked[(p.name, d)] = "no raw files for " + ", ".join(
                         f"{i.raw_source}/{d}" for i in raws)
+
+    _stale_upstream(ctx, plan, run, stale_reads, states, blocked)
 
     # a blocked partition blocks what reads it
     blocked_names = {n for n, _ in blocked}
@@ -276,6 +284,27 @@ def _make_plan(ctx, processors: list[Processor], start: date, end: date, reproce
                 plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, False, st.reason)
     plan.seconds_per_partition = past_rates(ctx)
     return plan
+
+
+def _stale_upstream(ctx, plan: Plan, run, stale_reads, states, blocked) -> None:
+    """Planned partitions whose windows read a stale upstream partition that this plan does
+    not rewrite: in a mode whose ``stale_upstream`` is "fail" they are blocked, otherwise
+    they run and the plan warns — each with the command that refreshes the stale one."""
+    registry = ctx.registry
+    for (uname, ud), readers in sorted(stale_reads.items(), key=lambda kv: kv[0][1]):
+        fix = f"backcourt backfill --start {ud} --end {plan.end} --phases " \
+              f"{registry.get(uname).phase}-5"
+        why = f"upstream {uname} {ud} is stale ({states[(uname, ud)].reason})"
+        hit = sorted({(name, d) for name, i in readers for d in run[name]
+                      if ud in window_dates(ctx, i, d)})
+        if not hit:
+            continue
+        if ctx.mode.stale_upstream == "fail":
+            for key in hit:
+                blocked.setdefault(key, f"{why}; run first: {fix}")
+        else:
+            plan.warnings.append(f"{len(hit)} partitions read {uname} {ud}, which is "
+                                 f"stale: {states[(uname, ud)].reason}; fix: {fix}")
 
 
 def past_rates(ctx) -> dict[str, float]:

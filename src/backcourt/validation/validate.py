@@ -14,6 +14,7 @@ import bisect
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from backcourt.checks.entities import accounting, has_entities
 from backcourt.checks.learned import learned_shortfalls
 from backcourt.checks.partition import violation_sql
 from backcourt.executor import dependencies
@@ -285,37 +286,20 @@ def reconcile(ctx, processors: list[Processor], start: date,
     partition ran; skipped and missing dates are findings of their own). One counting
     query per processor; the unaccounted ones are listed only when there are some."""
     out = []
-    chosen = [p for p in processors if p.expected is not None
-              and p.expected.entities_sql is not None and ctx.wh.table_exists(p.table)]
+    chosen = [p for p in processors if has_entities(p) and ctx.wh.table_exists(p.table)]
     latest = ctx.ledger.latest([p.name for p in chosen], start, end) if chosen else {}
     for p in chosen:
         ran = sorted(d for (name, d), st in latest.items()
                      if name == p.name and st.status != "skipped")
         if not ran:
             continue
-        entity = p.expected.entity or p.entity or p.keys[-1]
-        col = p.partition_column
-        days = ", ".join(f"DATE '{d.isoformat()}'" for d in ran)
-        universe = (f"(SELECT DISTINCT game_date, CAST(entity AS VARCHAR) AS e FROM "
-                    f"({render(p.expected.entities_sql, start, end)}) AS z "
-                    f"WHERE game_date IN ({days}))")
-        rows = (f"SELECT DISTINCT {col} AS game_date, CAST({entity} AS VARCHAR) AS e "
-                f"FROM {p.table} WHERE {col} BETWEEN ? AND ?")
-        failures = (f"SELECT DISTINCT game_date, entity_id AS e FROM {ENTITY_FAILURES} "
-                    "WHERE processor = ? AND game_date BETWEEN ? AND ?")
-        params = [start, end, p.name, start, end]
+        source, params = accounting(p, ran, start, end)
         (expected, have, expl, lost) = ctx.wh.query(
-            f"""SELECT COUNT(*), COUNT(r.e), COUNT(f.e),
-                       SUM(CASE WHEN r.e IS NULL AND f.e IS NULL THEN 1 ELSE 0 END)
-                FROM {universe} AS w
-                LEFT JOIN ({rows}) AS r ON r.game_date = w.game_date AND r.e = w.e
-                LEFT JOIN ({failures}) AS f ON f.game_date = w.game_date AND f.e = w.e""",
+            "SELECT COUNT(*), COUNT(r.e), COUNT(f.e), "
+            f"SUM(CASE WHEN r.e IS NULL AND f.e IS NULL THEN 1 ELSE 0 END) FROM {source}",
             params)[0]
         missing = ctx.wh.query(
-            f"""SELECT w.game_date, w.e FROM {universe} AS w
-                LEFT JOIN ({rows}) AS r ON r.game_date = w.game_date AND r.e = w.e
-                LEFT JOIN ({failures}) AS f ON f.game_date = w.game_date AND f.e = w.e
-                WHERE r.e IS NULL AND f.e IS NULL
-                ORDER BY 1, 2 LIMIT 50""", params) if lost else []
+            f"SELECT w.game_date, w.e FROM {source} WHERE r.e IS NULL AND f.e IS NULL "
+            "ORDER BY 1, 2 LIMIT 50", params) if lost else []
         out.append(Reconciliation(p.name, expected, have, expl, missing, lost or 0))
     return out
