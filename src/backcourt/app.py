@@ -144,18 +144,30 @@ class Phase1Result:
                 "skipped": self.skipped}
 
 
-def phase1(ctx: Context, start: date, end: date, seed: int, on_date=None) -> Phase1Result:
-    """Phase 1 of a backfill: fetch what is missing with the sources that wrote the store.
-    A store of simulated data (or an empty one) is simulated into; a store of real data is
-    never simulated into (real and simulated games would be merged): its own network
-    sources fetch their missing files (``odds`` only with an API key in the environment),
-    and files imported by hand are the user's to add."""
+def phase1(ctx: Context, start: date, end: date, seed: int, on_date=None,
+           sources: list[str] | None = None) -> Phase1Result:
+    """Phase 1 of a backfill: fetch what is missing with ``sources`` — by default the
+    sources that wrote the store. A store of simulated data (or an empty one) is simulated
+    into; a store of real data is never simulated into (real and simulated games would be
+    merged): its own network sources fetch their missing files (``odds`` only with an API
+    key in the environment, else named as not run), and files imported by hand are the
+    user's to add. A source
+    of the other kind than the store's raises ``provenance.ProvenanceError``."""
     from backcourt.rawstore import provenance
 
     prov = provenance.read(ctx.store)
-    if prov.kind != provenance.REAL:
+    if sources is None:
+        sources = (["sim"] if prov.kind != provenance.REAL
+                   else [s for s in provenance.SOURCE_KINDS if s in prov.sources])
+    unknown = [s for s in sources if s not in provenance.SOURCE_KINDS]
+    if unknown or ("sim" in sources and len(sources) > 1):
+        raise ValueError(f"Phase 1 sources {sources}: choose sim, or nba and/or odds")
+    if sources == ["sim"]:
+        provenance.claim(ctx.store, "sim")   # refuses a store of real data
         days = scrape_missing(ctx, start, end, seed, on_date)
-        return Phase1Result(prov.kind or provenance.SIMULATED, ["sim"], days)
+        return Phase1Result(provenance.SIMULATED, ["sim"], days)
+    for source in sources:
+        provenance.claim(ctx.store, source)   # before any request
     result = Phase1Result(provenance.REAL)
     written: set[date] = set()
 
@@ -163,21 +175,21 @@ def phase1(ctx: Context, start: date, end: date, seed: int, on_date=None) -> Pha
         if on_date:
             on_date(day)
 
-    if "nba" in prov.sources:
+    if "nba" in sources:
         from backcourt.sources import nba
 
         got = nba.fetch(ctx.store, start, end, on_date=tick)
         result.sources.append("nba")
         written.update(got.dates)
         result.failed.update({f"nba {k}": v for k, v in got.failed.items()})
-    if "odds" in prov.sources:
+    if "odds" in sources:
         import os
 
         from backcourt.sources import odds
 
         key = os.environ.get(odds.KEY_ENV)
         if not key:
-            result.skipped["odds"] = f"no API key (set {odds.KEY_ENV})"
+            result.failed["odds"] = f"not run: no API key (set {odds.KEY_ENV})"
         else:
             got = odds.fetch(ctx.store, start, end, key, on_date=tick)
             result.sources.append("odds")
@@ -185,7 +197,7 @@ def phase1(ctx: Context, start: date, end: date, seed: int, on_date=None) -> Pha
             result.failed.update({f"odds {k}": v for k, v in got.failed.items()})
             if got.stopped:
                 result.failed["odds"] = f"stopped: {got.stopped}"
-    if "import" in prov.sources and not result.sources:
+    if "import" in sources and not result.sources:
         result.skipped["import"] = "imported files: add more with `backcourt import`"
     result.dates = sorted(written)
     if written:

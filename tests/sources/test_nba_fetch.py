@@ -163,3 +163,63 @@ def test_a_store_of_simulated_data_is_refused_before_any_request(site, tmp_path)
     with pytest.raises(provenance.ProvenanceError, match="simulated"):
         nba.fetch(store, GAME_DAY, GAME_DAY, _settings(site))
     assert site.seen == []
+
+
+def test_phase1_of_a_backfill_fetches_what_a_real_store_misses_with_its_source(
+        site, tmp_path, monkeypatch):
+    import shutil
+
+    from backcourt import app as lib
+    from tests.conftest import make_context
+
+    raw = tmp_path / "raw"
+    store = RawStore(str(raw))
+    assert nba.fetch(store, GAME_DAY, GAME_DAY, _settings(site)).ok
+    shutil.rmtree(raw / "nba_playbyplay")
+    before = len(site.seen)
+    monkeypatch.setenv("BACKCOURT_NBA_STATS_URL", site.url)
+    ctx = make_context(tmp_path, str(raw))
+    try:
+        first = lib.phase1(ctx, GAME_DAY, GAME_DAY, seed=0)
+    finally:
+        ctx.wh.close()
+        lib.release_locks()
+    assert first.ok and (first.kind, first.sources, first.dates) == ("real", ["nba"],
+                                                                      [GAME_DAY])
+    assert [s.path for s in site.seen[before:]] == ["/stats/playbyplayv3"]
+    assert _names(store, "nba_playbyplay", GAME_DAY) == [f"{GAME}.json"]
+    assert not (raw / "nba_injury_report").exists()      # nothing simulated
+
+
+def test_backfill_with_source_nba_fills_an_empty_store_then_loads_it(site, tmp_path):
+    from typer.testing import CliRunner
+
+    from backcourt.cli import cli
+
+    env = {"BACKCOURT_RAW": str(tmp_path / "raw"),
+           "BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+           "BACKCOURT_NBA_STATS_URL": site.url}
+    rng = ["--start", GAME_DAY.isoformat(), "--end", GAME_DAY.isoformat()]
+    mixed = CliRunner().invoke(cli, ["backfill", *rng, "--source", "sim", "--source", "nba"],
+                               env=env)
+    assert mixed.exit_code == 2 and not site.seen
+    r = CliRunner().invoke(cli, ["backfill", *rng, "--source", "nba", "--phases", "1-2",
+                                 "--json"], env=env)
+    body = orjson.loads(r.stdout)
+    assert body["phase1"] == {"kind": "real", "sources": ["nba"], "dates": ["2025-11-03"],
+                              "failed": {}, "skipped": {}}
+    assert r.exit_code == 0, r.stdout
+    assert body["succeeded"] > 0 and body["failed"] == 0
+    from backcourt import app as lib
+    from tests.conftest import make_context
+
+    ctx = make_context(tmp_path, str(tmp_path / "raw"))
+    try:
+        assert ctx.wh.query("SELECT home_team_abbr, away_team_abbr FROM nba_raw.schedule"
+                            ) == [("TOR", "MIL")]
+        players = ctx.wh.query("SELECT count(DISTINCT player_id) FROM "
+                               "nba_raw.gamebook_player_stats")[0][0]
+    finally:
+        ctx.wh.close()
+        lib.release_locks()
+    assert players > 20

@@ -71,6 +71,9 @@ def backfill(start: Start, end: End,
                  help="missing | failed | failed-only | stale | all")] = "stale",
              retry_failed: Annotated[bool, typer.Option(
                  "--retry-failed", help="re-run only failed partitions")] = False,
+             source: Annotated[list[str] | None, typer.Option(
+                 help="Phase 1's source(s): sim, or nba and/or odds (default: the sources "
+                      "that wrote the raw store; sim for an empty one)")] = None,
              workers: Workers = 1, warehouse: Warehouse = None,
              engine: EngineOpt = None, raw: Raw = None, json: Json = False,
              wait: Wait = 0.0) -> None:
@@ -99,8 +102,8 @@ def backfill(start: Start, end: End,
                 bar.update(task, advance=1, description=f"phase 1 fetch {d}")
 
             try:
-                first = lib.phase1(ctx, s, e, cfg.seed, on_date)
-            except ProvenanceError as exc:
+                first = lib.phase1(ctx, s, e, cfg.seed, on_date, source or None)
+            except (ProvenanceError, ValueError) as exc:
                 raise fail_usage(str(exc)) from None
             bar.update(task, total=len(first.dates), completed=len(first.dates),
                        description="phase 1 (fetch missing)")

@@ -47,7 +47,8 @@ def scrape(start: Start, end: End, source: SourceOpt = "sim",
            minutes_before: Annotated[int, typer.Option(
                help="the lines' snapshot, in minutes before tip-off (odds)")] = 60,
            base_url: Annotated[str | None, typer.Option(
-               help="the API's address, for a mirror or a test server (nba, odds)")] = None,
+               help="the API's address, for a mirror or a test server (nba, odds; env "
+                    "BACKCOURT_NBA_STATS_URL, BACKCOURT_ODDS_API_URL)")] = None,
            raw: Raw = None, json: Json = False) -> None:
     """Phase 1: fill the raw store for every date in the range. Network sources fetch only
     the files that are missing, so an interrupted run is resumed by running it again; each

@@ -7,13 +7,15 @@ parsing is not used, so a shape it does not know never loses a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 import requests
 
 from backcourt.sources.polite import RateLimit, retrying
 
 STATS_URL = "https://stats.nba.com/stats"
+URL_ENV = "BACKCOURT_NBA_STATS_URL"   # another address: a mirror, a test server
 # What the stats site expects from a browser (it drops requests without them). The Host is
 # left to the HTTP library, so a base URL pointing elsewhere (a mirror, a test) works.
 HEADERS = {
@@ -36,7 +38,7 @@ class NotJson(ValueError):
 
 @dataclass(frozen=True)
 class StatsSettings:
-    base_url: str = STATS_URL
+    base_url: str = field(default_factory=lambda: os.environ.get(URL_ENV) or STATS_URL)
     per_second: float = 1.0     # requests a second, at most
     attempts: int = 5           # tries per request (429, 5xx, timeouts are retried)
     backoff_s: float = 2.0      # first wait between tries; doubles each time

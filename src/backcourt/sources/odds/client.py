@@ -10,6 +10,7 @@ values. A ``max_requests`` budget caps the calls of one run: the call past it ra
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +20,7 @@ import requests
 from backcourt.sources.polite import RateLimit, retrying
 
 ODDS_URL = "https://api.the-odds-api.com"
+URL_ENV = "BACKCOURT_ODDS_API_URL"   # another address: a mirror, a test server
 SPORT = "basketball_nba"
 KEY_ENV = "ODDS_API_KEY"
 
@@ -29,7 +31,7 @@ class BudgetSpent(Exception):
 
 @dataclass(frozen=True)
 class OddsSettings:
-    base_url: str = ODDS_URL
+    base_url: str = field(default_factory=lambda: os.environ.get(URL_ENV) or ODDS_URL)
     per_second: float = 1.0
     attempts: int = 4
     backoff_s: float = 2.0
