@@ -128,3 +128,14 @@ def test_scrape_help_offers_the_real_sources(tmp_path):
     assert r.exit_code == 0
     for word in ("nba", "odds", "ODDS_API_KEY", "--max-requests", "--rate"):
         assert word in r.stdout
+
+
+def test_preflight_of_a_real_store_suggests_import_not_the_simulator(tmp_path):
+    raw = tmp_path / "raw"
+    invoke("import", str(FIXTURES / "leaguegamelog.json"), raw=raw)
+    r = invoke("preflight", "--start", "2024-01-01", "--end", "2024-01-02", "--json",
+               raw=raw, warehouse=tmp_path / "wh.duckdb")
+    assert r.exit_code == 1
+    [check] = [c for c in orjson.loads(r.stdout)["checks"] if c["name"] == "raw store"]
+    assert "real data from import" in check["detail"]
+    assert "backcourt import" in check["detail"] and "scrape first" not in check["detail"]

@@ -192,3 +192,24 @@ def test_the_snapshot_asked_for_is_always_before_tip_off():
     tip = datetime(2025, 11, 6, 2, 0, tzinfo=UTC)
     for minutes in (-30, 0, 1, 60):
         assert odds.snapshot_time(tip, minutes) < tip
+
+
+def test_the_scrape_command_needs_a_key_and_reports_a_budget_stop(site, tmp_path):
+    from typer.testing import CliRunner
+
+    from backcourt.cli import cli
+
+    env = {"BACKCOURT_RAW": str(tmp_path / "raw"), "ODDS_API_KEY": ""}
+    args = ["scrape", "--source", "odds", "--start", "2025-11-05", "--end", "2025-11-06",
+            "--base-url", site.url, "--rate", "100"]
+    r = CliRunner().invoke(cli, args, env=env)
+    assert r.exit_code == 2 and "ODDS_API_KEY" in r.output and not site.seen
+    env["ODDS_API_KEY"] = KEY
+    r = CliRunner().invoke(cli, [*args, "--max-requests", "2", "--json"], env=env)
+    assert r.exit_code == 1
+    body = orjson.loads(r.stdout)
+    assert body["stopped"] == "--max-requests 2 reached" and body["files"] == 1
+    assert KEY not in r.output
+    r = CliRunner().invoke(cli, args, env=env)
+    assert r.exit_code == 0, r.output
+    assert "6 files" not in r.output and "5 files written" in r.output and KEY not in r.output
