@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -33,7 +32,8 @@ def names(unresolved: Annotated[bool, typer.Option(
           warehouse: Warehouse = None, engine: EngineOpt = None, raw: Raw = None,
           json: Json = False, wait: Wait = 0.0) -> None:
     """Player-name resolution: list unresolved names (exit 1 while any remain), or add an
-    alias (--alias NAME --player-id ID) and print the loads to run again."""
+    alias (--alias NAME --player-id ID): the dates holding the name become stale, and the
+    next backfill loads exactly them again."""
     from backcourt.pipeline.phase2 import aliases
 
     if alias is None and not unresolved:
@@ -43,21 +43,26 @@ def names(unresolved: Annotated[bool, typer.Option(
     ctx = open_ctx(settings(warehouse, raw, engine=engine), "backfill", wait)
     if alias is not None:
         try:
-            added = aliases.add(ctx.store, alias, player_id)
+            added, affected = aliases.add(ctx.store, alias, player_id, ctx.wh)
         except ValueError as exc:
             raise fail_usage(str(exc)) from None
-        days = aliases.affected_dates(ctx.wh, added.lookup)
-        sources = aliases.affected_processors(ctx.wh, added.lookup)
-        fixes = [_fix(sources, lo, hi) for lo, hi in _ranges(days)]
+        days = sorted({d for ds in affected.values() for d in ds})
+        fix = (f"backcourt backfill --start {days[0]} --end {days[-1]} --phases 2-5"
+               if days else None)
         if json:
             emit_json({"alias": added.name, "lookup": added.lookup,
                        "player_id": added.player_id,
-                       "affected_dates": [d.isoformat() for d in days], "fix": fixes})
+                       "stale": {s: [d.isoformat() for d in ds]
+                                 for s, ds in sorted(affected.items())}, "fix": fix})
         else:
             out.print(f"alias added: {added.name!r} ({added.lookup}) -> player "
-                      f"{added.player_id}; {len(days)} date(s) to load again")
-            for fix in fixes:
-                out.print(f"  run: {fix}")
+                      f"{added.player_id}")
+            for source, ds in sorted(affected.items()):
+                out.print(f"  {source}: {len(ds)} date(s) now stale "
+                          f"({ds[0]} .. {ds[-1]})")
+            if fix:
+                out.print(f"  run: {fix}  (loads exactly those dates again, and what "
+                          "reads them)")
         raise typer.Exit(EXIT_OK)
     rows = aliases.unresolved(ctx.wh, ctx.store)
     if json:
@@ -76,27 +81,6 @@ def names(unresolved: Annotated[bool, typer.Option(
             out.print("fix: backcourt names --alias 'NAME' --player-id ID, then load the "
                       "dates it prints again")
     raise typer.Exit(EXIT_FAILED if rows else EXIT_OK)
-
-
-# the raw source of a registry error -> the Phase 2 processor that loads it
-_PROCESSOR = {"odds_player_props": "odds_player_props",
-              "nba_injury_report": "injury_report"}
-
-
-def _fix(sources: list[str], lo: date, hi: date) -> str:
-    procs = " ".join(f"--processor {_PROCESSOR.get(s, s)}" for s in sources)
-    return f"backcourt run {procs} --start {lo} --end {hi}"
-
-
-def _ranges(days: list[date]) -> list[tuple[date, date]]:
-    """Consecutive dates as (first, last) spans."""
-    out_: list[tuple[date, date]] = []
-    for d in days:
-        if out_ and (d - out_[-1][1]).days == 1:
-            out_[-1] = (out_[-1][0], d)
-        else:
-            out_.append((d, d))
-    return out_
 
 
 COMMANDS = (names,)

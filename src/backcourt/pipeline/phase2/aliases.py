@@ -5,11 +5,14 @@ The table is a small note in the raw store's hidden ``.backcourt/`` folder
 (``player-aliases.json``), beside the files whose names it resolves. Phase 2 registers
 every alias with its resolver before parsing; an alias wins over a lookup that is unknown
 or ambiguous. Names still unresolved are the registry errors
-(``nba_raw.player_registry_errors``), listed by ``unresolved``.
+(``nba_raw.player_registry_errors``), listed by ``unresolved``. Adding an alias marks the
+dates whose files hold the name (``name-resolution.json``), so the next backfill loads
+exactly those partitions again, and what reads them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +20,7 @@ import orjson
 
 from backcourt.pipeline.phase2.names import player_lookup
 from backcourt.pipeline.phase2.specs import REGISTRY_ERRORS_TABLE
+from backcourt.rawstore.store import RESOLUTION
 
 NOTE = "player-aliases.json"
 
@@ -53,17 +57,47 @@ def read(store) -> dict[str, Alias]:
     return {k: Alias(v["name"], k, int(v["player_id"])) for k, v in orjson.loads(note).items()}
 
 
-def add(store, name: str, player_id: int) -> Alias:
-    """Add (or replace) the alias of ``name``; a name with no letters is a ``ValueError``."""
+def add(store, name: str, player_id: int, wh=None) -> tuple[Alias, dict[str, list[date]]]:
+    """Add (or replace) the alias of ``name``; a name with no letters is a ``ValueError``.
+    With the warehouse: the dates whose files hold the name unresolved (per raw source) are
+    marked in the store as resolving differently now, which makes exactly the partitions
+    reading them stale (``RawStore.fingerprints``). Returns the alias and those dates."""
     key = player_lookup(name)
     if not key:
         raise ValueError(f"the name {name!r} has no letters or digits")
     table = read(store)
-    table[key] = Alias(name.strip(), key, int(player_id))
+    alias = table[key] = Alias(name.strip(), key, int(player_id))
     store.write_note(NOTE, orjson.dumps(
         {k: {"name": a.name, "player_id": a.player_id} for k, a in sorted(table.items())},
         option=orjson.OPT_INDENT_2))
-    return table[key]
+    affected = _affected(wh, key) if wh is not None else {}
+    if affected:
+        _mark(store, affected, f"{key}={alias.player_id}")
+    return alias, affected
+
+
+def _affected(wh, lookup: str) -> dict[str, list[date]]:
+    if not wh.table_exists(REGISTRY_ERRORS_TABLE):
+        return {}
+    out: dict[str, list[date]] = {}
+    for source, day in wh.query(
+            f"SELECT DISTINCT source, game_date FROM {REGISTRY_ERRORS_TABLE} "
+            "WHERE player_lookup = ? ORDER BY source, game_date", [lookup]):
+        out.setdefault(source, []).append(day)
+    return out
+
+
+def _mark(store, affected: dict[str, list[date]], change: str) -> None:
+    """Fold ``change`` into the digest of each affected (source, date)."""
+    note = store.read_note(RESOLUTION)
+    marks = orjson.loads(note) if note is not None else {}
+    for source, days in affected.items():
+        per = marks.setdefault(source, {})
+        for d in days:
+            before = per.get(d.isoformat(), "")
+            per[d.isoformat()] = hashlib.sha256(f"{before}|{change}".encode()).hexdigest()[:12]
+    store.write_note(RESOLUTION, orjson.dumps(marks, option=orjson.OPT_INDENT_2 |
+                                              orjson.OPT_SORT_KEYS))
 
 
 def apply(resolver, store) -> None:
@@ -85,21 +119,3 @@ def unresolved(wh, store) -> list[Unresolved]:
     return [Unresolved(name, lookup, source, reason, n, first, last,
                        aliases[lookup].player_id if lookup in aliases else None)
             for name, lookup, source, reason, n, first, last in rows]
-
-
-def affected_dates(wh, lookup: str) -> list[date]:
-    """The dates whose files hold an unresolved ``lookup`` (to re-load after an alias)."""
-    if not wh.table_exists(REGISTRY_ERRORS_TABLE):
-        return []
-    return [d for (d,) in wh.query(
-        f"SELECT DISTINCT game_date FROM {REGISTRY_ERRORS_TABLE} WHERE player_lookup = ? "
-        "ORDER BY game_date", [lookup])]
-
-
-def affected_processors(wh, lookup: str) -> list[str]:
-    """The raw sources whose files hold an unresolved ``lookup``."""
-    if not wh.table_exists(REGISTRY_ERRORS_TABLE):
-        return []
-    return [s for (s,) in wh.query(
-        f"SELECT DISTINCT source FROM {REGISTRY_ERRORS_TABLE} WHERE player_lookup = ? "
-        "ORDER BY source", [lookup])]
