@@ -130,6 +130,14 @@ def test_a_429_is_retried_after_a_backoff_then_succeeds(site, tmp_path):
     assert _names(store, "nba_boxscore", GAME_DAY) == [f"{GAME}.json"]
 
 
+def test_a_timeout_is_retried(site, tmp_path):
+    site.slow("scoreboardv3", 0.8)
+    store = RawStore(str(tmp_path / "raw"))
+    result = nba.fetch(store, GAME_DAY, GAME_DAY, _settings(site, timeout_s=0.4))
+    assert result.ok and result.dates == [GAME_DAY]
+    assert len(site.paths("scoreboardv3")) == 2
+
+
 def test_5xx_until_the_retries_run_out_fails_the_date_and_a_rerun_resumes(site, tmp_path):
     site.fail("playbyplayv3", 503, 503, 503)
     store = RawStore(str(tmp_path / "raw"))
