@@ -139,3 +139,14 @@ def test_preflight_of_a_real_store_suggests_import_not_the_simulator(tmp_path):
     [check] = [c for c in orjson.loads(r.stdout)["checks"] if c["name"] == "raw store"]
     assert "real data from import" in check["detail"]
     assert "backcourt import" in check["detail"] and "scrape first" not in check["detail"]
+
+
+def test_a_store_that_lost_its_note_is_judged_by_what_it_holds(tmp_path):
+    store = RawStore(str(tmp_path / "raw"))
+    store.write_note("fetch-log-nba.json", b"{}")      # written by the stats-site source
+    store.write_json("nba_scoreboard", NOV3, "scoreboard.json", {"scoreboard": {}})
+    assert provenance.read(store).kind == "real"
+    sim_store = RawStore(str(tmp_path / "sim"))
+    sim_store.write_json("nba_scoreboard", NOV3, "scoreboard.json", {"scoreboard": {}})
+    assert provenance.read(sim_store).kind == "simulated"
+    assert provenance.read(RawStore(str(tmp_path / "empty"))).kind is None

@@ -6,9 +6,10 @@ simulator) or ``real`` (the NBA stats site, The Odds API, imported files). A sto
 kind only: a source of the other kind is refused before it writes anything, so simulated and
 real games can never be merged downstream.
 
-A store written before this note existed is judged by its folders: game logs
-(``nba_team_gamelogs``) are only ever real; anything else is taken as simulated (the only
-writer there was), and the note is written on the next claim.
+A store without the note (written before it existed, or the note deleted) is judged by
+what it holds: a real source's fetch log, or game logs (``nba_team_gamelogs``), are only
+ever real; anything else is taken as simulated (the only writer there was), and the note
+is written on the next claim.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def read(store) -> Provenance:
     note = store.read_note(NOTE)
     if note is not None:
         return Provenance(dict(orjson.loads(note).get("sources", {})))
+    fetched = {s: REAL for s in ("nba", "odds")
+               if store.read_note(f"fetch-log-{s}.json") is not None}
+    if fetched:
+        return Provenance(fetched)
     if any(store.list_dates(f) for f in _REAL_ONLY_FOLDERS):
         return Provenance({"import": REAL})
     if any(store.list_dates(f) for f in _SIM_FOLDERS):
