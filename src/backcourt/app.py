@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -95,13 +96,14 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
 
 def daily(ctx: Context, day: date, seed: int, command: str,
           progress: Progress | None = None, on_plan=None, workers: int = 1):
-    """The nightly job for one date: fetch it, then Phases 2-5 for it in daily mode.
-    Only daily mode emits downstream-trigger events. Its plan runs first what the date's
-    windows need (earlier dates' partitions whose raw files are there); what cannot be
-    produced is blocked, named, and makes the run fail. A date too far behind the newest
-    game date is refused (the mode's ``date_too_old_days``): old dates are backfilled."""
+    """The nightly job for one date: fetch it (Phase 1, with the store's own sources), then
+    Phases 2-5 for it in daily mode. Only daily mode emits downstream-trigger events. Its
+    plan runs first what the date's windows need (earlier dates' partitions whose raw files
+    are there); what cannot be produced is blocked, named, and makes the run fail. A date
+    too far behind the newest game date is refused (the mode's ``date_too_old_days``):
+    old dates are backfilled."""
     refuse_old_date(ctx, day)
-    scraped = scrape_missing(ctx, day, day, seed)
+    scraped = phase1(ctx, day, day, seed)
     plan, summary = backfill(ctx, select(ctx, [p for p in ctx.registry.phases if p >= 2]),
                              day, day, command, "stale", progress, on_plan, workers)
     return scraped, plan, summary
@@ -150,9 +152,91 @@ def parse_phases(spec: str) -> list[int]:
     return sorted(out)
 
 
+@dataclass
+class Phase1Result:
+    """What a backfill's Phase 1 fetched, with the store's own sources."""
+
+    kind: str | None                                       # simulated | real | None (empty)
+    sources: list[str] = field(default_factory=list)      # the sources that ran
+    dates: list[date] = field(default_factory=list)       # dates written
+    failed: dict[str, str] = field(default_factory=dict)  # what failed, and why
+    skipped: dict[str, str] = field(default_factory=dict)  # source -> why it did not run
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "sources": self.sources,
+                "dates": [d.isoformat() for d in self.dates], "failed": self.failed,
+                "skipped": self.skipped}
+
+
+def phase1(ctx: Context, start: date, end: date, seed: int, on_date=None,
+           sources: list[str] | None = None) -> Phase1Result:
+    """Phase 1 of a backfill: fetch what is missing with ``sources`` — by default the
+    sources that wrote the store. A store of simulated data (or an empty one) is simulated
+    into; a store of real data is never simulated into (real and simulated games would be
+    merged): its own network sources fetch their missing files (``odds`` only with an API
+    key in the environment, else named as not run), and files imported by hand are the
+    user's to add. A source
+    of the other kind than the store's raises ``provenance.ProvenanceError``."""
+    from backcourt.rawstore import provenance
+
+    prov = provenance.read(ctx.store)
+    if sources is None:
+        sources = (["sim"] if prov.kind != provenance.REAL
+                   else [s for s in provenance.SOURCE_KINDS if s in prov.sources])
+    unknown = [s for s in sources if s not in provenance.SOURCE_KINDS]
+    if unknown or ("sim" in sources and len(sources) > 1):
+        raise ValueError(f"Phase 1 sources {sources}: choose sim, or nba and/or odds")
+    if sources == ["sim"]:
+        provenance.claim(ctx.store, "sim")   # refuses a store of real data
+        days = scrape_missing(ctx, start, end, seed, on_date)
+        return Phase1Result(provenance.SIMULATED, ["sim"], days)
+    for source in sources:
+        provenance.claim(ctx.store, source)   # before any request
+    result = Phase1Result(provenance.REAL)
+    written: set[date] = set()
+
+    def tick(day: date, _status: str) -> None:
+        if on_date:
+            on_date(day)
+
+    if "nba" in sources:
+        from backcourt.sources import nba
+
+        got = nba.fetch(ctx.store, start, end, on_date=tick)
+        result.sources.append("nba")
+        written.update(got.dates)
+        result.failed.update({f"nba {k}": v for k, v in got.failed.items()})
+    if "odds" in sources:
+        import os
+
+        from backcourt.sources import odds
+
+        key = os.environ.get(odds.KEY_ENV)
+        if not key:
+            result.failed["odds"] = f"not run: no API key (set {odds.KEY_ENV})"
+        else:
+            got = odds.fetch(ctx.store, start, end, key, on_date=tick)
+            result.sources.append("odds")
+            written.update(got.dates)
+            result.failed.update({f"odds {k}": v for k, v in got.failed.items()})
+            if got.stopped:
+                result.failed["odds"] = f"stopped: {got.stopped}"
+    if "import" in sources and not result.sources:
+        result.skipped["import"] = "imported files: add more with `backcourt import`"
+    result.dates = sorted(written)
+    if written:
+        ctx.refresh_calendar()
+    return result
+
+
 def scrape_missing(ctx: Context, start: date, end: date, seed: int,
                    on_date=None) -> list[date]:
-    """Phase 1 of a backfill: simulate the game dates whose raw folders are missing."""
+    """Simulate the game dates whose raw folders are missing (a simulated store; the
+    simulator refuses a store of real data)."""
     from backcourt.sources import missing_raw_dates
 
     days = missing_raw_dates(ctx.store, start, end, seed)

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from backcourt.planner import make_plan
+from backcourt.rawstore import provenance
 
 MIN_FREE_GB = 2.0
 
@@ -62,11 +63,19 @@ def preflight(ctx, start: date, end: date) -> Preflight:
     try:
         ctx.store.fs.ls(ctx.store.root) if ctx.store.fs.exists(ctx.store.root) else None
         days = ctx.calendar.game_dates(start, end)
+        prov = provenance.read(ctx.store)
+        kind = (f"{prov.kind} data from {', '.join(sorted(prov.sources))}"
+                if prov.sources else "empty")
         if days:
-            r.add("raw store", "ok", f"{ctx.store.root_url}: {len(days)} game dates in range")
+            r.add("raw store", "ok", f"{ctx.store.root_url} ({kind}): {len(days)} game "
+                                     "dates in range")
+        elif prov.kind == provenance.REAL:
+            r.add("raw store", "fail", f"{ctx.store.root_url} ({kind}): no game dates in "
+                                       "range (backcourt import FILE…, or backfill --source "
+                                       "nba --phases 1-…)")
         else:
-            r.add("raw store", "fail", f"{ctx.store.root_url}: no game dates in range "
-                                       "(scrape first, or backfill --phases 1-…)")
+            r.add("raw store", "fail", f"{ctx.store.root_url} ({kind}): no game dates in "
+                                       "range (scrape first, or backfill --phases 1-…)")
     except Exception as exc:
         r.add("raw store", "fail", f"{type(exc).__name__}: {exc}")
     folder = Path(getattr(ctx.wh, "path", ".")).resolve().parent

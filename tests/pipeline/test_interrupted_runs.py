@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import orjson
 import pytest
@@ -77,11 +78,16 @@ def _stop_mid_run(tmp_path, sim_raw, sig) -> tuple[str, dict, dict]:
         if p.poll() is not None:          # finished first: stop it sooner next time
             delay /= 2
             continue
+        sent = datetime.now(UTC).replace(tzinfo=None)
         p.send_signal(sig)
         p.wait(timeout=120)
         runs = _runs(env)
         if not runs:                       # stopped before its run began: later next time
             delay *= 1.5
+            continue
+        ended = runs[0]["finished_at"]
+        if runs[0]["status"] == "succeeded" and datetime.fromisoformat(ended) < sent:
+            delay /= 2                     # the run had ended just before the signal
             continue
         return path, env, {"returncode": p.returncode, "run": runs[0]}
     raise AssertionError("could not stop a backfill while its run was under way")

@@ -78,5 +78,6 @@ def test_another_seed_is_not_answered_from_the_note(tmp_path, raw_copy, monkeypa
 
 @pytest.fixture(autouse=True)
 def _fresh_notes(raw_copy):
-    """raw_copy is a private copy: its notes start empty."""
-    assert not (Path(raw_copy) / NOTES).exists()
+    """raw_copy is a private copy: it remembers no simulated dates yet (its only note is
+    the provenance the simulator recorded)."""
+    assert not list((Path(raw_copy) / NOTES).glob("sim-game-dates-*"))

@@ -84,8 +84,12 @@ def test_scrape_result_and_progress_callback(season_files: SeasonFiles) -> None:
     assert result.dates == season_files.dates("nba_scoreboard")
     assert [d for d, _ in season_files.calls] == result.dates
     assert sum(n for _, n in season_files.calls) == result.files
-    on_disk = list(season_files.root.rglob("*.json"))
+    root = season_files.root
+    # raw files only: the hidden notes folder holds the store's provenance
+    on_disk = [p for p in root.rglob("*.json")
+               if not any(part.startswith(".") for part in p.relative_to(root).parts)]
     assert len(on_disk) == result.files
+    assert (root / ".backcourt" / "provenance.json").exists()
     assert sum(p.stat().st_size for p in on_disk) == result.bytes
     assert result.seconds > 0
     assert not list(season_files.root.rglob(".*.tmp"))

@@ -133,3 +133,17 @@ def print_preflight(report, start, end) -> None:
         t.add_row(c.name, f"[{colour[c.status]}]{c.status}[/]", c.detail)
     out.print(t)
     out.print(f"verdict: {report.verdict}")
+
+
+def print_phase1(first, quiet: bool = False) -> None:
+    """What Phase 1 fetched, with which of the store's sources; failures named."""
+    if not quiet:
+        used = ", ".join(first.sources) or "none"
+        out.print(f"phase 1 ({first.kind} store; sources: {used}): fetched "
+                  f"{len(first.dates)} missing game date(s)")
+    for source, why in sorted(first.skipped.items()):
+        out.print(f"  phase 1 skipped {source}: {why}")
+    for what, why in sorted(first.failed.items()):
+        out.print(f"  [red]phase 1 failed[/red] {what}: {why}")
+    if first.failed:
+        out.print("  fix: run the same command again (only what is missing is fetched)")

@@ -1,4 +1,5 @@
-"""Commands that write: scrape, run, backfill, daily."""
+"""Commands that run the pipeline: run, backfill, daily (Phase 1 alone: ``scrape``, in
+``sources``)."""
 
 from __future__ import annotations
 
@@ -31,42 +32,13 @@ from backcourt.cli.common import (
     settings,
 )
 from backcourt.cli.progress import Bars, progress
-from backcourt.cli.render import print_summary
+from backcourt.cli.render import print_phase1, print_summary
+from backcourt.rawstore.provenance import ProvenanceError
 from backcourt.registry.mode import MODES
 
 Seed = Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")]
 Workers = Annotated[int, typer.Option(
     help="processors of a stage run in parallel on this many connections")]
-
-
-def scrape(start: Start, end: End,
-           source: Annotated[str, typer.Option(help="source: sim (the league simulator)")] = "sim",
-           seed: Annotated[int | None, typer.Option(help="simulator seed")] = None,
-           raw: Raw = None, json: Json = False) -> None:
-    """Phase 1: write raw files for every game date in the range into the raw store."""
-    s, e = date_range(start, end)
-    cfg = settings(raw=raw, seed=seed)
-    if source != "sim":
-        raise fail_usage(f"unknown source '{source}' (known: sim); real files are dropped "
-                         "into the raw store directly")
-    from backcourt.rawstore import RawStore
-    from backcourt.sources import sim
-
-    with progress() as bar:
-        task = bar.add_task("simulating", total=(e - s).days + 1)
-
-        def tick(day: date, files: int) -> None:
-            bar.update(task, completed=(day - s).days + 1, description=f"scrape {day}")
-
-        result = sim.scrape(RawStore(cfg.raw), s, e, seed=cfg.seed, on_date=tick)
-        bar.update(task, completed=(e - s).days + 1)
-    if json:
-        emit_json({"source": source, "seed": cfg.seed, "raw": cfg.raw,
-                   "dates": [d.isoformat() for d in result.dates], "files": result.files,
-                   "seconds": round(result.seconds, 3)})
-    else:
-        out.print(f"wrote {result.files} files for {len(result.dates)} game dates "
-                  f"into {cfg.raw} in {result.seconds:.1f}s")
 
 
 def run(start: Start, end: End,
@@ -101,6 +73,9 @@ def backfill(start: Start, end: End,
                  help="missing | failed | failed-only | stale | all")] = "stale",
              retry_failed: Annotated[bool, typer.Option(
                  "--retry-failed", help="re-run only failed partitions")] = False,
+             source: Annotated[list[str] | None, typer.Option(
+                 help="Phase 1's source(s): sim, or nba and/or odds (default: the sources "
+                      "that wrote the raw store; sim for an empty one)")] = None,
              workers: Workers = 1, warehouse: Warehouse = None,
              engine: EngineOpt = None, raw: Raw = None, json: Json = False,
              wait: Wait = 0.0, switch_raw: SwitchRaw = False) -> None:
@@ -120,17 +95,20 @@ def backfill(start: Start, end: End,
     missing = [p for p in wanted if p != 1 and p not in ctx.registry.phases]
     if missing:
         raise fail_usage(f"phase(s) {missing} have no processors yet")
-    scraped: list[date] = []
+    first = None
     with interruptible(), progress() as bar:
         if 1 in wanted:
-            task = bar.add_task("phase 1 (scrape missing)", total=None)
+            task = bar.add_task("phase 1 (fetch missing)", total=None)
 
             def on_date(d: date) -> None:
-                bar.update(task, advance=1, description=f"phase 1 scrape {d}")
+                bar.update(task, advance=1, description=f"phase 1 fetch {d}")
 
-            scraped = lib.scrape_missing(ctx, s, e, cfg.seed, on_date)
-            bar.update(task, total=len(scraped), completed=len(scraped),
-                       description="phase 1 (scrape missing)")
+            try:
+                first = lib.phase1(ctx, s, e, cfg.seed, on_date, source or None)
+            except (ProvenanceError, ValueError) as exc:
+                raise fail_usage(str(exc)) from None
+            bar.update(task, total=len(first.dates), completed=len(first.dates),
+                       description="phase 1 (fetch missing)")
         tick = Bars(bar)
         try:
             plan, summary = lib.backfill(ctx, procs, s, e, " ".join(sys.argv), reprocess,
@@ -138,14 +116,17 @@ def backfill(start: Start, end: End,
                                          workers=max(1, workers))
         except ValueError as exc:
             raise fail_usage(str(exc)) from None
+    scraped = first.dates if first is not None else []
     if json:
         emit_json({"scraped_dates": [d.isoformat() for d in scraped],
+                   "phase1": first.as_dict() if first is not None else None,
                    "planned": plan.to_run, **summary.as_dict()})
     else:
-        if 1 in wanted:
-            out.print(f"phase 1: scraped {len(scraped)} missing game dates")
+        if first is not None:
+            print_phase1(first)
         print_summary(summary)
-    raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
+    ok = summary.ok and (first is None or first.ok)
+    raise typer.Exit(EXIT_OK if ok else EXIT_FAILED)
 
 
 def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY-MM-DD")],
@@ -160,18 +141,20 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     with interruptible(), progress() as bar:
         tick = Bars(bar)
         try:
-            scraped, plan, summary = lib.daily(ctx, day, cfg.seed, " ".join(sys.argv), tick,
-                                               on_plan=tick.planned, workers=max(1, workers))
-        except lib.DateTooOld as exc:
+            first, plan, summary = lib.daily(ctx, day, cfg.seed, " ".join(sys.argv), tick,
+                                             on_plan=tick.planned, workers=max(1, workers))
+        except (ProvenanceError, lib.DateTooOld) as exc:
             raise fail_usage(str(exc)) from None
     events = ctx.ledger.count_events(summary.run_id)
     if json:
-        emit_json({"date": day.isoformat(), "scraped": bool(scraped), "events": events,
-                   **summary.as_dict()})
+        emit_json({"date": day.isoformat(), "scraped": bool(first.dates), "events": events,
+                   "phase1": first.as_dict(), **summary.as_dict()})
     else:
-        out.print(f"daily {day}: scraped {len(scraped)} date(s); {events} downstream events")
+        out.print(f"daily {day}: fetched {len(first.dates)} date(s); "
+                  f"{events} downstream events")
+        print_phase1(first, quiet=True)
         print_summary(summary)
-    raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
+    raise typer.Exit(EXIT_OK if summary.ok and first.ok else EXIT_FAILED)
 
 
-COMMANDS = (scrape, run, backfill, daily)
+COMMANDS = (run, backfill, daily)

@@ -27,6 +27,8 @@ from backcourt.rawstore.listing import (
 
 # a hidden folder for what a source remembers about the store (never a source, never listed)
 NOTES = ".backcourt"
+# the note of the dates whose player names an alias changed (see ``fingerprints``)
+RESOLUTION = "name-resolution.json"
 # up to this many dates are fingerprinted folder by folder instead of listing the source
 FEW_DATES = 64
 
@@ -61,6 +63,7 @@ class RawStore:
         self._present: dict[str, set[date]] = {}
         self._days: dict[tuple[str, date], str] = {}   # (source, date) -> fingerprint
         self._walk: Walk | None = None
+        self._names: dict[str, dict[date, str]] | None = None   # see ``_resolution``
         self._lock = threading.Lock()
 
     @property
@@ -119,6 +122,9 @@ class RawStore:
 
     def write_note(self, name: str, payload: bytes) -> None:
         self._write(f"{self.root}/{NOTES}", name, payload)
+        if name == RESOLUTION:
+            with self._lock:
+                self._names = None
 
     def clear_date(self, source: str, day: date) -> None:
         folder = self._dir(source, day)
@@ -182,7 +188,33 @@ class RawStore:
                      ) -> dict[date, str]:
         """Fingerprints of ``source``'s dates holding raw files: of every date, or at least
         of ``days`` when given. A few dates (a daily run) are read folder by folder; more
-        make one listing of the whole source, which then serves every date."""
+        make one listing of the whole source, which then serves every date.
+
+        A date whose names Phase 2 now resolves differently (an alias added for a name its
+        files hold: the ``name-resolution.json`` note) has that change in its fingerprint,
+        so exactly the partitions reading it are stale."""
+        files = self._file_fingerprints(source, days)
+        changed = self._resolution().get(source)
+        if not changed:
+            return files
+        return {d: f"{fp}|names:{changed[d]}" if d in changed else fp
+                for d, fp in files.items()}
+
+    def _resolution(self) -> dict[str, dict[date, str]]:
+        """source -> date -> digest of the aliases that changed the date's names."""
+        with self._lock:
+            cached = self._names
+        if cached is None:
+            note = self.read_note(RESOLUTION)
+            raw = orjson.loads(note) if note is not None else {}
+            cached = {src: {date.fromisoformat(d): v for d, v in days.items()}
+                      for src, days in raw.items()}
+            with self._lock:
+                self._names = cached
+        return cached
+
+    def _file_fingerprints(self, source: str, days: Sequence[date] | None = None
+                           ) -> dict[date, str]:
         if days is not None and len(days) <= FEW_DATES:
             with self._lock:
                 listing = self._listings.get(source)
@@ -231,6 +263,7 @@ class RawStore:
             self._present.clear()
             self._days.clear()
             self._walk = None
+            self._names = None
 
     @contextmanager
     def listing_ahead(self, dates: int) -> Iterator[None]:

@@ -16,6 +16,7 @@ from datetime import date
 
 import pyarrow as pa
 
+from backcourt.pipeline.phase2 import aliases
 from backcourt.pipeline.phase2 import tables as T
 from backcourt.pipeline.phase2.names import PlayerResolver
 from backcourt.pipeline.phase2.parse_files import (
@@ -107,6 +108,7 @@ class RawFileLoader:
         raw_sources = [i.raw_source for i in p.inputs if i.is_raw]
         if any(i.ref == ROSTERS_TABLE for i in p.inputs):
             self._learn_rosters(ctx, days)
+        aliases.apply(self.resolver, ctx.store)   # hand-made aliases win
         loaded.sources = raw_sources
         # load order: date, then declared source order (= precedence on duplicate keys)
         todo = [f for day in days for source in raw_sources

@@ -131,6 +131,7 @@ class PlayerResolver:
     def __init__(self, *, reference: bool = True):
         self._ids: dict[str, set[int]] = {}
         self._active: set[int] = set()
+        self._aliases: dict[str, int] = {}
         if reference:
             self._load_reference()
 
@@ -159,7 +160,13 @@ class PlayerResolver:
     def candidates(self, lookup: str) -> set[int]:
         return set(self._ids.get(lookup, ()))
 
+    def add_alias(self, lookup: str, player_id: int) -> None:
+        """A hand-made alias: ``lookup`` is this player, whoever else shares it."""
+        self._aliases[lookup] = int(player_id)
+
     def resolve(self, lookup: str) -> tuple[int | None, str | None]:
+        if lookup in self._aliases:
+            return self._aliases[lookup], None
         ids = self._ids.get(lookup)
         if not ids:
             return None, "unknown name"

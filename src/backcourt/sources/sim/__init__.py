@@ -112,6 +112,9 @@ def scrape(store: RawStore, start: date, end: date, seed: int = 0,
     ``workers`` > 1 serialises and writes the dates of a long range in that many forked
     processes (POSIX only; call it from the main thread). The files are the same bytes either way.
     """
+    from backcourt.rawstore import provenance
+
+    provenance.claim(store, "sim")   # refuses a store of real data before writing anything
     t0 = time.perf_counter()
     days = [start + timedelta(days=k) for k in range((end - start).days + 1)]
     written: list[date] = []
