@@ -24,7 +24,7 @@ from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt
 from backcourt.ledger.breakers import EntityBreakers
 from backcourt.ledger.ledger import now
 from backcourt.registry import Processor
-from backcourt.registry.templating import render
+from backcourt.registry.templating import absent_tables, render
 
 Progress = Callable[[Processor, int, int], None]
 
@@ -351,12 +351,14 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
                 failure_message="; ".join(problems) or None))
         ctx.ledger.record(run_id, ctx.mode.name, attempts)
 
+    absent = absent_inputs(ctx, p, batch)
+
     def execute() -> None:
         attempts.clear()
         bad_input.clear()
         explained.clear()
         if p.sql is not None and p.entity:
-            cols = ctx.wh.materialize("_batch", render(p.sql, min(batch), max(batch)))
+            cols = ctx.wh.materialize("_batch", render(p.sql, min(batch), max(batch), absent))
             for c in ("failure_category", "failure_reason"):
                 cols.pop(c)
             ctx.wh.ensure_table(p.table, cols)
@@ -365,7 +367,7 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
                     f"WHERE failure_category IS NULL AND {keep}")
             ctx.wh.replace_partitions(p.table, batch, good, p.partition_column, also=finish)
         elif p.sql is not None:
-            sql = render(p.sql, min(batch), max(batch))
+            sql = render(p.sql, min(batch), max(batch), absent)
             ctx.wh.ensure_table(p.table, ctx.wh.result_columns(sql))
             ctx.wh.replace_partitions(p.table, batch, sql, p.partition_column, also=finish)
         else:
@@ -401,6 +403,18 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
     if breakers is not None and p.sql is not None:
         breakers.observe(run_id, p.name, p.table, p.entity, p.partition_column, batch)
     return attempts
+
+
+def absent_inputs(ctx: Context, p: Processor, batch: list[date]) -> dict[str, list[date]]:
+    """For each optional input the SQL asks about (``{absent:table}``): the batch's dates on
+    which that input's partition did not succeed (absent, skipped, missing or failed)."""
+    tables = absent_tables(p.sql or "")
+    if not tables:
+        return {}
+    names = {t: ctx.registry.by_table(t).name for t in tables}
+    latest = ctx.ledger.latest(sorted(names.values()), min(batch), max(batch))
+    return {t: [d for d in batch if (st := latest.get((n, d))) is None
+                or st.status != SUCCEEDED] for t, n in names.items()}
 
 
 def entity_breakers(ctx: Context, p: Processor) -> EntityBreakers | None:

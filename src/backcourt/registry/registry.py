@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from graphlib import TopologicalSorter
 
 from backcourt.registry.model import Processor
+from backcourt.registry.templating import absent_tables
 
 
 class RegistryError(ValueError):
@@ -34,6 +35,9 @@ class Registry:
                     raise RegistryError(f"{p.name}: reads {i.ref} of a later phase")
             if (p.sql is None) == (p.loader is None):
                 raise RegistryError(f"{p.name}: needs exactly one of sql / loader")
+            optional = {i.ref for i in p.inputs if not i.is_raw and not i.required}
+            for table in absent_tables(p.sql or "") - optional:
+                raise RegistryError(f"{p.name}: {{absent:{table}}} names no optional input")
         self.order()  # raises on cycles
 
     # -- lookups -----------------------------------------------------------

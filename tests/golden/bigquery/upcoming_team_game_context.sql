@@ -178,7 +178,21 @@ SELECT
   lc.total AS game_total,
   lo.total AS opening_total,
   lc.total - lo.total AS total_movement,
-  COALESCE(so.starters_out, 0) AS starters_out,
+  CASE
+    WHEN NOT g.game_date IN (
+      SELECT
+        CAST(NULL AS DATE) AS d
+      WHERE
+        1 = 0
+    )
+    THEN COALESCE(so.starters_out, 0)
+  END AS starters_out, /* NULL without an injury report (an optional source): unknown, not zero */
+  NOT g.game_date IN (
+    SELECT
+      CAST(NULL AS DATE) AS d
+    WHERE
+      1 = 0
+  ) AS injury_report_known,
   CASE
     WHEN a.last_win IS NULL
     THEN 0

@@ -85,7 +85,10 @@ PROCESSORS = (
         name="injury_report", phase=2, table="nba_raw.injury_report",
         keys=("player_lookup", "report_time_utc"), loader="raw_files",
         columns=T.INJURY_REPORT,
-        inputs=(Input("raw:nba_injury_report"), Input("nba_raw.rosters", required=False)),
+        # optional (the league publishes it as a PDF): a date without one is an absent
+        # optional input, and what reads it marks injury statuses 'Unknown'
+        inputs=(Input("raw:nba_injury_report", required=False),
+                Input("nba_raw.rosters", required=False)),
         allow_empty=True,  # a night with nobody listed is a valid (empty) report
         checks=(Check("player_lookup"), Check("status"), Check("report_time_utc")),
         description="The league's injury report published before the date's first tip.",
@@ -93,7 +96,8 @@ PROCESSORS = (
     Processor(
         name="rosters", phase=2, table="nba_raw.rosters", keys=("team_id", "player_id"),
         loader="raw_files", columns=T.ROSTERS,
-        inputs=(Input("raw:nba_rosters"), Input(SCHEDULE)),
+        # optional: without a roster, the player context takes the box score's players
+        inputs=(Input("raw:nba_rosters", required=False), Input(SCHEDULE)), allow_empty=True,
         checks=(Check("player_id"), Check("player_lookup"), Check("team_id")),
         expected=Expected(E.TEAMS_SCHEDULED, measure="COUNT(DISTINCT team_id)",
                           entities_sql=E.TEAMS_WITH_GAME, entity="team_id"),

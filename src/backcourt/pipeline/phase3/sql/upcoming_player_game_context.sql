@@ -1,6 +1,10 @@
 -- upcoming_player_game_context: one row per game_date × rostered player of a team with a
 -- game that day. Only what is known before tip-off: history strictly before the date (the
 -- previous 30 days of the same season), that day's roster, injury report and pre-tip lines.
+-- Rosters and the injury report are optional sources: without a roster the date's players
+-- are those listed in its box scores (roster_source 'box_score', no birth date, so no age);
+-- without an injury report every status is 'Unknown' and star_teammates_out is NULL (the
+-- feature store marks both features missing, lowering the row's quality).
 WITH games AS (
     SELECT game_date, game_id, season, tipoff_utc, home_team_id AS team_id,
            home_team_abbr AS team_abbr, away_team_id AS opponent_team_id,
@@ -13,10 +17,22 @@ WITH games AS (
     FROM nba_raw.schedule
     WHERE game_date BETWEEN {start} AND {end} AND NOT is_postponed
 ),
+roster AS (
+    SELECT game_date, team_id, player_id, player_lookup, player_name, birth_date,
+           'rosters' AS roster_source
+    FROM nba_raw.rosters
+    WHERE game_date BETWEEN {start} AND {end}
+      AND game_date NOT IN {absent:nba_raw.rosters}
+    UNION ALL
+    SELECT DISTINCT game_date, team_id, player_id, player_lookup, player_name,
+           CAST(NULL AS DATE), 'box_score'
+    FROM nba_raw.gamebook_player_stats
+    WHERE game_date BETWEEN {start} AND {end} AND game_date IN {absent:nba_raw.rosters}
+),
 targets AS (
-    SELECT g.*, r.player_id, r.player_lookup, r.player_name, r.birth_date
+    SELECT g.*, r.player_id, r.player_lookup, r.player_name, r.birth_date, r.roster_source
     FROM games AS g
-    JOIN nba_raw.rosters AS r ON r.game_date = g.game_date AND r.team_id = g.team_id
+    JOIN roster AS r ON r.game_date = g.game_date AND r.team_id = g.team_id
 ),
 hist AS (
     SELECT
@@ -157,12 +173,15 @@ SELECT
     pc.line IS NOT NULL AS has_prop_line,
     CASE WHEN e.is_home THEN gl.home_spread ELSE -gl.home_spread END AS spread,
     gl.total AS game_total,
-    COALESCE(e.injury_status, 'Not Listed') AS injury_status,
+    CASE WHEN e.game_date IN {absent:nba_raw.injury_report} THEN 'Unknown'
+         ELSE COALESCE(e.injury_status, 'Not Listed') END AS injury_status,
     e.injury_reason,
-    COALESCE(so.stars_out, 0)
-        - CASE WHEN e.is_star AND e.injury_status = 'Out' THEN 1 ELSE 0 END
-        AS star_teammates_out,
-    CAST(DATE_DIFF('day', e.birth_date, e.game_date) AS DOUBLE) / 365.25 AS age
+    CASE WHEN e.game_date NOT IN {absent:nba_raw.injury_report}
+         THEN COALESCE(so.stars_out, 0)
+              - CASE WHEN e.is_star AND e.injury_status = 'Out' THEN 1 ELSE 0 END
+    END AS star_teammates_out,
+    CAST(DATE_DIFF('day', e.birth_date, e.game_date) AS DOUBLE) / 365.25 AS age,
+    e.roster_source
 FROM enriched AS e
 LEFT JOIN tagg AS tt ON tt.target_date = e.game_date AND tt.team_id = e.team_id
 LEFT JOIN tagg AS ot ON ot.target_date = e.game_date AND ot.team_id = e.opponent_team_id

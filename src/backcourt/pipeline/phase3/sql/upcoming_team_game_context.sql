@@ -103,7 +103,10 @@ SELECT
     lc.total AS game_total,
     lo.total AS opening_total,
     lc.total - lo.total AS total_movement,
-    COALESCE(so.starters_out, 0) AS starters_out,
+    -- NULL without an injury report (an optional source): unknown, not zero
+    CASE WHEN g.game_date NOT IN {absent:nba_raw.injury_report}
+         THEN COALESCE(so.starters_out, 0) END AS starters_out,
+    g.game_date NOT IN {absent:nba_raw.injury_report} AS injury_report_known,
     CASE
         WHEN a.last_win IS NULL THEN 0
         WHEN a.last_win THEN COALESCE(sb.first_break - 1, a.games_played)
