@@ -18,11 +18,11 @@ from datetime import date
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from backcourt.checks.partition import run_checks
-from backcourt.executor import dependencies
 from backcourt.executor.context import Context
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt
 from backcourt.ledger.breakers import EntityBreakers
 from backcourt.ledger.ledger import now
+from backcourt.partitions import readiness
 from backcourt.registry import Processor
 from backcourt.registry.templating import render
 
@@ -110,7 +110,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     t0 = time.perf_counter()
     ctx.store.refresh()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
-    counts = dependencies.RowCounts()   # shared by the processors run on ``ctx`` itself
+    counts = readiness.RowCounts()   # shared by the processors run on ``ctx`` itself
     stages = ctx.registry.stages(processors)
     # loaders' work ahead starts after the last stage with another Python loader: those may
     # fork worker processes, and a process must not fork while one of its threads works
@@ -144,7 +144,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
 
 
 def _run_stage(ctx: Context, stage: list[Processor], one, workers: int,
-               counts: dependencies.RowCounts, extra_tables: list[str], run_id: str,
+               counts: readiness.RowCounts, extra_tables: list[str], run_id: str,
                summary: RunSummary) -> None:
     if workers > 1 and len(stage) > 1:
         # processors of a stage read only earlier stages: each on its own connection
@@ -195,7 +195,7 @@ def prepare_loaders(ctx: Context, processors: list[Processor], start: date, end:
 
 def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
             dates: set[date] | None = None, progress: Progress | None = None,
-            counts: dependencies.RowCounts | None = None) -> list[Attempt]:
+            counts: readiness.RowCounts | None = None) -> list[Attempt]:
     targets = [d for d in ctx.partitions(p, start, end) if dates is None or d in dates]
     code_fp = ctx.pipeline.code_fingerprint(p)
     attempts: list[Attempt] = []
@@ -206,7 +206,7 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
     first = ctx.calendar.season_start(min(targets))
     latest = ctx.ledger.latest(upstream, first, max(targets)) if upstream else {}
     rows_of = counts.rows_of(ctx.wh, first, max(targets)) if counts is not None else None
-    ready = dependencies.check(ctx, p, targets, latest, rows_of=rows_of)
+    ready = readiness.check(ctx, p, targets, latest, rows_of=rows_of)
     total = len(targets)
     done = 0
 

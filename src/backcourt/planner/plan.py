@@ -1,31 +1,30 @@
-"""Plan a range: which partitions run, in which order, and why.
+"""Plan a range: which partitions run, in which order, and why — set algebra over the one
+state pass (backcourt.partitions.state):
 
-1. wanted: the selected processors' partitions in [start, end] whose state the chosen
-   ``reprocess`` level covers (missing; + failed; + stale; or all);
-2. reverse closure: a selected partition whose window reads a partition that will be
-   rewritten is rewritten too (the closure of "stale");
-3. lookback closure: every partition a planned one reads through its windows must be done
-   or planned; missing or failed ones inside the season are added (any processor, dates
-   before ``start`` included), or the target is reported blocked when the raw data it
-   needs is not there.
+    to run  = (wanted − done) ∪ downstream(rewritten) ∪ upstream closure(missing)
+    blocked = what needs something that cannot be produced (from the state pass)
+
+wanted: the selected processors' partitions in [start, end] whose state the chosen
+``reprocess`` level covers (missing; + failed; + stale; or all). downstream(rewritten): a
+selected partition whose window reads a partition that will be rewritten is rewritten
+too. upstream closure(missing): every partition a planned one reads through a required
+window must be done or planned; missing or failed ones are added (any processor, dates
+before ``start`` included). Blocked partitions are never run.
 """
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 import orjson
 
-from backcourt.executor.dependencies import window_dates
 from backcourt.ledger import FAILED, SKIPPED
-from backcourt.planner.no_gc import no_gc
-from backcourt.planner.state import BLOCKED, DONE, MISSING, STALE, State, partition_states
-from backcourt.registry import Input, Processor
-
-NEVER_RUN = State(MISSING)   # a partition the ledger has no attempt for
+from backcourt.partitions.mapping import WindowMapping
+from backcourt.partitions.no_gc import no_gc
+from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, States, state_pass
+from backcourt.registry import Processor
 
 REPROCESS = {
     "missing": {MISSING},
@@ -34,6 +33,14 @@ REPROCESS = {
     "stale": {MISSING, FAILED, STALE},
     "all": {MISSING, FAILED, STALE, DONE, SKIPPED},
 }
+
+
+def backfill_command(start: date, end: date, first_phase: int, last_phase: int,
+                     reprocess: str = "stale") -> str:
+    """The command that (re)computes phases ``first_phase``-``last_phase`` over a range."""
+    spec = f"{first_phase}-{last_phase}" if last_phase != first_phase else str(first_phase)
+    return (f"backcourt backfill --start {start} --end {end} --phases {spec}"
+            + (f" --reprocess {reprocess}" if reprocess != "stale" else ""))
 
 
 class PlanCell(NamedTuple):   # one per partition of the range: 17,000 in 4 seasons
@@ -88,9 +95,7 @@ class Plan:
         if span is None:
             return []
         phases = sorted({p.phase for p in self.processors if p.name in self.targets()})
-        spec = f"{phases[0]}-{phases[-1]}" if len(phases) > 1 else str(phases[0])
-        return [f"backcourt backfill --start {span[0]} --end {span[1]} --phases {spec}"
-                + (f" --reprocess {self.reprocess}" if self.reprocess != "stale" else "")]
+        return [backfill_command(span[0], span[1], phases[0], phases[-1], self.reprocess)]
 
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
@@ -118,153 +123,77 @@ class Plan:
         }
 
 
-def _reads(ctx, i: Input, day: date, planned: list[date]) -> date | None:
-    """A planned upstream date that the window of ``i`` at ``day`` reads, if any."""
-    if not planned:
-        return None
-    if i.window.kind == "same_day":
-        span: tuple[date, date] | None = (day, day)
-    else:
-        span = i.window.calendar_span(day, ctx.calendar.season_start(day))
-    if span is None:
-        return None
-    k = bisect.bisect_left(planned, span[0])
-    return planned[k] if k < len(planned) and planned[k] <= span[1] else None
-
-
-def _union_of_windows(ctx, i: Input, days: list[date]):
-    """Each upstream date any of ``days`` reads through ``i``, once, with the last reader.
-
-    Windows of consecutive targets overlap (season-to-date ones entirely), so their union
-    is walked once instead of once per target."""
-    if i.window.kind == "same_day":
-        yield from ((d, d) for d in days)
-        return
-    spans: list[list] = []
-    for d in days:
-        span = i.window.calendar_span(d, ctx.calendar.season_start(d))
-        if span is None:
-            continue
-        if spans and span[0] <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], span[1])
-            spans[-1][2] = d
-        else:
-            spans.append([span[0], span[1], d])
-    for lo, hi, reader in spans:
-        for ud in ctx.calendar.game_dates(lo, hi):
-            yield ud, reader
-
-
 def make_plan(ctx, processors: list[Processor], start: date, end: date,
               reprocess: str = "stale", scrape: bool = False) -> Plan:
     if reprocess not in REPROCESS:
         raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
     with no_gc():
-        return _make_plan(ctx, processors, start, end, reprocess, scrape)
+        ctx.store.refresh()
+        with ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
+            states = state_pass(ctx, start, end, scrape=scrape)
+        return plan_from(ctx, states, processors, reprocess)
 
 
-def _make_plan(ctx, processors: list[Processor], start: date, end: date, reprocess: str,
-               scrape: bool) -> Plan:
-    ctx.store.refresh()
-    registry = ctx.registry
-    order = registry.order()
+def plan_from(ctx, states: States, processors: list[Processor],
+              reprocess: str = "stale") -> Plan:
+    """The plan of the selected ``processors`` over the range of ``states``."""
+    start, end = states.start, states.end
+    order = ctx.registry.order()
     selected = {p.name for p in processors}
-    # the lookback may reach back to the season start of ``start``
-    first = ctx.calendar.season_start(start)
-    with ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
-        states = partition_states(ctx, order, first, end, stale_from=start)
-    plan = Plan(start, end, reprocess, [])
+    in_range = {p.name: [d for d in states.days[p.name] if d >= start]
+                for p in order if p.name in selected}
     run: dict[str, set[date]] = {p.name: set() for p in order}
     reasons: dict[tuple[str, date], str] = {}
-    wanted = REPROCESS[reprocess]
-    closure: set[tuple[str, date]] = set()   # done, but reading what will be rewritten
 
-    # 1 + 2: wanted partitions and the reverse closure, in dependency order
+    def add(name: str, d: date, why: str) -> bool:
+        if states.get(name, d).state == BLOCKED or d in run[name]:
+            return False
+        run[name].add(d)
+        reasons[(name, d)] = why
+        return True
+
+    # (wanted − done) ∪ downstream(rewritten), in dependency order
+    wanted = REPROCESS[reprocess]
     for p in order:
         if p.name not in selected:
             continue
-        # only inputs whose processor has planned dates can make a partition stale
-        ups = [(i, u, sorted(run[u.name])) for i in p.inputs if not i.is_raw
-               for u in (registry.by_table(i.ref),) if run[u.name]]
-        for d in ctx.partitions(p, start, end):
-            st = states.get((p.name, d), NEVER_RUN)
+        ups = [(u.name, WindowMapping(i, ctx.calendar), sorted(run[u.name]))
+               for i in p.inputs if not i.is_raw
+               for u in (ctx.registry.by_table(i.ref),) if run[u.name]]
+        for d in in_range[p.name]:
+            st = states.get(p.name, d)
             if st.state in wanted:
-                run[p.name].add(d)
-                reasons[(p.name, d)] = st.reason or st.state
+                add(p.name, d, st.reason or st.state)
                 continue
-            for i, u, planned in ups:
-                hit = _reads(ctx, i, d, planned)
-                if hit is not None:
-                    run[p.name].add(d)
-                    closure.add((p.name, d))
-                    reasons[(p.name, d)] = f"reads {u.name} {hit}, which will be rewritten"
+            for u, m, planned in ups:
+                hit = m.reads(d, planned)
+                if hit is not None and add(p.name, d, f"reads {u} {hit}, which will be "
+                                                      "rewritten"):
                     break
 
-    # 3: lookback closure, from the last processor back to the first
-    blocked: dict[tuple[str, date], str] = {}
+    # ∪ upstream closure(missing), from the last processor back to the first
     for p in reversed(order):
         days = sorted(run[p.name])
         for i in p.inputs:
-            if i.is_raw:
-                if i.required and not scrape:
-                    present = ctx.store.dates_with_files(i.raw_source, days)
-                    for d in days:
-                        if d not in present:
-                            blocked[(p.name, d)] = f"no raw files in {i.raw_source}/{d}"
+            if i.is_raw or not i.required:
                 continue
-            if not i.required:
-                continue
-            u = registry.by_table(i.ref)
-            for ud, d in _union_of_windows(ctx, i, days):
-                if ud in run[u.name]:
-                    continue
-                ust = states.get((u.name, ud), NEVER_RUN)
+            u = ctx.registry.by_table(i.ref)
+            for ud, d in WindowMapping(i, ctx.calendar).upstream_of(days):
+                ust = states.get(u.name, ud)
                 if ust.state in (MISSING, FAILED):
-                    run[u.name].add(ud)
-                    reasons[(u.name, ud)] = f"needed by {p.name} {d} ({ust.state})"
-        raws = [i for i in p.inputs if i.is_raw]
-        if p.loader and raws and not p.allow_empty and not scrape:
-            planned = sorted(run[p.name])
-            present = set().union(*(ctx.store.dates_with_files(i.raw_source, planned)
-                                    for i in raws))
-            for d in planned:
-                if d not in present:
-                    blocked[(p.name, d)] = "no raw files for " + ", ".join(
-                        f"{i.raw_source}/{d}" for i in raws)
+                    add(u.name, ud, f"needed by {p.name} {d} ({ust.state})")
 
-    # a blocked partition blocks what reads it
-    blocked_names = {n for n, _ in blocked}
+    plan = Plan(start, end, reprocess, [])
     for p in order:
-        for d in sorted(run[p.name]):
-            if (p.name, d) in blocked:
-                continue
-            for i in p.inputs:
-                if i.is_raw:
-                    continue
-                u = registry.by_table(i.ref)
-                if u.name not in blocked_names:
-                    continue
-                bad = [ud for ud in window_dates(ctx, i, d) if (u.name, ud) in blocked]
-                if bad and i.required:
-                    blocked[(p.name, d)] = f"upstream {u.name} {bad[0]} is blocked"
-                    blocked_names.add(p.name)
-                    break
-
-    for p in order:
-        days = run[p.name] | ({d for d in ctx.partitions(p, start, end)}
-                              if p.name in selected else set())
+        days = run[p.name] | set(in_range.get(p.name, ()))
         if not days:
             continue
         plan.processors.append(p)
         for d in sorted(days):
-            st = states.get((p.name, d), NEVER_RUN)
-            if (p.name, d) in blocked:
-                plan.cells[(p.name, d)] = PlanCell(p.name, d, BLOCKED, False,
-                                                   blocked[(p.name, d)])
-            elif d in run[p.name]:
-                state = STALE if (p.name, d) in closure and st.state == DONE else st.state
-                plan.cells[(p.name, d)] = PlanCell(p.name, d, state, True,
-                                                   reasons.get((p.name, d)))
+            st = states.get(p.name, d)
+            if d in run[p.name]:
+                plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, True,
+                                                   reasons[(p.name, d)])
             else:
                 plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, False, st.reason)
     plan.seconds_per_partition = past_rates(ctx)

@@ -1,18 +1,15 @@
 """State of every partition (processor × game date): done / missing / failed / stale /
-skipped — the planner's states (ledger, rows really in the table, fingerprints)."""
+skipped / blocked — the one state pass the planner reads too (backcourt.partitions)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from backcourt.executor.dependencies import TableRows
-from backcourt.ledger import FAILED, SKIPPED
-from backcourt.planner.no_gc import no_gc
-from backcourt.planner.state import partition_states
+from backcourt.ledger import FAILED
+from backcourt.partitions.no_gc import no_gc
+from backcourt.partitions.state import BLOCKED, MISSING, STALE, STATES, state_pass
 from backcourt.registry import Processor
-
-DONE, MISSING, STALE = "done", "missing", "stale"
 
 
 @dataclass(frozen=True)
@@ -34,8 +31,7 @@ class StatusMatrix:
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
         for p in self.processors:
-            c = out.setdefault(p.name, {DONE: 0, MISSING: 0, FAILED: 0, STALE: 0,
-                                        SKIPPED: 0})
+            c = out.setdefault(p.name, dict.fromkeys(STATES, 0))
             for d in self.partition_dates(p):
                 c[self.cell(p.name, d).state] += 1
         return out
@@ -46,7 +42,7 @@ class StatusMatrix:
 
     @property
     def complete(self) -> bool:
-        return all(c[MISSING] == 0 and c[FAILED] == 0 and c[STALE] == 0
+        return all(c[MISSING] == 0 and c[FAILED] == 0 and c[STALE] == 0 and c[BLOCKED] == 0
                    for c in self.counts().values())
 
     def as_dict(self) -> dict:
@@ -67,14 +63,18 @@ class StatusMatrix:
 
 
 def status_matrix(ctx, processors: list[Processor], start: date, end: date) -> StatusMatrix:
-    """The planner's partition states (stale included) laid out as a matrix."""
+    """The state pass's cells of ``processors`` in [start, end], laid out as a matrix."""
     m = StatusMatrix(dates=ctx.calendar.game_dates(start, end), processors=processors)
-    rows = TableRows(ctx.wh, start, end)   # asked once, by the states and the matrix
-    with ctx.store.listing_ahead(len(m.dates)), no_gc():
-        states = partition_states(ctx, processors, start, end, rows=rows)
-    have = {p.name: rows(p.table, p.partition_column) for p in processors}
-    for (name, d), st in states.items():
-        m.cells[(name, d)] = Cell(st.state, have[name].get(d, 0), st.reason)
+    ctx.store.refresh()
+    with no_gc():
+        with ctx.store.listing_ahead(len(m.dates)):
+            states = state_pass(ctx, start, end)
+        for p in processors:
+            have = states.rows(p.table, p.partition_column)
+            for d in states.days[p.name]:
+                if d >= start:
+                    st = states.get(p.name, d)
+                    m.cells[(p.name, d)] = Cell(st.state, have.get(d, 0), st.reason)
     extra = {d for (n, d) in m.cells if n in {p.name for p in processors
                                               if p.partitions == "raw_dates"}}
     m.dates = sorted(set(m.dates) | extra)
