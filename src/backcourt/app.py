@@ -13,6 +13,7 @@ from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
 from backcourt.registry.mode import get_mode
 from backcourt.warehouse import open_warehouse
+from backcourt.warehouse.lock import WarehouseBusy as WarehouseBusy  # the CLI catches it
 from backcourt.warehouse.lock import WarehouseLock
 
 if TYPE_CHECKING:   # the runner is imported by the commands that run something

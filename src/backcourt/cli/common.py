@@ -71,7 +71,7 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
 
 
 def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0):
-    from backcourt.warehouse.lock import WarehouseBusy
+    from backcourt.app import WarehouseBusy
 
     try:
         return lib.open_context(cfg, mode, command_line(), wait)
