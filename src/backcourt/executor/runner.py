@@ -21,7 +21,14 @@ from backcourt.checks.partition import run_checks
 from backcourt.executor.context import Context
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt
 from backcourt.ledger.breakers import EntityBreakers
-from backcourt.ledger.ledger import now
+from backcourt.ledger.ledger import (
+    BAD_RAW_INPUT,
+    CHECK_FAILED,
+    CIRCUIT_BREAKER_ACTIVE,
+    INSUFFICIENT_DATA,
+    PROCESSING_ERROR,
+    now,
+)
 from backcourt.partitions import readiness
 from backcourt.registry import Processor
 from backcourt.registry.templating import render
@@ -215,7 +222,7 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
     for d in targets:
         if p.bootstrap_days and ctx.calendar.days_into_season(d) < p.bootstrap_days:
             attempts.append(Attempt(p.name, d, SKIPPED, code_fingerprint=code_fp,
-                                    failure_category="INSUFFICIENT_DATA",
+                                    failure_category=INSUFFICIENT_DATA,
                                     failure_message=f"bootstrap: first {p.bootstrap_days} "
                                                     "days of the season"))
         else:
@@ -243,14 +250,14 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
         if broken >= ctx.mode.breaker_after:
             batch_attempts = [Attempt(
                 p.name, d, FAILED, input_fingerprint=ready[d].fingerprint,
-                code_fingerprint=code_fp, failure_category="CIRCUIT_BREAKER_ACTIVE",
+                code_fingerprint=code_fp, failure_category=CIRCUIT_BREAKER_ACTIVE,
                 failure_message=f"not attempted: {broken} batches of {p.name} failed in a "
                                 "row in this run (see their PROCESSING_ERROR)") for d in batch]
             ctx.ledger.record(run_id, ctx.mode.name, batch_attempts)
         else:
             batch_attempts = run_batch(ctx, p, batch, run_id, code_fp,
                                        {d: ready[d].fingerprint for d in batch})
-            crashed = all(a.failure_category == "PROCESSING_ERROR" for a in batch_attempts)
+            crashed = all(a.failure_category == PROCESSING_ERROR for a in batch_attempts)
             broken = broken + 1 if crashed else 0
         attempts.extend(batch_attempts)
         done += len(batch)
@@ -280,10 +287,10 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
             category = None
             if d in bad_input:
                 problems.append("quarantined: " + " | ".join(bad_input[d]))
-                category = "BAD_RAW_INPUT"
+                category = BAD_RAW_INPUT
             if d in failures:
                 problems.append(failures[d])
-                category = category or "CHECK_FAILED"
+                category = category or CHECK_FAILED
             attempts.append(Attempt(
                 p.name, d, FAILED if problems else SUCCEEDED, rows_written=counts.get(d, 0),
                 input_fingerprint=input_fps[d], code_fingerprint=code_fp, started_at=started,
@@ -334,7 +341,7 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
         detail = traceback.format_exc(limit=3)
         attempts = [Attempt(p.name, d, FAILED, input_fingerprint=input_fps[d],
                             code_fingerprint=code_fp, started_at=started, finished_at=now(),
-                            failure_category="PROCESSING_ERROR",
+                            failure_category=PROCESSING_ERROR,
                             failure_message=f"{msg}\n{detail}"[:4000]) for d in batch]
         ctx.ledger.record(run_id, ctx.mode.name, attempts)
         return attempts

@@ -14,6 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
+from backcourt.ledger.ledger import INCOMPLETE_DATA, MISSING_DEPENDENCY
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.registry import Input, Processor
 
@@ -23,7 +24,7 @@ OK = (SUCCEEDED, SKIPPED)
 class Readiness(NamedTuple):   # one per partition a plan looks at: cheap to make
     blocked: str | None
     fingerprint: str
-    category: str = "MISSING_DEPENDENCY"   # or INCOMPLETE_DATA (rows gone since written)
+    category: str = MISSING_DEPENDENCY   # or INCOMPLETE_DATA (rows gone since written)
 
 
 INCOMPLETE = "incomplete"
@@ -39,7 +40,7 @@ def _problem(st: PartitionState | None, required: bool,
         return f"{INCOMPLETE}: ledger {st.rows_written} rows, table {rows}"
     if st.status in OK:
         return None
-    if st.status == FAILED and not required and st.failure_category == "MISSING_DEPENDENCY":
+    if st.status == FAILED and not required and st.failure_category == MISSING_DEPENDENCY:
         return None  # an optional input that is simply absent
     return f"{st.status} ({st.failure_category})"
 
@@ -195,7 +196,7 @@ def check(ctx, p: Processor, days: list[date],
                 problems.append(f"{label}{shown}")
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
         text = "; ".join(problems) or None
-        category = "INCOMPLETE_DATA" if text and INCOMPLETE in text and not any(
-            w in text for w in ("missing", "failed", "no raw files")) else "MISSING_DEPENDENCY"
+        category = INCOMPLETE_DATA if text and INCOMPLETE in text and not any(
+            w in text for w in ("missing", "failed", "no raw files")) else MISSING_DEPENDENCY
         out[day] = Readiness(text, digest, category)
     return out

@@ -20,6 +20,7 @@ from datetime import date
 from typing import NamedTuple
 
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
+from backcourt.ledger.ledger import MISSING_DEPENDENCY
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.readiness import Readiness, TableRows, check
 from backcourt.registry import Processor
@@ -131,7 +132,7 @@ def _recorded(ctx, order: list[Processor], s: States, complete: bool | None) -> 
 def _absent_optional(st: PartitionState | None) -> bool:
     """An optional input's partition that is simply not there (never run, or failed for
     want of its own inputs): reading it is what the reader always did."""
-    return st is None or (st.status == FAILED and st.failure_category == "MISSING_DEPENDENCY")
+    return st is None or (st.status == FAILED and st.failure_category == MISSING_DEPENDENCY)
 
 
 def _through_windows(ctx, order: list[Processor], s: States, scrape: bool) -> None:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from backcourt.checks.learned import learned_shortfalls
-from backcourt.checks.partition import violation_sql
+from backcourt.checks.partition import partition_stats, short_of_expected
 from backcourt.ledger import FAILED
 from backcourt.ledger.tables import ENTITY_FAILURES
 from backcourt.partitions.mapping import WindowMapping
@@ -144,10 +144,11 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
                 details["freshness"] = st.reason or ""
         done_days = [d for d in days if states.get(p.name, d).state in (DONE, STALE)]
         if done_days:
-            stats = _partition_stats(ctx, p, done_days)
+            stats = partition_stats(ctx.wh, p, done_days)
             _field_findings(p, stats, typed, details, bad, v)
             _expected_findings(memo, p, done_days, first, end, stats,
-                               explained.get(p.name, {}), typed, details, bad)
+                               explained.get(p.name, {}), typed, details, bad,
+                               ctx.mode.expected_ratio)
             # cascade: built on an upstream partition that is now missing, failed,
             # contaminated, or no longer holds the rows it had
             ready = dict(states.readiness.get(p.name, {}))
@@ -198,20 +199,6 @@ class _Memo:
         return self._seen[key]
 
 
-def _partition_stats(ctx, p: Processor, days: list[date]) -> dict[date, tuple]:
-    """Per date of ``days``, in one grouped query of the table: (rows, the violations of
-    each check, the expected measure)."""
-    col = p.partition_column
-    cols = ["count(*)"] + [f"SUM(CASE WHEN {violation_sql(c)} THEN 1 ELSE 0 END)"
-                           for c in p.checks]
-    if p.expected is not None:
-        cols.append(p.expected.measure)
-    wanted = set(days)
-    return {r[0]: r[1:] for r in ctx.wh.query(
-        f"SELECT {col}, {', '.join(cols)} FROM {p.table} WHERE {col} BETWEEN ? AND ? "
-        "GROUP BY 1", [min(days), max(days)]) if r[0] in wanted}
-
-
 def _field_findings(p: Processor, stats: dict[date, tuple], typed, details, bad,
                     v: Validation) -> None:
     if not p.checks:
@@ -245,7 +232,7 @@ def _field_findings(p: Processor, stats: dict[date, tuple], typed, details, bad,
 
 def _expected_findings(memo: _Memo, p: Processor, days: list[date], first: date, end: date,
                        stats: dict[date, tuple], explained: dict[date, int],
-                       typed, details, bad) -> None:
+                       typed, details, bad, mode_ratio: float) -> None:
     for d, why in learned_shortfalls(memo, p, days).items():
         typed.setdefault("partial_data", []).append(d)
         details["partial_data"] = why
@@ -257,7 +244,7 @@ def _expected_findings(memo: _Memo, p: Processor, days: list[date], first: date,
     for d in days:
         exp = ref.get(d, 0) or 0
         got = ((stats[d][-1] if d in stats else 0) or 0) + explained.get(d, 0)
-        if exp and got < exp:
+        if short_of_expected(p, exp, got, mode_ratio):
             typed.setdefault("partial_data", []).append(d)
             details["partial_data"] = f"expected {exp}, found {got}"
             bad.add((p.name, d))
