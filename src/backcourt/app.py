@@ -85,6 +85,30 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
     return plan, summary
 
 
+def backfill_phases(ctx: Context, phases: list[int], start: date, end: date, command: str,
+                    seed: int, reprocess: str = "stale", progress: Progress | None = None,
+                    on_plan=None, workers: int = 1, on_scraped=None):
+    """A backfill by phases: Phase 1 (raw dates missing from the store) when asked, then
+    the plan of the other phases' processors. Returns (scraped dates, plan, summary).
+    ``ValueError`` for a phase without processors or a bad ``reprocess``."""
+    missing = [p for p in phases if p != 1 and p not in ctx.registry.phases]
+    if missing:
+        raise ValueError(f"phase(s) {missing} have no processors yet")
+    if reprocess not in _reprocess_levels():
+        raise ValueError(f"--reprocess {reprocess}: expected one of "
+                         f"{', '.join(_reprocess_levels())}")
+    scraped = scrape_missing(ctx, start, end, seed, on_scraped) if 1 in phases else []
+    plan, summary = backfill(ctx, select(ctx, [p for p in phases if p != 1]), start, end,
+                             command, reprocess, progress, on_plan, workers)
+    return scraped, plan, summary
+
+
+def _reprocess_levels():
+    from backcourt.planner import REPROCESS
+
+    return REPROCESS
+
+
 def daily(ctx: Context, day: date, seed: int, command: str,
           progress: Progress | None = None, on_plan=None, workers: int = 1):
     """The nightly job for one date: fetch it, then Phases 2-5 for it in daily mode.

@@ -114,26 +114,17 @@ def backfill(start: Start, end: End,
         reprocess = "failed-only"
     cfg = settings(warehouse, raw, seed, engine=engine)
     ctx = open_ctx(cfg, "backfill", wait)
-    procs = select(ctx, [p for p in wanted if p != 1], None)
-    missing = [p for p in wanted if p != 1 and p not in ctx.registry.phases]
-    if missing:
-        raise fail_usage(f"phase(s) {missing} have no processors yet")
-    scraped: list[date] = []
     with progress() as bar:
-        if 1 in wanted:
-            task = bar.add_task("phase 1 (scrape missing)", total=None)
+        task = bar.add_task("phase 1 (scrape missing)", total=None) if 1 in wanted else None
 
-            def on_date(d: date) -> None:
-                bar.update(task, advance=1, description=f"phase 1 scrape {d}")
+        def on_date(d: date) -> None:
+            bar.update(task, advance=1, description=f"phase 1 scrape {d}")
 
-            scraped = lib.scrape_missing(ctx, s, e, cfg.seed, on_date)
-            bar.update(task, total=len(scraped), completed=len(scraped),
-                       description="phase 1 (scrape missing)")
         tick = Bars(bar)
         try:
-            plan, summary = lib.backfill(ctx, procs, s, e, " ".join(sys.argv), reprocess,
-                                         progress=tick, on_plan=tick.planned,
-                                         workers=max(1, workers))
+            scraped, plan, summary = lib.backfill_phases(
+                ctx, wanted, s, e, " ".join(sys.argv), cfg.seed, reprocess, progress=tick,
+                on_plan=tick.planned, workers=max(1, workers), on_scraped=on_date)
         except ValueError as exc:
             raise fail_usage(str(exc)) from None
     if json:
