@@ -32,7 +32,7 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
     wh = open_warehouse(settings.warehouse, engine=settings.engine,
                         spark_master=settings.spark_master)
     ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
-                  mode=get_mode(mode))
+                  mode=get_mode(mode), seed=settings.seed)
     ctx.ledger.close_abandoned_runs()   # we hold the lock: nothing else is running
     return ctx
 
@@ -47,6 +47,12 @@ def release_locks() -> None:
 def select(ctx: Context, phases: Iterable[int] | None = None,
            names: Iterable[str] | None = None) -> list[Processor]:
     return ctx.registry.select(phases=phases, names=names)
+
+
+def select_sources(ctx: Context, phases: Iterable[int] | None = None):
+    """The Phase 1 sources of the phases asked for explicitly (none by default: asking a
+    source for its dates may cost a simulator's import)."""
+    return ctx.registry.sources_in(phases) if phases else []
 
 
 def run(ctx: Context, processors: list[Processor], start: date, end: date, command: str,
@@ -88,25 +94,23 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
 def backfill_phases(ctx: Context, phases: list[int], start: date, end: date, command: str,
                     seed: int, reprocess: str = "stale", progress: Progress | None = None,
                     on_plan=None, workers: int = 1, on_scraped=None):
-    """A backfill by phases: Phase 1 (raw dates missing from the store) when asked, then
-    the plan of the other phases' processors. Returns (scraped dates, plan, summary).
-    ``ValueError`` for a phase without processors or a bad ``reprocess``."""
-    missing = [p for p in phases if p != 1 and p not in ctx.registry.phases]
+    """A backfill by phases: the Phase 1 sources' plan (dates whose raw files are not
+    complete) when Phase 1 is asked for, then the plan of the processors' phases.
+    Returns (fetched dates, plan, summary). ``ValueError`` for a phase the registry does
+    not have or a bad ``reprocess``."""
+    missing = [p for p in phases if p not in ctx.registry.phases]
     if missing:
         raise ValueError(f"phase(s) {missing} have no processors yet")
-    if reprocess not in _reprocess_levels():
-        raise ValueError(f"--reprocess {reprocess}: expected one of "
-                         f"{', '.join(_reprocess_levels())}")
-    scraped = scrape_missing(ctx, start, end, seed, on_scraped) if 1 in phases else []
-    plan, summary = backfill(ctx, select(ctx, [p for p in phases if p != 1]), start, end,
-                             command, reprocess, progress, on_plan, workers)
-    return scraped, plan, summary
-
-
-def _reprocess_levels():
     from backcourt.planner import REPROCESS
 
-    return REPROCESS
+    if reprocess not in REPROCESS:
+        raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
+    scraped = (scrape_missing(ctx, start, end, seed, on_scraped)
+               if ctx.registry.sources_in(phases) else [])
+    processors = select(ctx, [p for p in phases if p in ctx.registry.processor_phases])
+    plan, summary = backfill(ctx, processors, start, end, command, reprocess, progress,
+                             on_plan, workers)
+    return scraped, plan, summary
 
 
 def daily(ctx: Context, day: date, seed: int, command: str,
@@ -114,7 +118,7 @@ def daily(ctx: Context, day: date, seed: int, command: str,
     """The nightly job for one date: fetch it, then Phases 2-5 for it in daily mode.
     Only daily mode emits downstream-trigger events."""
     scraped = scrape_missing(ctx, day, day, seed)
-    plan, summary = backfill(ctx, select(ctx, [p for p in ctx.registry.phases if p >= 2]),
+    plan, summary = backfill(ctx, select(ctx, ctx.registry.processor_phases),
                              day, day, command, "stale", progress, on_plan, workers)
     return scraped, plan, summary
 
@@ -134,32 +138,42 @@ def entity_breakers(ctx: Context):
 
 
 def parse_phases(spec: str) -> list[int]:
-    """'1-3' → [1, 2, 3]; '2,4' → [2, 4]."""
+    """'1-3' → [1, 2, 3]; '2,4' → [2, 4] (which exist is the registry's to say)."""
     out: set[int] = set()
-    for part in spec.split(","):
-        part = part.strip()
-        if "-" in part:
-            lo, hi = part.split("-", 1)
-            out.update(range(int(lo), int(hi) + 1))
-        elif part:
-            out.add(int(part))
-    if not out or min(out) < 1 or max(out) > 5:
-        raise ValueError(f"phases '{spec}': expected numbers 1-5 like '1-3' or '2,3'")
+    try:
+        for part in spec.split(","):
+            part = part.strip()
+            if "-" in part:
+                lo, hi = part.split("-", 1)
+                out.update(range(int(lo), int(hi) + 1))
+            elif part:
+                out.add(int(part))
+    except ValueError:
+        out = set()
+    if not out or min(out) < 1:
+        raise ValueError(f"phases '{spec}': expected phase numbers like '1-3' or '2,3'")
     return sorted(out)
 
 
 def scrape_missing(ctx: Context, start: date, end: date, seed: int,
                    on_date=None) -> list[date]:
-    """Phase 1 of a backfill: simulate the game dates whose raw folders are missing."""
-    from backcourt.sources import missing_raw_dates
+    """Phase 1: the registry's sources fetch the dates of [start, end] whose raw files are
+    not complete (the plan of the Phase 1 sources). ``seed`` becomes the context's."""
+    from backcourt.planner import make_plan
 
-    days = missing_raw_dates(ctx.store, start, end, seed)
-    if days:
-        from backcourt.sources import sim  # the simulator's import alone costs ~0.3 s
-    for d in days:
-        sim.scrape(ctx.store, d, d, seed=seed)
-        if on_date:
-            on_date(d)
-    if days:
+    ctx.seed = seed
+    plan = make_plan(ctx, [], start, end, "missing", sources=ctx.registry.sources)
+    targets = plan.targets()
+    fetched: list[date] = []
+    for src in plan.sources:
+        days = sorted(targets.get(src.name, ()))
+        fetch = src.function(src.fetch) if days else None
+        for d in days:
+            fetch(ctx.store, d, d, seed=seed)
+            fetched.append(d)
+            if on_date:
+                on_date(d)
+    if fetched:
         ctx.refresh_calendar()
-    return days
+        ctx.store.refresh()
+    return sorted(set(fetched))

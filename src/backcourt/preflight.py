@@ -74,7 +74,7 @@ def preflight(ctx, start: date, end: date) -> Preflight:
     r.add("disk", "ok" if free >= MIN_FREE_GB else "warn", f"{free:.1f} GiB free in {folder}")
     plan = make_plan(ctx, ctx.registry.order(), start, end)
     counts = plan.counts()
-    for phase in ctx.registry.phases:
+    for phase in ctx.registry.processor_phases:
         names = [p.name for p in ctx.registry.in_phase(phase)]
         run = sum(counts.get(n, {}).get("run", 0) for n in names)
         blocked = sum(counts.get(n, {}).get("blocked", 0) for n in names)

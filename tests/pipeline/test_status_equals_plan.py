@@ -144,3 +144,40 @@ def test_a_raw_folder_removed_blocks_the_partition_and_its_readers(copy, tmp_pat
     same_states(by_status, by_plan)
     assert by_status[(p.name, day.isoformat())] == "blocked"
     assert by_status[("player_game_summary", day.isoformat())] == "blocked"
+
+
+def test_phase1_is_in_the_registry_plan_and_status(copy, tmp_path):
+    """A date whose raw folder is gone: with Phase 1 asked for, its source's cell is
+    missing and to run, and what reads the folder is missing (Phase 1 writes it first),
+    not blocked — in `plan` and in `status` alike; the backfill fetches and fills it."""
+    day = date(2023, 11, 8)
+    shutil.rmtree(Path(copy.store.root) / "nba_boxscore" / day.isoformat())
+    p = copy.registry.get("gamebook_player_stats")
+    copy.wh.execute(f"DELETE FROM {p.table} WHERE game_date = ?", [day])
+    assert [s.name for s in copy.registry.sources_in([1])] == ["sim"]
+    copy.wh.execute("CHECKPOINT")
+    copy.wh.close()
+    lib.release_locks()
+    env = {"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+           "BACKCOURT_RAW": str(tmp_path / "raw"), "BACKCOURT_SEED": "7"}
+    phases = ["--phase", "1", "--phase", "2"]
+    plan = orjson.loads(runner.invoke(cli, ["plan", *RANGE, *phases, "--json"],
+                                      env=env).stdout)
+    status = orjson.loads(runner.invoke(cli, ["status", *RANGE, *phases, "--json"],
+                                        env=env).stdout)
+    cells = {(c["processor"], c["game_date"]): c for c in plan["cells"]}
+    sim_cell = cells[("sim", day.isoformat())]
+    assert sim_cell["state"] == "missing" and sim_cell["run"]
+    assert "nba_boxscore" in sim_cell["reason"]
+    assert plan["stages"][0] == [{"processor": "sim", "dates": [day.isoformat()]}]
+    assert cells[(p.name, day.isoformat())]["state"] == "missing"
+    assert status["processors"]["sim"]["dates"][day.isoformat()]["state"] == "missing"
+    assert status["processors"][p.name]["dates"][day.isoformat()]["state"] == "missing"
+    done = runner.invoke(cli, ["backfill", *RANGE, "--phases", "1-2", "--json"], env=env)
+    lib.release_locks()
+    assert done.exit_code == 0, done.stdout
+    assert orjson.loads(done.stdout)["scraped_dates"] == [day.isoformat()]
+    after = orjson.loads(runner.invoke(cli, ["status", *RANGE, *phases, "--json"],
+                                       env=env).stdout)
+    lib.release_locks()
+    assert after["complete"] is True

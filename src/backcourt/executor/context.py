@@ -19,6 +19,7 @@ class Context:
     store: RawStore
     pipeline: Pipeline
     mode: Mode
+    seed: int = 0               # what Phase 1 sources that simulate are seeded with
     ledger: Ledger = field(init=False)
     _calendar: Calendar | None = field(default=None, init=False)
 
@@ -45,7 +46,7 @@ class Context:
     def fork(self) -> Context:
         """The same run on another warehouse connection (a worker thread)."""
         other = Context(wh=self.wh.fork(), store=self.store, pipeline=self.pipeline,
-                        mode=self.mode)
+                        mode=self.mode, seed=self.seed)
         other._calendar = self.calendar
         return other
 

@@ -16,14 +16,14 @@ it and nothing else, so they cannot disagree. In three steps, in dependency orde
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
 from backcourt.ledger.ledger import MISSING_DEPENDENCY
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.readiness import Readiness, TableRows, check
-from backcourt.registry import Processor
+from backcourt.registry import Processor, Source
 
 DONE, MISSING, STALE, BLOCKED = "done", "missing", "stale", "blocked"
 # every state a cell can be in (FAILED and SKIPPED are the ledger's own words)
@@ -68,21 +68,48 @@ class States:
 
 
 def state_pass(ctx, start: date, end: date, *, complete: bool | None = None,
-               scrape: bool = False) -> States:
+               scrape: bool = False, sources: list[Source] = ()) -> States:
     """The state of every processor's partitions in [season start of ``start``, end].
 
     Done partitions before ``start`` are not compared with their input fingerprints (they
     matter for what the range reads, not for what it rewrites). ``complete``: the
     dependency check's completeness (default: as the mode says); ``scrape``: raw files
-    absent now will be fetched first, so they block nothing."""
+    absent now will be fetched first, so they block nothing. ``sources``: the Phase 1
+    sources whose cells to add (asking a source for its dates may cost a simulator's
+    import); a raw file they will write blocks nothing either."""
     order = ctx.registry.order()
     first = ctx.calendar.season_start(start)
     latest = ctx.ledger.latest([p.name for p in order], first, end)
     rows = TableRows(ctx.wh, first, end)
     s = States(start, end, first, {}, {}, latest, rows)
+    fetched = _phase1(ctx, sources, s)
     _recorded(ctx, order, s, complete)
-    _through_windows(ctx, order, s, scrape)
+    _through_windows(ctx, order, s, scrape, fetched)
     return s
+
+
+def _phase1(ctx, sources: list[Source], s: States) -> dict[str, set[date]]:
+    """Phase 1 cells: a source's date is done when each of its ``complete_when`` folders
+    holds files for it. Returns, per raw folder, the dates a source will (re)write."""
+    fetched: dict[str, set[date]] = {}
+    for src in sources:
+        have = {f: set(ctx.store.list_dates(f)) for f in src.complete_when}
+        every = [s.start + timedelta(days=k) for k in range((s.end - s.start).days + 1)]
+        if all(d in dates for d in every for dates in have.values()):
+            days = every   # every day complete: no need to ask the source for its dates
+        else:
+            days = src.function(src.dates)(s.start, s.end, ctx.seed, ctx.store)
+        s.days[src.name] = days
+        for d in days:
+            absent = [f for f in src.complete_when if d not in have[f]]
+            if absent:
+                s.cells[(src.name, d)] = State(MISSING, "no raw files in " + ", ".join(
+                    f"{f}/{d}" for f in absent))
+                for f in src.produces:
+                    fetched.setdefault(f, set()).add(d)
+            else:
+                s.cells[(src.name, d)] = DONE_STATE
+    return fetched
 
 
 def _recorded(ctx, order: list[Processor], s: States, complete: bool | None) -> None:
@@ -135,7 +162,8 @@ def _absent_optional(st: PartitionState | None) -> bool:
     return st is None or (st.status == FAILED and st.failure_category == MISSING_DEPENDENCY)
 
 
-def _through_windows(ctx, order: list[Processor], s: States, scrape: bool) -> None:
+def _through_windows(ctx, order: list[Processor], s: States, scrape: bool,
+                     fetched: dict[str, set[date]]) -> None:
     cells = s.cells
     for p in order:
         days = s.days[p.name]
@@ -143,7 +171,7 @@ def _through_windows(ctx, order: list[Processor], s: States, scrape: bool) -> No
             continue
         if not scrape:
             todo = [d for d in days if cells[(p.name, d)].state not in CURRENT]
-            for d, why in raw_gaps(ctx, p, todo).items():
+            for d, why in raw_gaps(ctx, p, todo, fetched).items():
                 cells[(p.name, d)] = State(BLOCKED, why)
         ups = []
         for i in p.inputs:
@@ -177,14 +205,18 @@ def _through_windows(ctx, order: list[Processor], s: States, scrape: bool) -> No
                                                        (u, hit))
 
 
-def raw_gaps(ctx, p: Processor, days: list[date]) -> dict[date, str]:
-    """The dates of ``days`` whose raw files ``p`` cannot do without are not there: a
-    required raw input's folder, or (a Python loader not allowed to be empty) every one."""
+def raw_gaps(ctx, p: Processor, days: list[date],
+             fetched: dict[str, set[date]] | None = None) -> dict[date, str]:
+    """The dates of ``days`` whose raw files ``p`` cannot do without are not there (nor
+    will a Phase 1 source of the plan write them: ``fetched``): a required raw input's
+    folder, or (a Python loader not allowed to be empty) every one."""
     out: dict[date, str] = {}
     raws = [i for i in p.inputs if i.is_raw]
     if not days or not raws:
         return out
-    present = {i.raw_source: ctx.store.dates_with_files(i.raw_source, days) for i in raws}
+    fetched = fetched or {}
+    present = {i.raw_source: ctx.store.dates_with_files(i.raw_source, days)
+               | fetched.get(i.raw_source, set()) for i in raws}
     for i in raws:
         if i.required:
             for d in days:

@@ -24,7 +24,7 @@ from backcourt.ledger import FAILED, SKIPPED
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
 from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, States, state_pass
-from backcourt.registry import Processor
+from backcourt.registry import Processor, Source
 
 REPROCESS = {
     "missing": {MISSING},
@@ -59,6 +59,7 @@ class Plan:
     processors: list[Processor]              # every processor with a cell, in order
     cells: dict[tuple[str, date], PlanCell] = field(default_factory=dict)
     seconds_per_partition: dict[str, float] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)   # Phase 1 sources with a cell
 
     def targets(self) -> dict[str, set[date]]:
         out: dict[str, set[date]] = {}
@@ -87,14 +88,18 @@ class Plan:
     def stages(self, registry) -> list[list[tuple[str, list[date]]]]:
         targets = self.targets()
         chosen = [p for p in self.processors if p.name in targets]
-        return [[(p.name, sorted(targets[p.name])) for p in stage]
-                for stage in registry.stages(chosen)]
+        fetch = [(s.name, sorted(targets[s.name])) for s in self.sources if s.name in targets]
+        return ([fetch] if fetch else []) + [
+            [(p.name, sorted(targets[p.name])) for p in stage]
+            for stage in registry.stages(chosen)]
 
     def commands(self) -> list[str]:
         span = self.span
         if span is None:
             return []
-        phases = sorted({p.phase for p in self.processors if p.name in self.targets()})
+        targets = self.targets()
+        phases = sorted({p.phase for p in [*self.sources, *self.processors]
+                         if p.name in targets})
         return [backfill_command(span[0], span[1], phases[0], phases[-1], self.reprocess)]
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -124,19 +129,22 @@ class Plan:
 
 
 def make_plan(ctx, processors: list[Processor], start: date, end: date,
-              reprocess: str = "stale", scrape: bool = False) -> Plan:
+              reprocess: str = "stale", scrape: bool = False,
+              sources: list[Source] = ()) -> Plan:
+    """The plan of ``processors`` (and of the Phase 1 ``sources``) over [start, end]."""
     if reprocess not in REPROCESS:
         raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
     with no_gc():
         ctx.store.refresh()
         with ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
-            states = state_pass(ctx, start, end, scrape=scrape)
-        return plan_from(ctx, states, processors, reprocess)
+            states = state_pass(ctx, start, end, scrape=scrape, sources=sources)
+        return plan_from(ctx, states, processors, reprocess, sources)
 
 
 def plan_from(ctx, states: States, processors: list[Processor],
-              reprocess: str = "stale") -> Plan:
-    """The plan of the selected ``processors`` over the range of ``states``."""
+              reprocess: str = "stale", sources: list[Source] = ()) -> Plan:
+    """The plan of the selected ``processors`` and ``sources`` over the range of
+    ``states`` (which must hold the sources' cells)."""
     start, end = states.start, states.end
     order = ctx.registry.order()
     selected = {p.name for p in processors}
@@ -184,6 +192,14 @@ def plan_from(ctx, states: States, processors: list[Processor],
                     add(u.name, ud, f"needed by {p.name} {d} ({ust.state})")
 
     plan = Plan(start, end, reprocess, [])
+    for src in sources:   # Phase 1: (re)fetch the dates whose files are not complete
+        days = states.days.get(src.name, [])
+        if days:
+            plan.sources.append(src)
+        for d in days:
+            st = states.get(src.name, d)
+            plan.cells[(src.name, d)] = PlanCell(src.name, d, st.state, st.state in wanted,
+                                                 st.reason)
     for p in order:
         days = run[p.name] | set(in_range.get(p.name, ()))
         if not days:
