@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from backcourt.config import Settings
-from backcourt.executor.context import Context
+from backcourt.partitions.context import Context
 from backcourt.pipeline.catalog import pipeline
 from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
@@ -157,12 +157,14 @@ def parse_phases(spec: str) -> list[int]:
 
 def scrape_missing(ctx: Context, start: date, end: date, seed: int,
                    on_date=None) -> list[date]:
-    """Phase 1: the registry's sources fetch the dates of [start, end] whose raw files are
-    not complete (the plan of the Phase 1 sources). ``seed`` becomes the context's."""
+    """Phase 1 with the simulator: the registry's ``sim`` source writes the dates of
+    [start, end] whose raw files are not complete (the plan of that source). ``seed``
+    becomes the context's."""
     from backcourt.planner import make_plan
 
     ctx.seed = seed
-    plan = make_plan(ctx, [], start, end, "missing", sources=ctx.registry.sources)
+    sim = [s for s in ctx.registry.sources if s.name == "sim"]
+    plan = make_plan(ctx, [], start, end, "missing", sources=sim)
     targets = plan.targets()
     fetched: list[date] = []
     for src in plan.sources:

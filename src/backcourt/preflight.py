@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from backcourt.partitions.context import Context
 from backcourt.planner import make_plan
 
 MIN_FREE_GB = 2.0
@@ -45,7 +46,7 @@ class Preflight:
                 "checks": [c.__dict__ for c in self.checks]}
 
 
-def preflight(ctx, start: date, end: date) -> Preflight:
+def preflight(ctx: Context, start: date, end: date) -> Preflight:
     r = Preflight()
     try:
         ctx.wh.probe_write()

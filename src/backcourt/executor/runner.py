@@ -18,7 +18,6 @@ from datetime import date
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from backcourt.checks.partition import run_checks
-from backcourt.executor.context import Context
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt
 from backcourt.ledger.breakers import EntityBreakers
 from backcourt.ledger.ledger import (
@@ -30,6 +29,7 @@ from backcourt.ledger.ledger import (
     now,
 )
 from backcourt.partitions import readiness
+from backcourt.partitions.context import Context
 from backcourt.registry import Processor
 from backcourt.registry.templating import render
 

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
 from backcourt.ledger.ledger import MISSING_DEPENDENCY
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.readiness import Readiness, TableRows, check
 from backcourt.registry import Processor, Source
+
+if TYPE_CHECKING:
+    from backcourt.partitions.context import Context
 
 DONE, MISSING, STALE, BLOCKED = "done", "missing", "stale", "blocked"
 # every state a cell can be in (FAILED and SKIPPED are the ledger's own words)
@@ -67,7 +70,7 @@ class States:
         return [d for d in self.days.get(name, ()) if self.cells[(name, d)].state in states]
 
 
-def state_pass(ctx, start: date, end: date, *, complete: bool | None = None,
+def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = None,
                scrape: bool = False, sources: list[Source] = ()) -> States:
     """The state of every processor's partitions in [season start of ``start``, end].
 
@@ -88,7 +91,7 @@ def state_pass(ctx, start: date, end: date, *, complete: bool | None = None,
     return s
 
 
-def _phase1(ctx, sources: list[Source], s: States) -> dict[str, set[date]]:
+def _phase1(ctx: Context, sources: list[Source], s: States) -> dict[str, set[date]]:
     """Phase 1 cells: a source's date is done when each of its ``complete_when`` folders
     holds files for it. Returns, per raw folder, the dates a source will (re)write."""
     fetched: dict[str, set[date]] = {}
@@ -112,7 +115,7 @@ def _phase1(ctx, sources: list[Source], s: States) -> dict[str, set[date]]:
     return fetched
 
 
-def _recorded(ctx, order: list[Processor], s: States, complete: bool | None) -> None:
+def _recorded(ctx: Context, order: list[Processor], s: States, complete: bool | None) -> None:
     checks: list[tuple[Processor, list[tuple[date, str]]]] = []
     out = s.cells
     for p in order:
@@ -162,7 +165,7 @@ def _absent_optional(st: PartitionState | None) -> bool:
     return st is None or (st.status == FAILED and st.failure_category == MISSING_DEPENDENCY)
 
 
-def _through_windows(ctx, order: list[Processor], s: States, scrape: bool,
+def _through_windows(ctx: Context, order: list[Processor], s: States, scrape: bool,
                      fetched: dict[str, set[date]]) -> None:
     cells = s.cells
     for p in order:
@@ -205,7 +208,7 @@ def _through_windows(ctx, order: list[Processor], s: States, scrape: bool,
                                                        (u, hit))
 
 
-def raw_gaps(ctx, p: Processor, days: list[date],
+def raw_gaps(ctx: Context, p: Processor, days: list[date],
              fetched: dict[str, set[date]] | None = None) -> dict[date, str]:
     """The dates of ``days`` whose raw files ``p`` cannot do without are not there (nor
     will a Phase 1 source of the plan write them: ``fetched``): a required raw input's

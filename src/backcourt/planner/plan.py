@@ -21,6 +21,7 @@ from typing import NamedTuple
 import orjson
 
 from backcourt.ledger import FAILED, SKIPPED
+from backcourt.partitions.context import Context
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
 from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, States, state_pass
@@ -128,7 +129,7 @@ class Plan:
         }
 
 
-def make_plan(ctx, processors: list[Processor], start: date, end: date,
+def make_plan(ctx: Context, processors: list[Processor], start: date, end: date,
               reprocess: str = "stale", scrape: bool = False,
               sources: list[Source] = ()) -> Plan:
     """The plan of ``processors`` (and of the Phase 1 ``sources``) over [start, end]."""
@@ -141,7 +142,7 @@ def make_plan(ctx, processors: list[Processor], start: date, end: date,
         return plan_from(ctx, states, processors, reprocess, sources)
 
 
-def plan_from(ctx, states: States, processors: list[Processor],
+def plan_from(ctx: Context, states: States, processors: list[Processor],
               reprocess: str = "stale", sources: list[Source] = ()) -> Plan:
     """The plan of the selected ``processors`` and ``sources`` over the range of
     ``states`` (which must hold the sources' cells)."""
@@ -216,7 +217,7 @@ def plan_from(ctx, states: States, processors: list[Processor],
     return plan
 
 
-def past_rates(ctx) -> dict[str, float]:
+def past_rates(ctx: Context) -> dict[str, float]:
     """Seconds per partition of each processor, from the summaries of past runs."""
     totals: dict[str, list[float]] = {}
     for r in ctx.ledger.runs(limit=50):

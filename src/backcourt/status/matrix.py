@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from backcourt.ledger import FAILED
+from backcourt.partitions.context import Context
 from backcourt.partitions.no_gc import no_gc
 from backcourt.partitions.state import BLOCKED, MISSING, STALE, STATES, state_pass
 from backcourt.registry import Processor, Source
@@ -63,7 +64,7 @@ class StatusMatrix:
         }
 
 
-def status_matrix(ctx, processors: list[Processor], start: date, end: date,
+def status_matrix(ctx: Context, processors: list[Processor], start: date, end: date,
                   sources: list[Source] = ()) -> StatusMatrix:
     """The state pass's cells of ``processors`` (and of the Phase 1 ``sources``) in
     [start, end], laid out as a matrix."""

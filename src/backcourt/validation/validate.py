@@ -17,6 +17,7 @@ from backcourt.checks.learned import learned_shortfalls
 from backcourt.checks.partition import partition_stats, short_of_expected
 from backcourt.ledger import FAILED
 from backcourt.ledger.tables import ENTITY_FAILURES
+from backcourt.partitions.context import Context
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
 from backcourt.partitions.readiness import check
@@ -80,12 +81,12 @@ class Validation:
                     for r in self.reconciliation]}
 
 
-def _fix(ctx, p: Processor, days: list[date], reprocess: str = "stale") -> str:
+def _fix(ctx: Context, p: Processor, days: list[date], reprocess: str = "stale") -> str:
     """The backfill that recomputes ``p`` over ``days`` and everything after it."""
     return backfill_command(min(days), max(days), p.phase, ctx.registry.phases[-1], reprocess)
 
 
-def validate(ctx, processors: list[Processor], start: date, end: date,
+def validate(ctx: Context, processors: list[Processor], start: date, end: date,
              with_reconcile: bool = False) -> Validation:
     v = Validation(start, end)
     if with_reconcile:
@@ -260,7 +261,7 @@ class Reconciliation:
     missing: int = 0                      # entities with neither a row nor a failure
 
 
-def reconcile(ctx, processors: list[Processor], start: date,
+def reconcile(ctx: Context, processors: list[Processor], start: date,
               end: date) -> list[Reconciliation]:
     """Per entity and date: a row, an explained failure, or unaccounted for (dates whose
     partition ran; skipped and missing dates are findings of their own). One counting
