@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from backcourt.config import Settings
 from backcourt.partitions.context import Context
-from backcourt.pipeline.catalog import pipeline
 from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
 from backcourt.registry.mode import get_mode
@@ -29,6 +28,8 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
         lock = WarehouseLock(settings.warehouse)
         lock.acquire(command or "backcourt", wait_s)
         _LOCKS[settings.warehouse] = lock
+    from backcourt.pipeline.catalog import pipeline  # the NBA pipeline
+
     wh = open_warehouse(settings.warehouse, engine=settings.engine,
                         spark_master=settings.spark_master)
     ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),

@@ -28,6 +28,7 @@ class CalendarSource:
     planned_table: str         # the published season schedule
     planned_sql: str           # -> (game_date, season): dates of the published schedule
     raw_sources: tuple[str, ...] = ()   # raw folders that mark a game date
+    date_column: str = "game_date"      # the schedule table's date column
 
 
 class Calendar:
@@ -39,7 +40,7 @@ class Calendar:
         if wh.table_exists(source.schedule_table):
             played = dict(wh.query(source.played_sql))
             loaded = {r[0] for r in wh.query(
-                f"SELECT DISTINCT game_date FROM {source.schedule_table}")}
+                f"SELECT DISTINCT {source.date_column} FROM {source.schedule_table}")}
         if wh.table_exists(source.planned_table):
             candidates = dict(wh.query(source.planned_sql))
         if store is not None:
