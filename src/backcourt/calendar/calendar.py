@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 
+def season_name(start_year: int) -> str:
+    """'2023-24' for the season that starts in 2023 (the one spelling of a season)."""
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
 def season_label(day: date) -> str:
     """'2023-24' for any date from August 2023 to July 2024."""
-    y = day.year if day.month >= 8 else day.year - 1
-    return f"{y}-{(y + 1) % 100:02d}"
+    return season_name(day.year if day.month >= 8 else day.year - 1)
 
 
 @dataclass(frozen=True)
