@@ -71,7 +71,8 @@ class States:
 
 
 def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = None,
-               scrape: bool = False, sources: list[Source] = ()) -> States:
+               scrape: bool = False, sources: list[Source] = (),
+               processors: bool = True) -> States:
     """The state of every processor's partitions in [season start of ``start``, end].
 
     Done partitions before ``start`` are not compared with their input fingerprints (they
@@ -79,10 +80,11 @@ def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = 
     dependency check's completeness (default: as the mode says); ``scrape``: raw files
     absent now will be fetched first, so they block nothing. ``sources``: the Phase 1
     sources whose cells to add (asking a source for its dates may cost a simulator's
-    import); a raw file they will write blocks nothing either."""
-    order = ctx.registry.order()
+    import); a raw file they will write blocks nothing either. ``processors=False``: the
+    sources' cells alone (they depend on nothing else)."""
+    order = ctx.registry.order() if processors else []
     first = ctx.calendar.season_start(start)
-    latest = ctx.ledger.latest([p.name for p in order], first, end)
+    latest = ctx.ledger.latest([p.name for p in order], first, end) if order else {}
     rows = TableRows(ctx.wh, first, end)
     s = States(start, end, first, {}, {}, latest, rows)
     fetched = _phase1(ctx, sources, s)

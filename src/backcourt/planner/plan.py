@@ -138,7 +138,8 @@ def make_plan(ctx: Context, processors: list[Processor], start: date, end: date,
     with no_gc():
         ctx.store.refresh()
         with ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
-            states = state_pass(ctx, start, end, scrape=scrape, sources=sources)
+            states = state_pass(ctx, start, end, scrape=scrape, sources=sources,
+                                processors=bool(processors))
         return plan_from(ctx, states, processors, reprocess, sources)
 
 
