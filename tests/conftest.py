@@ -35,5 +35,10 @@ def raw_copy(sim_raw, tmp_path) -> str:
     return str(dest)
 
 
-def make_context(tmp_path, raw: str, mode: str = "backfill", name: str = "wh.duckdb"):
-    return lib.open_context(Settings(warehouse=str(tmp_path / name), raw=raw), mode)
+def make_context(tmp_path, raw: str, mode: str = "backfill", name: str = "wh.duckdb",
+                 switch_raw: bool = False):
+    """``switch_raw``: a warehouse copied together with its raw store records the copy's
+    raw root (the warehouse otherwise refuses a root other than the one it was filled
+    from)."""
+    return lib.open_context(Settings(warehouse=str(tmp_path / name), raw=raw), mode,
+                            switch_raw=switch_raw)

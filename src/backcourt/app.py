@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from backcourt import rawroot
 from backcourt.config import Settings
-from backcourt.executor.context import Context
-from backcourt.pipeline.catalog import pipeline
+from backcourt.partitions.context import Context
 from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
 from backcourt.registry.mode import get_mode
 from backcourt.warehouse import open_warehouse
+from backcourt.warehouse.lock import WarehouseBusy as WarehouseBusy  # the CLI catches it
 from backcourt.warehouse.lock import WarehouseLock
 
 if TYPE_CHECKING:   # the runner is imported by the commands that run something
@@ -31,10 +31,12 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
         lock = WarehouseLock(settings.warehouse)
         lock.acquire(command or "backcourt", wait_s)
         _LOCKS[settings.warehouse] = lock
+    from backcourt.pipeline.catalog import pipeline  # the NBA pipeline
+
     wh = open_warehouse(settings.warehouse, engine=settings.engine,
                         spark_master=settings.spark_master)
     ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
-                  mode=get_mode(mode))
+                  mode=get_mode(mode), seed=settings.seed)
     ctx.ledger.close_abandoned_runs()   # we hold the lock: nothing else is running
     rawroot.check(ctx.ledger, settings.raw, switch_raw)
     return ctx
@@ -50,6 +52,12 @@ def release_locks() -> None:
 def select(ctx: Context, phases: Iterable[int] | None = None,
            names: Iterable[str] | None = None) -> list[Processor]:
     return ctx.registry.select(phases=phases, names=names)
+
+
+def select_sources(ctx: Context, phases: Iterable[int] | None = None):
+    """The Phase 1 sources of the phases asked for explicitly (none by default: asking a
+    source for its dates may cost a simulator's import)."""
+    return ctx.registry.sources_in(phases) if phases else []
 
 
 def run(ctx: Context, processors: list[Processor], start: date, end: date, command: str,
@@ -94,6 +102,30 @@ def backfill(ctx: Context, processors: list[Processor], start: date, end: date,
     return plan, summary
 
 
+def backfill_phases(ctx: Context, phases: list[int], start: date, end: date, command: str,
+                    seed: int, reprocess: str = "stale", progress: Progress | None = None,
+                    on_plan=None, workers: int = 1, on_scraped=None,
+                    sources: list[str] | None = None):
+    """A backfill by phases: Phase 1 (the store's own sources, or ``sources``: the dates
+    whose raw files are not complete) when it is asked for, then the plan of the
+    processors' phases. Returns (Phase 1's result or None, plan, summary). ``ValueError``
+    for a phase the registry does not have or a bad ``reprocess``;
+    ``provenance.ProvenanceError`` for a source of the other kind than the store's."""
+    missing = [p for p in phases if p not in ctx.registry.phases]
+    if missing:
+        raise ValueError(f"phase(s) {missing} have no processors yet")
+    from backcourt.planner import REPROCESS
+
+    if reprocess not in REPROCESS:
+        raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
+    first = (phase1(ctx, start, end, seed, on_scraped, sources)
+             if ctx.registry.sources_in(phases) else None)
+    processors = select(ctx, [p for p in phases if p in ctx.registry.processor_phases])
+    plan, summary = backfill(ctx, processors, start, end, command, reprocess, progress,
+                             on_plan, workers)
+    return first, plan, summary
+
+
 def daily(ctx: Context, day: date, seed: int, command: str,
           progress: Progress | None = None, on_plan=None, workers: int = 1):
     """The nightly job for one date: fetch it (Phase 1, with the store's own sources), then
@@ -104,7 +136,7 @@ def daily(ctx: Context, day: date, seed: int, command: str,
     old dates are backfilled."""
     refuse_old_date(ctx, day)
     scraped = phase1(ctx, day, day, seed)
-    plan, summary = backfill(ctx, select(ctx, [p for p in ctx.registry.phases if p >= 2]),
+    plan, summary = backfill(ctx, select(ctx, ctx.registry.processor_phases),
                              day, day, command, "stale", progress, on_plan, workers)
     return scraped, plan, summary
 
@@ -114,6 +146,21 @@ def grade_report(ctx: Context, start: date, end: date) -> dict:
     from backcourt.pipeline.phase5.report import report
 
     return report(ctx.wh, start, end)
+
+
+def unresolved_names(ctx: Context) -> list:
+    """Player names Phase 2 could not resolve (with the alias that resolves one, if any)."""
+    from backcourt.pipeline.phase2 import aliases
+
+    return aliases.unresolved(ctx.wh, ctx.store)
+
+
+def add_alias(ctx: Context, name: str, player_id: int):
+    """An alias for a published player name: returns it and, per source, the dates holding
+    the name (now stale). ``ValueError`` for an unknown player id or a bad name."""
+    from backcourt.pipeline.phase2 import aliases
+
+    return aliases.add(ctx.store, name, player_id, ctx.wh)
 
 
 class DateTooOld(ValueError):
@@ -138,17 +185,20 @@ def entity_breakers(ctx: Context):
 
 
 def parse_phases(spec: str) -> list[int]:
-    """'1-3' → [1, 2, 3]; '2,4' → [2, 4]."""
+    """'1-3' → [1, 2, 3]; '2,4' → [2, 4] (which exist is the registry's to say)."""
     out: set[int] = set()
-    for part in spec.split(","):
-        part = part.strip()
-        if "-" in part:
-            lo, hi = part.split("-", 1)
-            out.update(range(int(lo), int(hi) + 1))
-        elif part:
-            out.add(int(part))
-    if not out or min(out) < 1 or max(out) > 5:
-        raise ValueError(f"phases '{spec}': expected numbers 1-5 like '1-3' or '2,3'")
+    try:
+        for part in spec.split(","):
+            part = part.strip()
+            if "-" in part:
+                lo, hi = part.split("-", 1)
+                out.update(range(int(lo), int(hi) + 1))
+            elif part:
+                out.add(int(part))
+    except ValueError:
+        out = set()
+    if not out or min(out) < 1:
+        raise ValueError(f"phases '{spec}': expected phase numbers like '1-3' or '2,3'")
     return sorted(out)
 
 
@@ -235,17 +285,25 @@ def phase1(ctx: Context, start: date, end: date, seed: int, on_date=None,
 
 def scrape_missing(ctx: Context, start: date, end: date, seed: int,
                    on_date=None) -> list[date]:
-    """Simulate the game dates whose raw folders are missing (a simulated store; the
-    simulator refuses a store of real data)."""
-    from backcourt.sources import missing_raw_dates
+    """Phase 1 with the simulator: the registry's ``sim`` source writes the dates of
+    [start, end] whose raw files are not complete (the plan of that source). ``seed``
+    becomes the context's."""
+    from backcourt.planner import make_plan
 
-    days = missing_raw_dates(ctx.store, start, end, seed)
-    if days:
-        from backcourt.sources import sim  # the simulator's import alone costs ~0.3 s
-    for d in days:
-        sim.scrape(ctx.store, d, d, seed=seed)
-        if on_date:
-            on_date(d)
-    if days:
+    ctx.seed = seed
+    sim = [s for s in ctx.registry.sources if s.name == "sim"]
+    plan = make_plan(ctx, [], start, end, "missing", sources=sim)
+    targets = plan.targets()
+    fetched: list[date] = []
+    for src in plan.sources:
+        days = sorted(targets.get(src.name, ()))
+        fetch = src.function(src.fetch) if days else None
+        for d in days:
+            fetch(ctx.store, d, d, seed=seed)
+            fetched.append(d)
+            if on_date:
+                on_date(d)
+    if fetched:
         ctx.refresh_calendar()
-    return days
+        ctx.store.refresh()
+    return sorted(set(fetched))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from backcourt.partitions.context import Context
 from backcourt.planner import make_plan
 from backcourt.rawstore import provenance
 
@@ -46,7 +47,7 @@ class Preflight:
                 "checks": [c.__dict__ for c in self.checks]}
 
 
-def preflight(ctx, start: date, end: date) -> Preflight:
+def preflight(ctx: Context, start: date, end: date) -> Preflight:
     r = Preflight()
     try:
         ctx.wh.probe_write()
@@ -83,7 +84,7 @@ def preflight(ctx, start: date, end: date) -> Preflight:
     r.add("disk", "ok" if free >= MIN_FREE_GB else "warn", f"{free:.1f} GiB free in {folder}")
     plan = make_plan(ctx, ctx.registry.order(), start, end)
     counts = plan.counts()
-    for phase in ctx.registry.phases:
+    for phase in ctx.registry.processor_phases:
         names = [p.name for p in ctx.registry.in_phase(phase)]
         run = sum(counts.get(n, {}).get("run", 0) for n in names)
         blocked = sum(counts.get(n, {}).get("blocked", 0) for n in names)

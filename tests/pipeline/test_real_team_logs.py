@@ -34,10 +34,14 @@ def test_team_logs_alone_feed_team_tables_and_block_player_tables(tmp_path):
                          "nba_analytics.team_defense_game_summary")
     assert zones and all(z == (False, None) for z in zones)
     # no box scores: the player tables are blocked with the missing input named
-    for name in ("gamebook_player_stats", "player_game_summary",
-                 "upcoming_player_game_context"):
+    for name in ("gamebook_player_stats", "player_game_summary"):
         status, category, message = states[name]
         assert (status, category) == ("failed", "MISSING_DEPENDENCY"), name
         assert "nba_boxscore" in message or "missing" in message or "failed" in message
+    # the player context has no roster and no box score to take its players from
+    status, category, message = states["upcoming_player_game_context"]
+    assert (status, category) == ("failed", "CHECK_FAILED")
+    assert "wrote no rows" in message and "nba_raw.rosters" in message
+    assert "nba_raw.gamebook_player_stats" in message
     assert ctx.wh.counts_by_date("nba_analytics.player_game_summary", DAY, DAY) == {}
     assert not summary.ok

@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 
+def season_name(start_year: int) -> str:
+    """'2023-24' for the season that starts in 2023 (the one spelling of a season)."""
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
 def season_label(day: date) -> str:
     """'2023-24' for any date from August 2023 to July 2024."""
-    y = day.year if day.month >= 8 else day.year - 1
-    return f"{y}-{(y + 1) % 100:02d}"
+    return season_name(day.year if day.month >= 8 else day.year - 1)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class CalendarSource:
     planned_table: str         # the published season schedule
     planned_sql: str           # -> (game_date, season): dates of the published schedule
     raw_sources: tuple[str, ...] = ()   # raw folders that mark a game date
+    date_column: str = "game_date"      # the schedule table's date column
 
 
 class Calendar:
@@ -39,7 +44,7 @@ class Calendar:
         if wh.table_exists(source.schedule_table):
             played = dict(wh.query(source.played_sql))
             loaded = {r[0] for r in wh.query(
-                f"SELECT DISTINCT game_date FROM {source.schedule_table}")}
+                f"SELECT DISTINCT {source.date_column} FROM {source.schedule_table}")}
         if wh.table_exists(source.planned_table):
             candidates = dict(wh.query(source.planned_sql))
         with_data = set(played)   # dates with games loaded or raw files: not just planned

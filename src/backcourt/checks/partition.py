@@ -27,6 +27,30 @@ def violation_sql(c: Check) -> str:
     return cond
 
 
+def partition_stats(wh, p: Processor, days: list[date]) -> dict[date, tuple]:
+    """Per date of ``days``, in one grouped query of the table: (rows, the violations of
+    each check, the expected measure when ``p`` has one)."""
+    if not days:
+        return {}
+    col = p.partition_column
+    cols = ["count(*)"] + [f"SUM(CASE WHEN {violation_sql(c)} THEN 1 ELSE 0 END)"
+                           for c in p.checks]
+    if p.expected is not None:
+        cols.append(p.expected.measure)
+    wanted = set(days)
+    return {r[0]: r[1:] for r in wh.query(
+        f"SELECT {col}, {', '.join(cols)} FROM {p.table} WHERE {col} BETWEEN ? AND ? "
+        "GROUP BY 1", [min(days), max(days)]) if r[0] in wanted}
+
+
+def short_of_expected(p: Processor, expected: int | None, got: int | None,
+                      mode_ratio: float = 1.0) -> bool:
+    """The expected-count rule: a partition holding less than ``min_ratio`` (or the
+    mode's ratio, the lower) of what its reference expects fails."""
+    ratio = min(p.expected.min_ratio, mode_ratio) if p.expected is not None else 1.0
+    return bool(expected) and (got or 0) < expected * ratio
+
+
 def run_checks(wh, p: Processor, days: list[date], counts: dict[date, int],
                expected_ratio: float = 1.0,
                explained: dict[date, int] | None = None,
@@ -40,31 +64,18 @@ def run_checks(wh, p: Processor, days: list[date], counts: dict[date, int],
     explained = explained or {}
     if not days:
         return {}
-    col = p.partition_column
     failures: dict[date, list[str]] = {}
-    if p.checks:
-        sums = ", ".join(f"SUM(CASE WHEN {violation_sql(c)} THEN 1 ELSE 0 END)"
-                         for c in p.checks)
-        rows = wh.query(
-            f"SELECT {col}, {sums} FROM {p.table} "
-            f"WHERE {col} BETWEEN ? AND ? GROUP BY 1", [min(days), max(days)])
-        wanted = set(days)
-        for r in rows:
-            if r[0] not in wanted:
-                continue
-            for c, bad in zip(p.checks, r[1:], strict=True):
-                if bad:
-                    failures.setdefault(r[0], []).append(f"{bad} rows fail '{c.describe()}'")
+    stats = partition_stats(wh, p, days) if p.checks or p.expected is not None else {}
+    for d, r in stats.items():
+        for c, bad in zip(p.checks, r[1:1 + len(p.checks)], strict=True):
+            if bad:
+                failures.setdefault(d, []).append(f"{bad} rows fail '{c.describe()}'")
     if p.expected is not None:
         ref = dict(wh.query(render(p.expected.reference_sql, min(days), max(days))))
-        actual = dict(wh.query(
-            f"SELECT {col}, {p.expected.measure} FROM {p.table} "
-            f"WHERE {col} BETWEEN ? AND ? GROUP BY 1", [min(days), max(days)]))
-        ratio = min(p.expected.min_ratio, expected_ratio)
         for d in days:
             exp = ref.get(d, 0) or 0
-            got = (actual.get(d, 0) or 0) + explained.get(d, 0)
-            if exp and got < exp * ratio:
+            got = ((stats[d][-1] if d in stats else 0) or 0) + explained.get(d, 0)
+            if short_of_expected(p, exp, got, expected_ratio):
                 failures.setdefault(d, []).append(
                     f"expected {exp} ({p.expected.measure}), found {got}"
                     + (f" incl. {explained[d]} explained failures" if explained.get(d) else ""))

@@ -82,8 +82,8 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
 
 
 def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = False):
+    from backcourt.app import WarehouseBusy
     from backcourt.rawroot import RawRootMismatch
-    from backcourt.warehouse.lock import WarehouseBusy
 
     try:
         return lib.open_context(cfg, mode, command_line(), wait, switch_raw)

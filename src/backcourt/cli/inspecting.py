@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -57,7 +58,7 @@ def plan(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt = 
     ctx = open_ctx(settings(warehouse, raw, engine=engine))
     procs = select(ctx, phase, processor)
     try:
-        p = make_plan(ctx, procs, s, e, reprocess)
+        p = make_plan(ctx, procs, s, e, reprocess, sources=lib.select_sources(ctx, phase))
     except ValueError as exc:
         raise fail_usage(str(exc)) from None
     if json:
@@ -101,7 +102,7 @@ def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt 
     procs = select(ctx, phase, processor)
     from backcourt.status import status_matrix
 
-    m = status_matrix(ctx, procs, s, e)
+    m = status_matrix(ctx, procs, s, e, lib.select_sources(ctx, phase))
     if json:
         emit_json(m.as_dict())
     else:

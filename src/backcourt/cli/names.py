@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -34,8 +35,6 @@ def names(unresolved: Annotated[bool, typer.Option(
     """Player-name resolution: list unresolved names (exit 1 while any remain), or add an
     alias (--alias NAME --player-id ID): the dates holding the name become stale, and the
     next backfill loads exactly them again."""
-    from backcourt.pipeline.phase2 import aliases
-
     if alias is None and not unresolved:
         raise fail_usage("give --unresolved, or --alias NAME with --player-id ID")
     if (alias is None) != (player_id is None):
@@ -43,7 +42,7 @@ def names(unresolved: Annotated[bool, typer.Option(
     ctx = open_ctx(settings(warehouse, raw, engine=engine), "backfill", wait)
     if alias is not None:
         try:
-            added, affected = aliases.add(ctx.store, alias, player_id, ctx.wh)
+            added, affected = lib.add_alias(ctx, alias, player_id)
         except ValueError as exc:
             raise fail_usage(str(exc)) from None
         days = sorted({d for ds in affected.values() for d in ds})
@@ -64,7 +63,7 @@ def names(unresolved: Annotated[bool, typer.Option(
                 out.print(f"  run: {fix}  (loads exactly those dates again, and what "
                           "reads them)")
         raise typer.Exit(EXIT_OK)
-    rows = aliases.unresolved(ctx.wh, ctx.store)
+    rows = lib.unresolved_names(ctx)
     if json:
         emit_json([r.as_dict() for r in rows])
     else:

@@ -42,7 +42,7 @@ def print_plan(p, registry) -> None:
     t.add_column("processor")
     for c in PLAN_STATES:
         t.add_column(c, justify="right")
-    for proc in p.processors:
+    for proc in [*p.sources, *p.processors]:
         c = counts.get(proc.name, {})
         t.add_row(proc.name, *(str(c.get(k, 0)) for k in PLAN_STATES))
     out.print(t)
@@ -65,7 +65,8 @@ def print_plan(p, registry) -> None:
 
 _GLYPH = {"done": "[green]●[/green]", "missing": "[yellow]·[/yellow]",
           "failed": "[red]✗[/red]", "stale": "[magenta]◐[/magenta]",
-          "skipped": "[blue]○[/blue]"}
+          "skipped": "[blue]○[/blue]", "blocked": "[red]■[/red]"}
+STATUS_STATES = ("done", "missing", "failed", "stale", "skipped", "blocked")
 
 
 def print_status(m) -> None:
@@ -76,20 +77,20 @@ def print_status(m) -> None:
     t = Table(title=f"status {m.dates[0]} … {m.dates[-1]} ({len(m.dates)} game dates)")
     t.add_column("processor")
     t.add_column("phase", justify="right")
-    for c in ("done", "missing", "failed", "stale", "skipped"):
+    for c in STATUS_STATES:
         t.add_column(c, justify="right")
-    t.add_column("dates (● done · missing ✗ failed ◐ stale ○ skipped)", overflow="fold")
-    for p in m.processors:
+    t.add_column("dates (● done · missing ✗ failed ◐ stale ○ skipped ■ blocked)",
+                 overflow="fold")
+    for p in [*m.sources, *m.processors]:
         c = counts[p.name]
         strip = "".join(_GLYPH[m.cell(p.name, d).state] for d in m.partition_dates(p)[-60:])
-        t.add_row(p.name, str(p.phase), str(c["done"]), str(c["missing"]), str(c["failed"]),
-                  str(c["stale"]), str(c["skipped"]), strip)
+        t.add_row(p.name, str(p.phase), *(str(c[k]) for k in STATUS_STATES), strip)
     out.print(t)
     shown = 0
-    for p in m.processors:
+    for p in [*m.sources, *m.processors]:
         for d in m.partition_dates(p):
             cell = m.cell(p.name, d)
-            if cell.state in ("failed", "missing", "stale") and shown < 15:
+            if cell.state in ("failed", "missing", "stale", "blocked") and shown < 15:
                 out.print(f"{cell.state.upper():8} {p.name} {d}: {cell.reason}")
                 shown += 1
     out.print("[green]complete[/green]" if m.complete else "[red]incomplete[/red]")

@@ -91,30 +91,19 @@ def backfill(start: Start, end: End,
         reprocess = "failed-only"
     cfg = settings(warehouse, raw, seed, engine=engine)
     ctx = open_ctx(cfg, "backfill", wait, switch_raw)
-    procs = select(ctx, [p for p in wanted if p != 1], None)
-    missing = [p for p in wanted if p != 1 and p not in ctx.registry.phases]
-    if missing:
-        raise fail_usage(f"phase(s) {missing} have no processors yet")
-    first = None
     with interruptible(), progress() as bar:
-        if 1 in wanted:
-            task = bar.add_task("phase 1 (fetch missing)", total=None)
+        task = bar.add_task("phase 1 (fetch missing)", total=None) if 1 in wanted else None
 
-            def on_date(d: date) -> None:
-                bar.update(task, advance=1, description=f"phase 1 fetch {d}")
+        def on_date(d: date) -> None:
+            bar.update(task, advance=1, description=f"phase 1 fetch {d}")
 
-            try:
-                first = lib.phase1(ctx, s, e, cfg.seed, on_date, source or None)
-            except (ProvenanceError, ValueError) as exc:
-                raise fail_usage(str(exc)) from None
-            bar.update(task, total=len(first.dates), completed=len(first.dates),
-                       description="phase 1 (fetch missing)")
         tick = Bars(bar)
         try:
-            plan, summary = lib.backfill(ctx, procs, s, e, " ".join(sys.argv), reprocess,
-                                         progress=tick, on_plan=tick.planned,
-                                         workers=max(1, workers))
-        except ValueError as exc:
+            first, plan, summary = lib.backfill_phases(
+                ctx, wanted, s, e, " ".join(sys.argv), cfg.seed, reprocess, progress=tick,
+                on_plan=tick.planned, workers=max(1, workers), on_scraped=on_date,
+                sources=source or None)
+        except (ProvenanceError, ValueError) as exc:
             raise fail_usage(str(exc)) from None
     scraped = first.dates if first is not None else []
     if json:

@@ -18,11 +18,18 @@ from datetime import date
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from backcourt.checks.partition import run_checks
-from backcourt.executor import dependencies
-from backcourt.executor.context import Context
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt
 from backcourt.ledger.breakers import EntityBreakers
-from backcourt.ledger.ledger import now
+from backcourt.ledger.ledger import (
+    BAD_RAW_INPUT,
+    CHECK_FAILED,
+    CIRCUIT_BREAKER_ACTIVE,
+    INSUFFICIENT_DATA,
+    PROCESSING_ERROR,
+    now,
+)
+from backcourt.partitions import readiness
+from backcourt.partitions.context import Context
 from backcourt.registry import Processor
 from backcourt.registry.templating import absent_tables, render
 
@@ -123,7 +130,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     t0 = time.perf_counter()
     ctx.store.refresh()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
-    counts = dependencies.RowCounts()   # shared by the processors run on ``ctx`` itself
+    counts = readiness.RowCounts()   # shared by the processors run on ``ctx`` itself
     stages = ctx.registry.stages(processors)
     # loaders' work ahead starts after the last stage with another Python loader: those may
     # fork worker processes, and a process must not fork while one of its threads works
@@ -157,7 +164,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
 
 
 def _run_stage(ctx: Context, stage: list[Processor], one, workers: int,
-               counts: dependencies.RowCounts, extra_tables: list[str], run_id: str,
+               counts: readiness.RowCounts, extra_tables: list[str], run_id: str,
                summary: RunSummary) -> None:
     if workers > 1 and len(stage) > 1:
         # processors of a stage read only earlier stages: each on its own connection
@@ -211,7 +218,7 @@ def prepare_loaders(ctx: Context, processors: list[Processor], start: date, end:
 
 def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
             dates: set[date] | None = None, progress: Progress | None = None,
-            counts: dependencies.RowCounts | None = None) -> list[Attempt]:
+            counts: readiness.RowCounts | None = None) -> list[Attempt]:
     targets = [d for d in ctx.partitions(p, start, end) if dates is None or d in dates]
     code_fp = ctx.pipeline.code_fingerprint(p)
     attempts: list[Attempt] = []
@@ -222,7 +229,7 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
     first = ctx.calendar.season_start(min(targets))
     latest = ctx.ledger.latest(upstream, first, max(targets)) if upstream else {}
     rows_of = counts.rows_of(ctx.wh, first, max(targets)) if counts is not None else None
-    ready = dependencies.check(ctx, p, targets, latest, rows_of=rows_of)
+    ready = readiness.check(ctx, p, targets, latest, rows_of=rows_of)
     total = len(targets)
     done = 0
 
@@ -231,7 +238,7 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
     for d in targets:
         if p.bootstrap_days and ctx.calendar.days_into_season(d) < p.bootstrap_days:
             attempts.append(Attempt(p.name, d, SKIPPED, code_fingerprint=code_fp,
-                                    failure_category="INSUFFICIENT_DATA",
+                                    failure_category=INSUFFICIENT_DATA,
                                     failure_message=f"bootstrap: first {p.bootstrap_days} "
                                                     "days of the season"))
         else:
@@ -262,14 +269,14 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
         if broken >= ctx.mode.breaker_after:
             batch_attempts = [Attempt(
                 p.name, d, FAILED, input_fingerprint=ready[d].fingerprint,
-                code_fingerprint=code_fp, failure_category="CIRCUIT_BREAKER_ACTIVE",
+                code_fingerprint=code_fp, failure_category=CIRCUIT_BREAKER_ACTIVE,
                 failure_message=f"not attempted: {broken} batches of {p.name} failed in a "
                                 "row in this run (see their PROCESSING_ERROR)") for d in batch]
             ctx.ledger.record(run_id, ctx.mode.name, batch_attempts)
         else:
             batch_attempts = run_batch(ctx, p, batch, run_id, code_fp,
                                        {d: ready[d].fingerprint for d in batch})
-            crashed = all(a.failure_category == "PROCESSING_ERROR" for a in batch_attempts)
+            crashed = all(a.failure_category == PROCESSING_ERROR for a in batch_attempts)
             broken = broken + 1 if crashed else 0
         attempts.extend(batch_attempts)
         done += len(batch)
@@ -340,10 +347,13 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
             category = None
             if d in bad_input:
                 problems.append("quarantined: " + " | ".join(bad_input[d]))
-                category = "BAD_RAW_INPUT"
+                category = BAD_RAW_INPUT
             if d in failures:
-                problems.append(failures[d])
-                category = category or "CHECK_FAILED"
+                gone = [t for t, ds in absent.items() if d in ds]
+                problems.append(failures[d] + (
+                    f" (optional inputs absent that day: {', '.join(gone)})"
+                    if gone and not counts.get(d, 0) else ""))
+                category = category or CHECK_FAILED
             attempts.append(Attempt(
                 p.name, d, FAILED if problems else SUCCEEDED, rows_written=counts.get(d, 0),
                 input_fingerprint=input_fps[d], code_fingerprint=code_fp, started_at=started,
@@ -352,6 +362,7 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
         ctx.ledger.record(run_id, ctx.mode.name, attempts)
 
     absent = absent_inputs(ctx, p, batch)
+    ensure_input_tables(ctx, p, batch[0])
 
     def execute() -> None:
         attempts.clear()
@@ -396,7 +407,7 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
         detail = traceback.format_exc(limit=3)
         attempts = [Attempt(p.name, d, FAILED, input_fingerprint=input_fps[d],
                             code_fingerprint=code_fp, started_at=started, finished_at=now(),
-                            failure_category="PROCESSING_ERROR",
+                            failure_category=PROCESSING_ERROR,
                             failure_message=f"{msg}\n{detail}"[:4000]) for d in batch]
         ctx.ledger.record(run_id, ctx.mode.name, attempts)
         return attempts
@@ -406,15 +417,32 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
 
 
 def absent_inputs(ctx: Context, p: Processor, batch: list[date]) -> dict[str, list[date]]:
-    """For each optional input the SQL asks about (``{absent:table}``): the batch's dates on
-    which that input's partition did not succeed (absent, skipped, missing or failed)."""
-    tables = absent_tables(p.sql or "")
+    """For each optional same-day input: the batch's dates on which that input's partition
+    did not succeed (absent, skipped, missing or failed). The SQL may ask for them
+    (``{absent:table}``); a partition that wrote nothing names them."""
+    tables = {i.ref for i in p.inputs if not i.is_raw and not i.required
+              and i.window.kind == "same_day"} | absent_tables(p.sql or "")
     if not tables:
         return {}
     names = {t: ctx.registry.by_table(t).name for t in tables}
     latest = ctx.ledger.latest(sorted(names.values()), min(batch), max(batch))
     return {t: [d for d in batch if (st := latest.get((n, d))) is None
                 or st.status != SUCCEEDED] for t, n in names.items()}
+
+
+def ensure_input_tables(ctx: Context, p: Processor, day: date) -> None:
+    """Create (empty) the tables of SQL processors that ``p`` reads but that never ran: a
+    window over nothing reads an empty table, not a missing one."""
+    for i in p.inputs:
+        if i.is_raw or ctx.wh.table_exists(i.ref):
+            continue
+        u = ctx.registry.by_table(i.ref)
+        ensure_input_tables(ctx, u, day)
+        if u.sql is not None:
+            cols = ctx.wh.result_columns(render(u.sql, day, day))
+            for c in ("failure_category", "failure_reason") if u.entity else ():
+                cols.pop(c, None)
+            ctx.wh.ensure_table(u.table, cols, u.partition_column)
 
 
 def entity_breakers(ctx: Context, p: Processor) -> EntityBreakers | None:

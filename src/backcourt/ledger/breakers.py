@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from backcourt.ledger import tables as T
-from backcourt.ledger.ledger import now
+from backcourt.ledger.ledger import CIRCUIT_BREAKER_ACTIVE, now
 
-ACTIVE = "CIRCUIT_BREAKER_ACTIVE"
+ACTIVE = CIRCUIT_BREAKER_ACTIVE
 FAILED, OK, RESET = "failed", "ok", "reset"
 
 

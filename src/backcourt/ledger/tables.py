@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-OPS = "backcourt_ops"
+from backcourt.warehouse.routing import OPS_SCHEMA as OPS
 
 RUNS = f"{OPS}.runs"
 LEDGER = f"{OPS}.ledger"

@@ -10,10 +10,19 @@ from backcourt.pipeline.phase4.specs import PROCESSORS as PHASE4
 from backcourt.pipeline.phase5.specs import LOADER as PREDICTIONS
 from backcourt.pipeline.phase5.specs import PROCESSORS as PHASE5
 from backcourt.pipeline.phase5.tables import LOADER_NAME as PREDICTIONS_LOADER
-from backcourt.registry import Registry
+from backcourt.registry import Registry, Source
 from backcourt.registry.pipeline import Pipeline
+from backcourt.sources import SIM_DAILY_SOURCES, SIM_OPTIONAL_SOURCES
 
-REGISTRY = Registry(PHASE2 + PHASE3 + PHASE4 + PHASE5)
+# Phase 1: the simulated league writes every daily folder of a game date (odds may be
+# absent); a date is complete when each daily folder holds its files
+SIM = Source(
+    name="sim", produces=SIM_DAILY_SOURCES + SIM_OPTIONAL_SOURCES,
+    complete_when=SIM_DAILY_SOURCES, dates="backcourt.sources:sim_game_dates",
+    fetch="backcourt.sources.sim:scrape",
+    description="the simulated league's raw files of each game date")
+
+REGISTRY = Registry(PHASE2 + PHASE3 + PHASE4 + PHASE5, sources=(SIM,))
 
 CALENDAR = CalendarSource(
     schedule_table="nba_raw.schedule",

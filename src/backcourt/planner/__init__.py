@@ -1,6 +1,5 @@
-"""The planner: state of every partition, and what to run — missing = wanted − done."""
+"""The planner: what to run, as set algebra over the one state pass (backcourt.partitions)."""
 
-from backcourt.planner.plan import REPROCESS, Plan, PlanCell, make_plan
-from backcourt.planner.state import partition_states
+from backcourt.planner.plan import REPROCESS, Plan, PlanCell, backfill_command, make_plan, plan_from
 
-__all__ = ["REPROCESS", "Plan", "PlanCell", "make_plan", "partition_states"]
+__all__ = ["REPROCESS", "Plan", "PlanCell", "backfill_command", "make_plan", "plan_from"]

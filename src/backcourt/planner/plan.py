@@ -1,29 +1,29 @@
-"""Plan a range: which partitions run, in which order, and why.
+"""Plan a range: which partitions run, in which order, and why — set algebra over the one
+state pass (backcourt.partitions.state):
 
-1. wanted: the selected processors' partitions in [start, end] whose state the chosen
-   ``reprocess`` level covers (missing; + failed; + stale; or all);
-2. reverse closure: a selected partition whose window reads a partition that will be
-   rewritten is rewritten too (the closure of "stale");
-3. lookback closure: every partition a planned one reads through its windows must be done
-   or planned; missing or failed ones inside the season are added (any processor, dates
-   before ``start`` included), or the target is reported blocked when the raw data it
-   needs is not there.
+    to run  = (wanted − done) ∪ downstream(rewritten) ∪ upstream closure(missing)
+    blocked = what needs something that cannot be produced (from the state pass)
+
+wanted: the selected processors' partitions in [start, end] whose state the chosen
+``reprocess`` level covers (missing; + failed; + stale; or all). downstream(rewritten): a
+selected partition whose window reads a partition that will be rewritten is rewritten
+too. upstream closure(missing): every partition a planned one reads through a required
+window must be done or planned; missing or failed ones are added (any processor, dates
+before ``start`` included). Blocked partitions are never run.
 """
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from backcourt.executor.dependencies import window_dates
 from backcourt.ledger import FAILED, SKIPPED
-from backcourt.planner.no_gc import no_gc
-from backcourt.planner.state import BLOCKED, DONE, MISSING, STALE, State, partition_states
-from backcourt.registry import Input, Processor
-
-NEVER_RUN = State(MISSING)   # a partition the ledger has no attempt for
+from backcourt.partitions.context import Context
+from backcourt.partitions.mapping import WindowMapping
+from backcourt.partitions.no_gc import no_gc
+from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, States, state_pass
+from backcourt.registry import Processor, Source
 
 REPROCESS = {
     "missing": {MISSING},
@@ -32,6 +32,14 @@ REPROCESS = {
     "stale": {MISSING, FAILED, STALE},
     "all": {MISSING, FAILED, STALE, DONE, SKIPPED},
 }
+
+
+def backfill_command(start: date, end: date, first_phase: int, last_phase: int,
+                     reprocess: str = "stale") -> str:
+    """The command that (re)computes phases ``first_phase``-``last_phase`` over a range."""
+    spec = f"{first_phase}-{last_phase}" if last_phase != first_phase else str(first_phase)
+    return (f"backcourt backfill --start {start} --end {end} --phases {spec}"
+            + (f" --reprocess {reprocess}" if reprocess != "stale" else ""))
 
 
 class PlanCell(NamedTuple):   # one per partition of the range: 17,000 in 4 seasons
@@ -51,6 +59,8 @@ class Plan:
     cells: dict[tuple[str, date], PlanCell] = field(default_factory=dict)
     seconds_per_partition: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)   # e.g. reads of stale upstream
+    blocked_from: date | None = None   # the earliest root cause of a blocked partition
+    sources: list[Source] = field(default_factory=list)   # Phase 1 sources with a cell
 
     def targets(self) -> dict[str, set[date]]:
         out: dict[str, set[date]] = {}
@@ -79,25 +89,29 @@ class Plan:
     def stages(self, registry) -> list[list[tuple[str, list[date]]]]:
         targets = self.targets()
         chosen = [p for p in self.processors if p.name in targets]
-        return [[(p.name, sorted(targets[p.name])) for p in stage]
-                for stage in registry.stages(chosen)]
+        fetch = [(s.name, sorted(targets[s.name])) for s in self.sources if s.name in targets]
+        return ([fetch] if fetch else []) + [
+            [(p.name, sorted(targets[p.name])) for p in stage]
+            for stage in registry.stages(chosen)]
 
     def commands(self) -> list[str]:
         span = self.span
         if span is None:
             return []
-        phases = sorted({p.phase for p in self.processors if p.name in self.targets()})
-        spec = f"{phases[0]}-{phases[-1]}" if len(phases) > 1 else str(phases[0])
-        return [f"backcourt backfill --start {span[0]} --end {span[1]} --phases {spec}"
-                + (f" --reprocess {self.reprocess}" if self.reprocess != "stale" else "")]
+        targets = self.targets()
+        phases = sorted({p.phase for p in [*self.sources, *self.processors]
+                         if p.name in targets})
+        return [backfill_command(span[0], span[1], phases[0], phases[-1], self.reprocess)]
 
     def blocked_fix(self) -> str | None:
         """The command that unblocks: fetch the missing raw files (Phase 1) and run
-        everything from the earliest blocked date to the end of the range."""
+        everything from the earliest cause of a blocked partition (a raw gap may lie
+        before the range) to the end of the range."""
         days = [c.game_date for c in self.blocked]
         if not days:
             return None
-        return (f"backcourt backfill --start {min(days)} --end {max(max(days), self.end)} "
+        first = min(days + ([self.blocked_from] if self.blocked_from else []))
+        return (f"backcourt backfill --start {first} --end {max(max(days), self.end)} "
                 "--phases 1-5")
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -127,187 +141,162 @@ class Plan:
         }
 
 
-def _reads(ctx, i: Input, day: date, planned: list[date]) -> date | None:
-    """A planned upstream date that the window of ``i`` at ``day`` reads, if any."""
-    if not planned:
-        return None
-    if i.window.kind == "same_day":
-        span: tuple[date, date] | None = (day, day)
-    else:
-        span = i.window.calendar_span(day, ctx.calendar.season_start(day))
-    if span is None:
-        return None
-    k = bisect.bisect_left(planned, span[0])
-    return planned[k] if k < len(planned) and planned[k] <= span[1] else None
-
-
-def _union_of_windows(ctx, i: Input, days: list[date]):
-    """Each upstream date any of ``days`` reads through ``i``, once, with the last reader.
-
-    Windows of consecutive targets overlap (season-to-date ones entirely), so their union
-    is walked once instead of once per target."""
-    if i.window.kind == "same_day":
-        yield from ((d, d) for d in days)
-        return
-    spans: list[list] = []
-    for d in days:
-        span = i.window.calendar_span(d, ctx.calendar.season_start(d))
-        if span is None:
-            continue
-        if spans and span[0] <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], span[1])
-            spans[-1][2] = d
-        else:
-            spans.append([span[0], span[1], d])
-    for lo, hi, reader in spans:
-        for ud in ctx.calendar.game_dates(lo, hi):
-            yield ud, reader
-
-
-def make_plan(ctx, processors: list[Processor], start: date, end: date,
-              reprocess: str = "stale", scrape: bool = False) -> Plan:
+def make_plan(ctx: Context, processors: list[Processor], start: date, end: date,
+              reprocess: str = "stale", scrape: bool = False,
+              sources: list[Source] = ()) -> Plan:
+    """The plan of ``processors`` (and of the Phase 1 ``sources``) over [start, end]."""
     if reprocess not in REPROCESS:
         raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
     with no_gc():
-        return _make_plan(ctx, processors, start, end, reprocess, scrape)
+        ctx.store.refresh()
+        with ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
+            states = state_pass(ctx, start, end, scrape=scrape, sources=sources,
+                                processors=bool(processors))
+        return plan_from(ctx, states, processors, reprocess, sources)
 
 
-def _make_plan(ctx, processors: list[Processor], start: date, end: date, reprocess: str,
-               scrape: bool) -> Plan:
-    ctx.store.refresh()
-    registry = ctx.registry
-    order = registry.order()
+def plan_from(ctx: Context, states: States, processors: list[Processor],
+              reprocess: str = "stale", sources: list[Source] = ()) -> Plan:
+    """The plan of the selected ``processors`` and ``sources`` over the range of
+    ``states`` (which must hold the sources' cells)."""
+    start, end = states.start, states.end
+    order = ctx.registry.order()
     selected = {p.name for p in processors}
-    # the lookback may reach back to the season start of ``start``
-    first = ctx.calendar.season_start(start)
-    # staleness from the season start: a window may read a stale partition before start
-    with ctx.store.listing_ahead(len(ctx.calendar.game_dates(first, end))):
-        states = partition_states(ctx, order, first, end)
-    plan = Plan(start, end, reprocess, [])
+    in_range = {p.name: [d for d in states.days[p.name] if d >= start]
+                for p in order if p.name in selected}
     run: dict[str, set[date]] = {p.name: set() for p in order}
     reasons: dict[tuple[str, date], str] = {}
-    wanted = REPROCESS[reprocess]
-    closure: set[tuple[str, date]] = set()   # done, but reading what will be rewritten
 
-    # 1 + 2: wanted partitions and the reverse closure, in dependency order
+    def add(name: str, d: date, why: str) -> bool:
+        if states.get(name, d).state == BLOCKED or d in run[name]:
+            return False
+        run[name].add(d)
+        reasons[(name, d)] = why
+        return True
+
+    # (wanted − done) ∪ downstream(rewritten), in dependency order
+    wanted = REPROCESS[reprocess]
     for p in order:
         if p.name not in selected:
             continue
-        # only inputs whose processor has planned dates can make a partition stale
-        ups = [(i, u, sorted(run[u.name])) for i in p.inputs if not i.is_raw
-               for u in (registry.by_table(i.ref),) if run[u.name]]
-        for d in ctx.partitions(p, start, end):
-            st = states.get((p.name, d), NEVER_RUN)
+        ups = [(u.name, WindowMapping(i, ctx.calendar), sorted(run[u.name]))
+               for i in p.inputs if not i.is_raw
+               for u in (ctx.registry.by_table(i.ref),) if run[u.name]]
+        for d in in_range[p.name]:
+            st = states.get(p.name, d)
             if st.state in wanted:
-                run[p.name].add(d)
-                reasons[(p.name, d)] = st.reason or st.state
+                add(p.name, d, st.reason or st.state)
                 continue
-            for i, u, planned in ups:
-                hit = _reads(ctx, i, d, planned)
-                if hit is not None:
-                    run[p.name].add(d)
-                    closure.add((p.name, d))
-                    reasons[(p.name, d)] = f"reads {u.name} {hit}, which will be rewritten"
+            for u, m, planned in ups:
+                hit = m.reads(d, planned)
+                if hit is not None and add(p.name, d, f"reads {u} {hit}, which will be "
+                                                      "rewritten"):
                     break
 
-    # 3: lookback closure, from the last processor back to the first
-    blocked: dict[tuple[str, date], str] = {}
-    stale_reads: dict[tuple[str, date], list[tuple[str, Input]]] = {}
+    # ∪ upstream closure(missing), from the last processor back to the first
+    stale_reads: dict[tuple[str, date], set[str]] = {}
     for p in reversed(order):
         days = sorted(run[p.name])
         for i in p.inputs:
-            if i.is_raw:
-                if i.required and not scrape:
-                    present = ctx.store.dates_with_files(i.raw_source, days)
-                    for d in days:
-                        if d not in present:
-                            blocked[(p.name, d)] = f"no raw files in {i.raw_source}/{d}"
+            if i.is_raw or not i.required:
                 continue
-            if not i.required:
-                continue
-            u = registry.by_table(i.ref)
-            for ud, d in _union_of_windows(ctx, i, days):
-                if ud in run[u.name]:
-                    continue
-                ust = states.get((u.name, ud), NEVER_RUN)
+            u = ctx.registry.by_table(i.ref)
+            for ud, d in WindowMapping(i, ctx.calendar).upstream_of(days):
+                ust = states.get(u.name, ud)
                 if ust.state in (MISSING, FAILED):
-                    run[u.name].add(ud)
-                    reasons[(u.name, ud)] = f"needed by {p.name} {d} ({ust.state})"
-                elif ust.state == STALE:   # read as it is: the mode says fail or warn
-                    stale_reads.setdefault((u.name, ud), []).append((p.name, i))
-        raws = [i for i in p.inputs if i.is_raw]
-        if p.loader and raws and not p.allow_empty and not scrape:
-            planned = sorted(run[p.name])
-            present = set().union(*(ctx.store.dates_with_files(i.raw_source, planned)
-                                    for i in raws))
-            for d in planned:
-                if d not in present:
-                    blocked[(p.name, d)] = "no raw files for " + ", ".join(
-                        f"{i.raw_source}/{d}" for i in raws)
+                    add(u.name, ud, f"needed by {p.name} {d} ({ust.state})")
+                elif ust.state == STALE and ud not in run[u.name]:
+                    stale_reads.setdefault((u.name, ud), set()).add(p.name)
 
-    _stale_upstream(ctx, plan, run, stale_reads, states, blocked)
-
-    # a blocked partition blocks what reads it
-    blocked_names = {n for n, _ in blocked}
+    plan = Plan(start, end, reprocess, [])
+    refused = _stale_upstream(ctx, plan, run, stale_reads, states)
+    for src in sources:   # Phase 1: (re)fetch the dates whose files are not complete
+        days = states.days.get(src.name, [])
+        if days:
+            plan.sources.append(src)
+        for d in days:
+            st = states.get(src.name, d)
+            plan.cells[(src.name, d)] = PlanCell(src.name, d, st.state, st.state in wanted,
+                                                 st.reason)
     for p in order:
-        for d in sorted(run[p.name]):
-            if (p.name, d) in blocked:
-                continue
-            for i in p.inputs:
-                if i.is_raw:
-                    continue
-                u = registry.by_table(i.ref)
-                if u.name not in blocked_names:
-                    continue
-                bad = [ud for ud in window_dates(ctx, i, d) if (u.name, ud) in blocked]
-                if bad and i.required:
-                    blocked[(p.name, d)] = f"upstream {u.name} {bad[0]} is blocked"
-                    blocked_names.add(p.name)
-                    break
-
-    for p in order:
-        days = run[p.name] | ({d for d in ctx.partitions(p, start, end)}
-                              if p.name in selected else set())
+        days = run[p.name] | set(in_range.get(p.name, ()))
         if not days:
             continue
         plan.processors.append(p)
         for d in sorted(days):
-            st = states.get((p.name, d), NEVER_RUN)
-            if (p.name, d) in blocked:
+            st = states.get(p.name, d)
+            if (p.name, d) in refused:
                 plan.cells[(p.name, d)] = PlanCell(p.name, d, BLOCKED, False,
-                                                   blocked[(p.name, d)])
+                                                   refused[(p.name, d)])
             elif d in run[p.name]:
-                state = STALE if (p.name, d) in closure and st.state == DONE else st.state
-                plan.cells[(p.name, d)] = PlanCell(p.name, d, state, True,
-                                                   reasons.get((p.name, d)))
+                plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, True,
+                                                   reasons[(p.name, d)])
             else:
                 plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, False, st.reason)
+    plan.blocked_from = _first_cause(states, plan.blocked)
     plan.seconds_per_partition = past_rates(ctx)
     return plan
 
 
-def _stale_upstream(ctx, plan: Plan, run, stale_reads, states, blocked) -> None:
+def _first_cause(states: States, blocked: list[PlanCell]) -> date | None:
+    """The earliest partition at the root of the blocked cells (followed through the
+    windows that blocked them)."""
+    roots: list[date] = []
+    for c in blocked:
+        key, seen = (c.processor, c.game_date), set()
+        while (cause := states.get(*key).cause) is not None and cause not in seen:
+            seen.add(cause)
+            key = cause
+        roots.append(key[1])
+    return min(roots, default=None)
+
+
+def _stale_upstream(ctx: Context, plan: Plan, run: dict[str, set[date]],
+                    stale_reads: dict[tuple[str, date], set[str]],
+                    states: States) -> dict[tuple[str, date], str]:
     """Planned partitions whose windows read a stale upstream partition that this plan does
-    not rewrite: in a mode whose ``stale_upstream`` is "fail" they are blocked, otherwise
-    they run and the plan warns — each with the command that refreshes the stale one."""
+    not rewrite. A mode whose ``stale_upstream`` is "fail" refuses them (returned, with the
+    reason and the command that refreshes the stale one, and taken out of ``run`` with what
+    reads them); otherwise they run and the plan warns."""
+    refused: dict[tuple[str, date], str] = {}
     registry = ctx.registry
     for (uname, ud), readers in sorted(stale_reads.items(), key=lambda kv: kv[0][1]):
-        fix = f"backcourt backfill --start {ud} --end {plan.end} --phases " \
-              f"{registry.get(uname).phase}-5"
-        why = f"upstream {uname} {ud} is stale ({states[(uname, ud)].reason})"
-        hit = sorted({(name, d) for name, i in readers for d in run[name]
-                      if ud in window_dates(ctx, i, d)})
+        fix = backfill_command(ud, plan.end, registry.get(uname).phase, max(registry.phases))
+        why = f"upstream {uname} {ud} is stale ({states.get(uname, ud).reason})"
+        hit = []
+        for name in sorted(readers):
+            for i in registry.get(name).inputs:
+                if i.ref == registry.get(uname).table:
+                    m = WindowMapping(i, ctx.calendar)
+                    hit += [(name, d) for d in m.readers(ud, sorted(run[name]))]
         if not hit:
             continue
         if ctx.mode.stale_upstream == "fail":
             for key in hit:
-                blocked.setdefault(key, f"{why}; run first: {fix}")
+                refused.setdefault(key, f"{why}; run first: {fix}")
         else:
             plan.warnings.append(f"{len(hit)} partitions read {uname} {ud}, which is "
-                                 f"stale: {states[(uname, ud)].reason}; fix: {fix}")
+                                 f"stale: {states.get(uname, ud).reason}; fix: {fix}")
+    if refused:   # what reads a refused partition cannot run either
+        for p in registry.order():
+            for d in sorted(run[p.name]):
+                if (p.name, d) in refused:
+                    continue
+                for i in p.inputs:
+                    if i.is_raw or not i.required:
+                        continue
+                    u = registry.by_table(i.ref).name
+                    gone = sorted(ud for n, ud in refused if n == u)
+                    hit = WindowMapping(i, ctx.calendar).reads(d, gone)
+                    if hit is not None:
+                        refused[(p.name, d)] = f"upstream {u} {hit} is blocked"
+                        break
+        for name, d in refused:
+            run[name].discard(d)
+    return refused
 
 
-def past_rates(ctx) -> dict[str, float]:
+def past_rates(ctx: Context) -> dict[str, float]:
     """Seconds per partition of each processor, from the summaries of past runs."""
     totals: dict[str, list[float]] = {}
     for r in ctx.ledger.runs(limit=50, counted=False):

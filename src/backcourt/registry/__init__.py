@@ -5,6 +5,7 @@ from backcourt.registry.model import (
     Expected,
     Input,
     Processor,
+    Source,
     Window,
     entities_per_date,
     previous_days,
@@ -16,7 +17,7 @@ from backcourt.registry.model import (
 from backcourt.registry.registry import Registry, RegistryError
 
 __all__ = [
-    "Check", "Expected", "Input", "Processor", "Registry", "RegistryError", "Window",
+    "Check", "Expected", "Input", "Processor", "Registry", "RegistryError", "Source", "Window",
     "entities_per_date", "previous_days", "previous_games", "rows_per_date", "same_day",
     "season_to_date",
 ]

@@ -13,6 +13,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from backcourt.ledger.ledger import (
+    INCOMPLETE_DATA,
+    MISSING_DEPENDENCY,
+    NO_SHOT_ZONE,
+    PROCESSING_ERROR,
+)
+
 # expected counts (12): the share of the expected rows a partition must hold
 EXPECTED_RATIO = {"strict": 1.0, "relaxed": 0.9}
 
@@ -55,7 +62,7 @@ class Mode(BaseModel):
         "entity breakers (with 7): hours a breaker stays open (the entity's row is left "
         "out, recorded as CIRCUIT_BREAKER_ACTIVE); then it is tried again"))
     entity_breaker_categories: tuple[str, ...] = Field(
-        default=("INCOMPLETE_DATA", "MISSING_DEPENDENCY", "NO_SHOT_ZONE", "PROCESSING_ERROR"),
+        default=(INCOMPLETE_DATA, MISSING_DEPENDENCY, NO_SHOT_ZONE, PROCESSING_ERROR),
         description=("entity breakers (with 7): failure categories that count as failed attempts "
                      "(retrying may help); INSUFFICIENT_DATA is expected (too few games) "
                      "and never trips a breaker"))

@@ -7,6 +7,8 @@ dashboard all read these objects; none of them keeps its own list of processors.
 from __future__ import annotations
 
 import hashlib
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -201,3 +203,27 @@ class Processor:
             h.update(b"\0learned:" + repr(self.learned).encode())
         h.update(b"\0" + extra.encode())
         return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A Phase 1 source: it writes raw files into the raw store, date by date.
+
+    ``produces``: the raw folders it writes for a date; ``complete_when``: a date's files
+    are known complete when each of these folders holds files for it (the others may
+    legitimately be absent); ``dates``/``fetch``: ``"module:function"`` of the dates it
+    has in a range (``(start, end, seed, store) -> list[date]``) and of the function that
+    writes them (``(store, start, end, seed=, on_date=)``), imported when first called.
+    """
+
+    name: str
+    produces: tuple[str, ...]
+    complete_when: tuple[str, ...]
+    dates: str
+    fetch: str
+    phase: int = 1
+    description: str = ""
+
+    def function(self, target: str) -> Callable:
+        module, _, name = target.partition(":")
+        return getattr(importlib.import_module(module), name)

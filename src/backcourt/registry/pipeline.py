@@ -18,6 +18,7 @@ from importlib.resources import files
 from typing import Any
 
 from backcourt.calendar import CalendarSource
+from backcourt.registry.loader import Loader
 from backcourt.registry.registry import Registry
 
 
@@ -63,13 +64,11 @@ class LoaderSpec:
 @dataclass
 class Pipeline:
     """``loaders`` maps a processor's ``loader`` name to a ``LoaderSpec`` (imported on first
-    use) or to a loader object: one with ``fingerprint(processor) -> str``,
-    ``load(ctx, processor, days, run_id)`` returning rows for those dates (see
-    executor/runner.py) and optionally ``extra_tables``."""
+    use) or to a loader object (the contract: ``registry.loader.Loader``)."""
 
     registry: Registry
     calendar: CalendarSource
-    loaders: dict[str, object] = field(default_factory=dict)
+    loaders: dict[str, LoaderSpec | Loader] = field(default_factory=dict)
     _built: dict[str, object] = field(default_factory=dict, init=False, repr=False)
     _fingerprints: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)

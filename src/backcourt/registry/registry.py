@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 
-from backcourt.registry.model import Processor
+from backcourt.registry.model import Processor, Source
 from backcourt.registry.templating import absent_tables
 
 
@@ -16,10 +16,13 @@ class RegistryError(ValueError):
 
 @dataclass(frozen=True)
 class Registry:
+    """Every processor, and the Phase 1 sources that write the raw files they read."""
+
     processors: tuple[Processor, ...]
+    sources: tuple[Source, ...] = ()
 
     def __post_init__(self) -> None:
-        names = [p.name for p in self.processors]
+        names = [p.name for p in self.processors] + [s.name for s in self.sources]
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise RegistryError(f"processor declared twice: {sorted(dupes)}")
@@ -38,6 +41,14 @@ class Registry:
             optional = {i.ref for i in p.inputs if not i.is_raw and not i.required}
             for table in absent_tables(p.sql or "") - optional:
                 raise RegistryError(f"{p.name}: {{absent:{table}}} names no optional input")
+        first = min((p.phase for p in self.processors), default=None)
+        for src in self.sources:
+            if first is not None and src.phase >= first:
+                raise RegistryError(f"source {src.name}: its phase must come before "
+                                    "every processor's")
+            if not set(src.complete_when) <= set(src.produces):
+                raise RegistryError(f"source {src.name}: complete_when names a folder it "
+                                    "does not produce")
         self.order()  # raises on cycles
 
     # -- lookups -----------------------------------------------------------
@@ -60,7 +71,17 @@ class Registry:
 
     @property
     def phases(self) -> list[int]:
+        """Every phase: the sources' and the processors'."""
+        return sorted({p.phase for p in self.processors} | {s.phase for s in self.sources})
+
+    @property
+    def processor_phases(self) -> list[int]:
         return sorted({p.phase for p in self.processors})
+
+    def sources_in(self, phases: Iterable[int] | None = None) -> list[Source]:
+        """The Phase 1 sources of these phases (all when None)."""
+        wanted = set(phases) if phases else None
+        return [s for s in self.sources if wanted is None or s.phase in wanted]
 
     def in_phase(self, phase: int) -> list[Processor]:
         return [p for p in self.order() if p.phase == phase]

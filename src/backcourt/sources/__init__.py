@@ -10,6 +10,8 @@ import orjson
 # the raw folders every simulated game date has (odds may legitimately be absent)
 SIM_DAILY_SOURCES = ("nba_scoreboard", "nba_boxscore", "nba_playbyplay", "nba_injury_report",
                      "nba_rosters")
+# the folders it writes on some dates only (the season schedule on opening night, odds)
+SIM_OPTIONAL_SOURCES = ("nba_schedule", "odds_game_lines", "odds_player_props")
 # the reference data the simulated league is drawn from
 REFERENCE_FILES = ("nba_players.csv", "nba_teams.csv", "rosters_2025_26.csv")
 
@@ -53,9 +55,10 @@ def _sim_fingerprint() -> str:
     return f"{code[:8]}{data[:8]}"
 
 
-def missing_raw_dates(store, start: date, end: date, seed: int = 0) -> list[date]:
+def missing_raw_dates(store, start: date, end: date, seed: int = 0,
+                      complete_when: tuple[str, ...] = SIM_DAILY_SOURCES) -> list[date]:
     """Simulated game dates in [start, end] with a daily raw folder missing."""
-    have = {src: set(store.list_dates(src)) for src in SIM_DAILY_SOURCES}
+    have = {src: set(store.list_dates(src)) for src in complete_when}
     if all(d in days for d in _days(start, end) for days in have.values()):
         return []   # every date has every folder: nothing to simulate to find out
     return [d for d in sim_game_dates(start, end, seed, store)

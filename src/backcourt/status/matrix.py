@@ -1,18 +1,16 @@
 """State of every partition (processor × game date): done / missing / failed / stale /
-skipped — the planner's states (ledger, rows really in the table, fingerprints)."""
+skipped / blocked — the one state pass the planner reads too (backcourt.partitions)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from backcourt.executor.dependencies import TableRows
-from backcourt.ledger import FAILED, SKIPPED
-from backcourt.planner.no_gc import no_gc
-from backcourt.planner.state import partition_states
-from backcourt.registry import Processor
-
-DONE, MISSING, STALE = "done", "missing", "stale"
+from backcourt.ledger import FAILED
+from backcourt.partitions.context import Context
+from backcourt.partitions.no_gc import no_gc
+from backcourt.partitions.state import BLOCKED, MISSING, STALE, STATES, state_pass
+from backcourt.registry import Processor, Source
 
 
 @dataclass(frozen=True)
@@ -27,26 +25,26 @@ class StatusMatrix:
     dates: list[date]
     processors: list[Processor]
     cells: dict[tuple[str, date], Cell] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)   # Phase 1, when asked for
 
     def cell(self, p: str, d: date) -> Cell:
         return self.cells.get((p, d), Cell(MISSING))
 
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
-        for p in self.processors:
-            c = out.setdefault(p.name, {DONE: 0, MISSING: 0, FAILED: 0, STALE: 0,
-                                        SKIPPED: 0})
+        for p in [*self.sources, *self.processors]:
+            c = out.setdefault(p.name, dict.fromkeys(STATES, 0))
             for d in self.partition_dates(p):
                 c[self.cell(p.name, d).state] += 1
         return out
 
-    def partition_dates(self, p: Processor) -> list[date]:
+    def partition_dates(self, p: Processor | Source) -> list[date]:
         return [d for d in self.dates if (p.name, d) in self.cells or
-                p.partitions == "game_dates"]
+                getattr(p, "partitions", "") == "game_dates"]
 
     @property
     def complete(self) -> bool:
-        return all(c[MISSING] == 0 and c[FAILED] == 0 and c[STALE] == 0
+        return all(c[MISSING] == 0 and c[FAILED] == 0 and c[STALE] == 0 and c[BLOCKED] == 0
                    for c in self.counts().values())
 
     def as_dict(self) -> dict:
@@ -56,26 +54,38 @@ class StatusMatrix:
             "summary": self.counts(),
             "processors": {
                 p.name: {
-                    "phase": p.phase, "table": p.table,
+                    "phase": p.phase, "table": getattr(p, "table", None),
                     "dates": {d.isoformat(): {"state": self.cell(p.name, d).state,
                                               "rows": self.cell(p.name, d).rows,
                                               "reason": self.cell(p.name, d).reason}
                               for d in self.partition_dates(p)},
-                } for p in self.processors
+                } for p in [*self.sources, *self.processors]
             },
         }
 
 
-def status_matrix(ctx, processors: list[Processor], start: date, end: date) -> StatusMatrix:
-    """The planner's partition states (stale included) laid out as a matrix."""
-    m = StatusMatrix(dates=ctx.calendar.game_dates(start, end), processors=processors)
-    rows = TableRows(ctx.wh, start, end)   # asked once, by the states and the matrix
-    with ctx.store.listing_ahead(len(m.dates)), no_gc():
-        states = partition_states(ctx, processors, start, end, rows=rows)
-    have = {p.name: rows(p.table, p.partition_column) for p in processors}
-    for (name, d), st in states.items():
-        m.cells[(name, d)] = Cell(st.state, have[name].get(d, 0), st.reason)
+def status_matrix(ctx: Context, processors: list[Processor], start: date, end: date,
+                  sources: list[Source] = ()) -> StatusMatrix:
+    """The state pass's cells of ``processors`` (and of the Phase 1 ``sources``) in
+    [start, end], laid out as a matrix."""
+    m = StatusMatrix(dates=ctx.calendar.game_dates(start, end), processors=processors,
+                     sources=list(sources))
+    ctx.store.refresh()
+    with no_gc():
+        with ctx.store.listing_ahead(len(m.dates)):
+            states = state_pass(ctx, start, end, sources=sources)
+        for src in sources:
+            for d in states.days.get(src.name, []):
+                st = states.get(src.name, d)
+                m.cells[(src.name, d)] = Cell(st.state, 0, st.reason)
+        for p in processors:
+            have = states.rows(p.table, p.partition_column)
+            for d in states.days[p.name]:
+                if d >= start:
+                    st = states.get(p.name, d)
+                    m.cells[(p.name, d)] = Cell(st.state, have.get(d, 0), st.reason)
     extra = {d for (n, d) in m.cells if n in {p.name for p in processors
-                                              if p.partitions == "raw_dates"}}
+                                              if p.partitions == "raw_dates"}
+             | {src.name for src in sources}}
     m.dates = sorted(set(m.dates) | extra)
     return m

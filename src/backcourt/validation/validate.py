@@ -10,24 +10,30 @@ command that fixes it.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from backcourt.checks.entities import accounting, has_entities
 from backcourt.checks.learned import learned_shortfalls
-from backcourt.checks.partition import violation_sql
-from backcourt.executor import dependencies
-from backcourt.ledger import FAILED
+from backcourt.checks.partition import partition_stats, short_of_expected
+from backcourt.ledger import FAILED, SKIPPED
+from backcourt.ledger.ledger import ABSENT_OPTIONAL_INPUT
 from backcourt.ledger.tables import ENTITY_FAILURES
-from backcourt.planner.no_gc import no_gc
-from backcourt.planner.state import DONE, MISSING, STALE, partition_states
-from backcourt.registry import Input, Processor
+from backcourt.partitions.context import Context
+from backcourt.partitions.mapping import WindowMapping
+from backcourt.partitions.no_gc import no_gc
+from backcourt.partitions.readiness import check
+from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, state_pass
+from backcourt.planner import backfill_command
+from backcourt.registry import Processor
 from backcourt.registry.templating import render
 
 SEVERITY = {"missing_date": "HIGH", "partial_data": "MEDIUM", "null_critical": "HIGH",
             "zero_value": "MEDIUM", "out_of_range": "MEDIUM", "cascade": "CRITICAL",
-            "freshness": "MEDIUM", "unaccounted": "HIGH"}
+            "freshness": "MEDIUM", "unaccounted": "HIGH",
+            # an optional source absent on a date (e.g. no betting lines): what reads it
+            # ran with the feature flagged
+            "absent_optional": "MEDIUM"}
 RANK = {"MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}
 
 
@@ -80,12 +86,12 @@ class Validation:
                     for r in self.reconciliation]}
 
 
-def _fix(p: Processor, days: list[date], reprocess: str = "stale") -> str:
-    cmd = (f"backcourt backfill --start {min(days)} --end {max(days)} --phases {p.phase}-5")
-    return cmd + (f" --reprocess {reprocess}" if reprocess != "stale" else "")
+def _fix(ctx: Context, p: Processor, days: list[date], reprocess: str = "stale") -> str:
+    """The backfill that recomputes ``p`` over ``days`` and everything after it."""
+    return backfill_command(min(days), max(days), p.phase, ctx.registry.phases[-1], reprocess)
 
 
-def validate(ctx, processors: list[Processor], start: date, end: date,
+def validate(ctx: Context, processors: list[Processor], start: date, end: date,
              with_reconcile: bool = False) -> Validation:
     v = Validation(start, end)
     if with_reconcile:
@@ -99,16 +105,14 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
                     f"{r.missing} of {r.expected} entities have "
                     "neither a row nor an explained failure, e.g. "
                     + ", ".join(f"{d} {e}" for d, e in r.unaccounted[:3]),
-                    _fix(p, days, "all")))
+                    _fix(ctx, p, days, "all")))
     order = ctx.registry.order()
-    first = ctx.calendar.season_start(start)
     # one read of the ledger, one grouped count per table, one dependency check per
     # processor (kept from the state pass): the cost grows with tables, not dates
-    rows = dependencies.TableRows(ctx.wh, first, end)
-    readiness: dict[str, dict[date, dependencies.Readiness]] = {}
-    with ctx.store.listing_ahead(len(ctx.calendar.game_dates(first, end))), no_gc():
-        latest = ctx.ledger.latest([p.name for p in order])
-        states = partition_states(ctx, order, first, end, latest, rows, True, readiness)
+    ctx.store.refresh()
+    with no_gc(), ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
+        states = state_pass(ctx, start, end, complete=True)
+    first, rows, latest = states.first, states.rows, states.latest
     explained: dict[str, dict[date, int]] = {}
     for name, d, n in ctx.wh.query(
             f"SELECT processor, game_date, COUNT(*) FROM {ENTITY_FAILURES} "
@@ -119,47 +123,57 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
     bad_days: dict[str, list[date]] = {}        # the same, sorted, of finished processors
     wanted = {p.name for p in processors}
     for p in order:
-        days = ctx.partitions(p, first, end)
+        days = states.days[p.name]
         have = rows(p.table, p.partition_column)
         typed: dict[str, list[date]] = {}
         details: dict[str, str] = {}
         for d in days:
-            st = states.get((p.name, d))
-            if st is None or st.state == MISSING:
-                if st is not None and have.get(d, 0) > 0:
+            st = states.get(p.name, d)
+            if st.state == MISSING:
+                if st.reason != "never run" and have.get(d, 0) > 0:
                     typed.setdefault("partial_data", []).append(d)
                     details["partial_data"] = st.reason or ""
                 else:
                     typed.setdefault("missing_date", []).append(d)
-                    details["missing_date"] = (st.reason if st else "never run") or ""
+                    details["missing_date"] = st.reason or "never run"
                 bad.add((p.name, d))
-            elif st.state == FAILED:
+            elif st.cause is not None:   # through a window: built on a bad upstream
+                typed.setdefault("cascade", []).append(d)
+                details["cascade"] = st.reason or ""
+                bad.add((p.name, d))
+            elif st.state in (FAILED, BLOCKED):
                 typed.setdefault("missing_date", []).append(d)
                 details["missing_date"] = st.reason or "failed"
                 bad.add((p.name, d))
             elif st.state == STALE:
                 typed.setdefault("freshness", []).append(d)
                 details["freshness"] = st.reason or ""
-        done_days = [d for d in days if states.get((p.name, d)) is not None
-                     and states[(p.name, d)].state in (DONE, STALE)]
+            elif st.state == SKIPPED and getattr(latest.get((p.name, d)), "failure_category",
+                                                 None) == ABSENT_OPTIONAL_INPUT:
+                typed.setdefault("absent_optional", []).append(d)
+                details["absent_optional"] = st.reason or ""
+        done_days = [d for d in days if states.get(p.name, d).state in (DONE, STALE)]
         if done_days:
-            stats = _partition_stats(ctx, p, done_days)
+            stats = partition_stats(ctx.wh, p, done_days)
             _field_findings(p, stats, typed, details, bad, v)
+            # every expected row: a mode that relaxes its expected counts (backfill) lets
+            # the partition finish, and the shortfall is reported here
             _expected_findings(memo, p, done_days, first, end, stats,
-                               explained.get(p.name, {}), typed, details, bad)
+                               explained.get(p.name, {}), typed, details, bad, 1.0)
             # cascade: built on an upstream partition that is now missing, failed,
             # contaminated, or no longer holds the rows it had
-            ready = dict(readiness.get(p.name, {}))
+            ready = dict(states.readiness.get(p.name, {}))
             rest = [d for d in done_days if d not in ready]
-            if rest:   # stale by code: the state pass did not need their inputs
-                ready.update(dependencies.check(ctx, p, rest, latest, True, rows))
-            ups = [(i, ctx.registry.by_table(i.ref).name) for i in p.inputs if not i.is_raw]
-            ups = [(i, up, bad_days[up]) for i, up in ups if bad_days.get(up)]
+            if rest:   # stale, or before the range: the state pass did not need their inputs
+                ready.update(check(ctx, p, rest, latest, True, rows))
+            ups = [(WindowMapping(i, ctx.calendar), ctx.registry.by_table(i.ref).name)
+                   for i in p.inputs if not i.is_raw]
+            ups = [(m, up, bad_days[up]) for m, up in ups if bad_days.get(up)]
             for d in done_days:
                 reason = ready[d].blocked
                 if reason is None:
-                    for i, up, bad_up in ups:
-                        hit = _first_in_window(ctx, i, d, bad_up)
+                    for m, up, bad_up in ups:
+                        hit = m.reads(d, bad_up)
                         if hit is not None:
                             reason = f"{up} {hit} is contaminated"
                             break
@@ -176,8 +190,12 @@ def validate(ctx, processors: list[Processor], start: date, end: date,
                 continue
             reprocess = "all" if kind in ("null_critical", "zero_value", "out_of_range",
                                           "partial_data", "cascade") else "stale"
+            fix = _fix(ctx, p, ds, reprocess)
+            if kind == "absent_optional":   # Phase 1 fetches exactly the missing files
+                fix = backfill_command(min(ds), max(ds), min(ctx.registry.phases),
+                                       ctx.registry.phases[-1])
             v.findings.append(Finding(kind, SEVERITY[kind], p.name, ds,
-                                      details.get(kind, ""), _fix(p, ds, reprocess)))
+                                      details.get(kind, ""), fix))
     v.findings.sort(key=lambda f: (-RANK[f.severity], f.processor, f.type))
     return v
 
@@ -194,20 +212,6 @@ class _Memo:
         if key not in self._seen:
             self._seen[key] = self.wh.query(sql, params)
         return self._seen[key]
-
-
-def _partition_stats(ctx, p: Processor, days: list[date]) -> dict[date, tuple]:
-    """Per date of ``days``, in one grouped query of the table: (rows, the violations of
-    each check, the expected measure)."""
-    col = p.partition_column
-    cols = ["count(*)"] + [f"SUM(CASE WHEN {violation_sql(c)} THEN 1 ELSE 0 END)"
-                           for c in p.checks]
-    if p.expected is not None:
-        cols.append(p.expected.measure)
-    wanted = set(days)
-    return {r[0]: r[1:] for r in ctx.wh.query(
-        f"SELECT {col}, {', '.join(cols)} FROM {p.table} WHERE {col} BETWEEN ? AND ? "
-        "GROUP BY 1", [min(days), max(days)]) if r[0] in wanted}
 
 
 def _field_findings(p: Processor, stats: dict[date, tuple], typed, details, bad,
@@ -241,18 +245,9 @@ def _field_findings(p: Processor, stats: dict[date, tuple], typed, details, bad,
         v.contamination.append(Contamination(p.name, status, shares, sorted(worst)))
 
 
-def _first_in_window(ctx, i: Input, day: date, bad: list[date]) -> date | None:
-    """The earliest of the (sorted) ``bad`` upstream dates that ``i``'s window reads."""
-    span = i.window.calendar_span(day, ctx.calendar.season_start(day))
-    if span is None:
-        return None
-    k = bisect.bisect_left(bad, span[0])
-    return bad[k] if k < len(bad) and bad[k] <= span[1] else None
-
-
 def _expected_findings(memo: _Memo, p: Processor, days: list[date], first: date, end: date,
                        stats: dict[date, tuple], explained: dict[date, int],
-                       typed, details, bad) -> None:
+                       typed, details, bad, mode_ratio: float) -> None:
     for d, why in learned_shortfalls(memo, p, days).items():
         typed.setdefault("partial_data", []).append(d)
         details["partial_data"] = why
@@ -264,7 +259,7 @@ def _expected_findings(memo: _Memo, p: Processor, days: list[date], first: date,
     for d in days:
         exp = ref.get(d, 0) or 0
         got = ((stats[d][-1] if d in stats else 0) or 0) + explained.get(d, 0)
-        if exp and got < exp:
+        if short_of_expected(p, exp, got, mode_ratio):
             typed.setdefault("partial_data", []).append(d)
             details["partial_data"] = f"expected {exp}, found {got}"
             bad.add((p.name, d))
@@ -280,7 +275,7 @@ class Reconciliation:
     missing: int = 0                      # entities with neither a row nor a failure
 
 
-def reconcile(ctx, processors: list[Processor], start: date,
+def reconcile(ctx: Context, processors: list[Processor], start: date,
               end: date) -> list[Reconciliation]:
     """Per entity and date: a row, an explained failure, or unaccounted for (dates whose
     partition ran; skipped and missing dates are findings of their own). One counting

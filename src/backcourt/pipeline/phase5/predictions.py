@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from backcourt.pipeline.phase5.tables import (
     PREDICTION_COLUMNS,
 )
 from backcourt.registry import Processor
+from backcourt.registry.loader import LoaderContext
 from backcourt.registry.pipeline import source_fingerprint
 
 _ARROW = {"DATE": pa.date32(), "VARCHAR": pa.string(), "BIGINT": pa.int64(),
@@ -131,7 +131,8 @@ class PredictionLoader:
         return self._code_fp
 
     # -- the batch ---------------------------------------------------------
-    def load(self, ctx, p: Processor, days: list[date], run_id: str) -> Predictions:
+    def load(self, ctx: LoaderContext, p: Processor, days: list[date],
+             run_id: str) -> Predictions:
         wanted = set(days)
         rows = ctx.wh.arrow(_day_rows_sql(), [min(days), max(days)])
         day_list = rows.column("game_date").to_pylist()
@@ -189,7 +190,7 @@ class PredictionLoader:
         return Predictions(table=table, models=models)
 
     # -- training ahead of the batch ---------------------------------------
-    def prepare(self, ctx, p: Processor, days: list[date],
+    def prepare(self, ctx: LoaderContext, p: Processor, days: list[date],
                 writes: dict[str, list[date]]) -> Future | None:
         """Called when a run starts: train the weeks of ``days`` in the background, on
         another connection, when nothing the run writes can change their training data (a
@@ -205,18 +206,9 @@ class PredictionLoader:
                        key=lambda sm: (sm[1], sm[0]))
         if not weeks:
             return None
-        wh = ctx.wh.fork()
-        future: Future = Future()
-
-        def train() -> None:
-            try:
-                future.set_result(self._train_weeks(SimpleNamespace(wh=wh), weeks))
-            except BaseException as exc:   # the batch trains them itself, and reports it
-                future.set_exception(exc)
-            finally:
-                wh.close()   # now, in this process: not whenever it is garbage collected
-
-        threading.Thread(target=train, name="train-ahead", daemon=True).start()
+        # the run's background work, on a connection of its own (the loader contract)
+        future = ctx.in_background(
+            lambda wh: self._train_weeks(SimpleNamespace(wh=wh), weeks), "train-ahead")
         self._prefetched = (frozenset(weeks), future)
         return future
 

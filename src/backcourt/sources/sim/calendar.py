@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
+from backcourt.calendar.calendar import season_name as season_label  # noqa: F401 (the writer's)
+
 FIRST_SEASON = 2015
 LAST_SEASON = 2030
 REGULAR_SEASON_DAYS = 173          # opening Tuesday -> closing Sunday
@@ -95,5 +97,3 @@ def et_clock_text(minutes_et: int) -> str:
     return f"{h12}:{m:02d} {suffix} ET"
 
 
-def season_label(season: int) -> str:
-    return f"{season}-{(season + 1) % 100:02d}"

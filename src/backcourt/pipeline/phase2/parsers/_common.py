@@ -18,6 +18,7 @@ import orjson
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, TypeAdapter
 from pydantic import ValidationError as _ValidationError
 
+from backcourt.calendar.calendar import season_name as season_label
 from backcourt.pipeline.phase2.names import player_lookup
 from backcourt.rawstore.store import RawFile
 
@@ -183,10 +184,6 @@ SEASON_TYPES = {
     "5": "Play-In",
     "6": "NBA Cup Final",
 }
-
-
-def season_label(start_year: int) -> str:
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
 
 
 def season_of_game(game_id: str) -> tuple[str, str]:

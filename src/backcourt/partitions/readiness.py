@@ -14,6 +14,8 @@ from datetime import date
 from typing import NamedTuple
 
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
+from backcourt.ledger.ledger import INCOMPLETE_DATA, MISSING_DEPENDENCY
+from backcourt.partitions.mapping import WindowMapping
 from backcourt.registry import Input, Processor
 
 OK = (SUCCEEDED, SKIPPED)
@@ -22,16 +24,7 @@ OK = (SUCCEEDED, SKIPPED)
 class Readiness(NamedTuple):   # one per partition a plan looks at: cheap to make
     blocked: str | None
     fingerprint: str
-    category: str = "MISSING_DEPENDENCY"   # or INCOMPLETE_DATA (rows gone since written)
-
-
-def window_dates(ctx, i: Input, day: date) -> list[date]:
-    span = i.window.calendar_span(day, ctx.calendar.season_start(day))
-    if span is None:
-        return []
-    if i.window.kind == "same_day":
-        return [day]
-    return ctx.calendar.game_dates(*span)
+    category: str = MISSING_DEPENDENCY   # or INCOMPLETE_DATA (rows gone since written)
 
 
 INCOMPLETE = "incomplete"
@@ -47,7 +40,7 @@ def _problem(st: PartitionState | None, required: bool,
         return f"{INCOMPLETE}: ledger {st.rows_written} rows, table {rows}"
     if st.status in OK:
         return None
-    if st.status == FAILED and not required and st.failure_category == "MISSING_DEPENDENCY":
+    if st.status == FAILED and not required and st.failure_category == MISSING_DEPENDENCY:
         return None  # an optional input that is simply absent
     return f"{st.status} ({st.failure_category})"
 
@@ -148,8 +141,9 @@ def check(ctx, p: Processor, days: list[date],
         if not i.is_raw:
             up = ctx.registry.by_table(i.ref)
             rows[i.ref] = rows_of(up.table, up.partition_column) if complete else None
+    maps = {id(i): WindowMapping(i, ctx.calendar) for i in p.inputs if not i.is_raw}
     windowed = {id(i): _Windowed(ctx, ctx.registry.by_table(i.ref), i, latest, rows[i.ref])
-                for i in p.inputs if not i.is_raw and i.window.kind != "same_day"}
+                for i in p.inputs if not i.is_raw and not maps[id(i)].point}
     # per input, what the loop below needs, looked up once (17,000 dates in 4 seasons)
     raws = [(f"{i.ref}:", ctx.store.fingerprints(i.raw_source, days), i.raw_source,
              i.required)
@@ -158,14 +152,13 @@ def check(ctx, p: Processor, days: list[date],
     for i in p.inputs:
         if i.is_raw:
             continue
-        if i.window.kind == "same_day":
+        m = maps[id(i)]
+        if m.point:
             name = ctx.registry.by_table(i.ref).name
             ups.append((None, name, i.required, rows[i.ref], f"{name} [same day]: "))
         else:
             w = windowed[id(i)]
-            ups.append((w, w.name, i.window, rows[i.ref], f"{w.name} [{i.window.describe()}]: "))
-    season_start = ctx.calendar.season_start
-    windows = any(w is not None for w, *_ in ups)
+            ups.append((w, w.name, m, rows[i.ref], f"{w.name} [{i.window.describe()}]: "))
     for day in days:
         problems: list[str] = []
         parts: list[str] = []
@@ -180,7 +173,6 @@ def check(ctx, p: Processor, days: list[date],
         if raws and not raw_files and not p.allow_empty and not problems:
             names = ", ".join(f"{source}/{day.isoformat()}" for _, _, source, _ in raws)
             problems.append(f"no raw files in {names}")
-        first = season_start(day) if windows else None
         for w, name, arg, counts, label in ups:
             if w is None:   # same day: arg is ``required``
                 st = latest.get((name, day))
@@ -189,7 +181,7 @@ def check(ctx, p: Processor, days: list[date],
                 if why:
                     problems.append(f"{label}{day.isoformat()} {why}")
                 continue
-            span = arg.calendar_span(day, first)   # arg is the window
+            span = arg.span(day)   # arg is the window's mapping
             if span is None:
                 parts.append(f"{name}:empty")
                 continue
@@ -204,7 +196,7 @@ def check(ctx, p: Processor, days: list[date],
                 problems.append(f"{label}{shown}")
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
         text = "; ".join(problems) or None
-        category = "INCOMPLETE_DATA" if text and INCOMPLETE in text and not any(
-            w in text for w in ("missing", "failed", "no raw files")) else "MISSING_DEPENDENCY"
+        category = INCOMPLETE_DATA if text and INCOMPLETE in text and not any(
+            w in text for w in ("missing", "failed", "no raw files")) else MISSING_DEPENDENCY
         out[day] = Readiness(text, digest, category)
     return out

@@ -1,9 +1,14 @@
-"""Everything a run needs, opened once."""
+"""Everything a plan or a run needs, opened once: the typed context every room is given
+(a Python loader sees it through ``registry.loader.LoaderContext``)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from backcourt.calendar import Calendar
 from backcourt.ledger import Ledger
@@ -11,14 +16,18 @@ from backcourt.rawstore import RawStore
 from backcourt.registry import Processor, Registry
 from backcourt.registry.mode import Mode
 from backcourt.registry.pipeline import Pipeline
+from backcourt.warehouse.base import Warehouse
+
+T = TypeVar("T")
 
 
 @dataclass
 class Context:
-    wh: object
+    wh: Warehouse
     store: RawStore
     pipeline: Pipeline
     mode: Mode
+    seed: int = 0               # what Phase 1 sources that simulate are seeded with
     ledger: Ledger = field(init=False)
     _calendar: Calendar | None = field(default=None, init=False)
 
@@ -45,9 +54,35 @@ class Context:
     def fork(self) -> Context:
         """The same run on another warehouse connection (a worker thread)."""
         other = Context(wh=self.wh.fork(), store=self.store, pipeline=self.pipeline,
-                        mode=self.mode)
+                        mode=self.mode, seed=self.seed)
         other._calendar = self.calendar
         return other
+
+    # -- what a Python loader may do (registry.loader.LoaderContext) -----------------
+    def quarantine(self, run_id: str, file, field: str, reason: str, message: str) -> str:
+        """Move a raw file that failed validation aside and record it in the ledger."""
+        moved = self.store.quarantine(file, message)
+        self.ledger.record_quarantine(run_id, file.source, file.game_date, file.display,
+                                      moved, field, reason)
+        return moved
+
+    def in_background(self, work: Callable[[Warehouse], T],
+                      name: str = "background") -> Future[T]:
+        """``work(reader)`` in a thread named ``name``, on a connection of its own (closed
+        after)."""
+        wh = self.wh.fork()
+        future: Future[T] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(work(wh))
+            except BaseException as exc:   # the caller sees it in the future
+                future.set_exception(exc)
+            finally:
+                wh.close()   # now, in this process: not whenever it is garbage collected
+
+        threading.Thread(target=run, name=name, daemon=True).start()
+        return future
 
     def refresh_calendar(self) -> None:
         self._calendar = None

@@ -1,0 +1,183 @@
+"""`status --json` and `plan --json` read one state pass: after damage done behind the
+tool's back, both give the same state to every (processor, date) cell, and the damaged
+cells and what reads them are not done.
+
+Damage: a week of rows deleted, a raw file edited in place, a partition that failed, an
+upstream partition gone (table and ledger), and a raw folder removed (blocked)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from backcourt import app as lib
+from backcourt.cli import cli
+from backcourt.registry import Registry
+from tests.conftest import SIM_END, SIM_START, make_context
+
+runner = CliRunner()
+RANGE = ["--start", SIM_START.isoformat(), "--end", SIM_END.isoformat()]
+WEEK = (date(2023, 11, 1), date(2023, 11, 7))
+
+
+@pytest.fixture(scope="module")
+def loaded(sim_raw, tmp_path_factory):
+    """Phases 2-4 over the simulated window, done once; each test damages a copy."""
+    work = tmp_path_factory.mktemp("status_plan")
+    raw = work / "raw"
+    shutil.copytree(sim_raw, raw)
+    ctx = make_context(work, str(raw))
+    assert lib.run(ctx, lib.select(ctx, [2, 3, 4]), SIM_START, SIM_END, "fill").ok
+    ctx.wh.execute("CHECKPOINT")
+    ctx.wh.close()
+    lib.release_locks()
+    return work
+
+
+@pytest.fixture
+def copy(loaded, tmp_path):
+    shutil.copy(loaded / "wh.duckdb", tmp_path / "wh.duckdb")
+    shutil.copytree(loaded / "raw", tmp_path / "raw")
+    ctx = make_context(tmp_path, str(tmp_path / "raw"), switch_raw=True)
+    yield ctx
+    ctx.wh.close()
+    lib.release_locks()
+
+
+def cells(ctx, tmp_path) -> tuple[dict, dict]:
+    """Every cell's state from `status --json` and from `plan --json` (same range)."""
+    ctx.wh.execute("CHECKPOINT")
+    ctx.wh.close()
+    lib.release_locks()
+    env = {"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+           "BACKCOURT_RAW": str(tmp_path / "raw")}
+    status = runner.invoke(cli, ["status", *RANGE, "--json"], env=env)
+    plan = runner.invoke(cli, ["plan", *RANGE, "--json"], env=env)
+    lib.release_locks()
+    assert status.exit_code in (0, 1) and plan.exit_code in (0, 1), status.stdout + plan.stdout
+    by_status = {(name, d): c["state"]
+                 for name, body in orjson.loads(status.stdout)["processors"].items()
+                 for d, c in body["dates"].items()}
+    by_plan = {(c["processor"], c["game_date"]): c["state"]
+               for c in orjson.loads(plan.stdout)["cells"]}
+    return by_status, by_plan
+
+
+def same_states(by_status: dict, by_plan: dict) -> None:
+    shared = by_status.keys() & by_plan.keys()
+    # the plan covers every processor's cells of the range; status has every cell
+    assert {k for k in by_status if SIM_START.isoformat() <= k[1]} <= by_plan.keys()
+    differ = {k: (by_status[k], by_plan[k]) for k in shared if by_status[k] != by_plan[k]}
+    assert not differ, dict(list(differ.items())[:10])
+
+
+def test_rows_deleted_behind_the_tools_back(copy, tmp_path):
+    copy.wh.execute("DELETE FROM nba_analytics.player_game_summary "
+                    "WHERE game_date BETWEEN ? AND ?", list(WEEK))
+    by_status, by_plan = cells(copy, tmp_path)
+    same_states(by_status, by_plan)
+    day = WEEK[0].isoformat()
+    assert by_status[("player_game_summary", day)] == "missing"
+    # what reads it through a window is not current any more
+    later = date(2023, 11, 10).isoformat()
+    assert by_status[("upcoming_player_game_context", later)] == "stale"
+    assert by_plan[("upcoming_player_game_context", later)] == "stale"
+
+
+def test_raw_file_edited_in_place(copy, tmp_path):
+    day = date(2023, 11, 15)
+    path = Path(copy.store.root) / "nba_injury_report" / day.isoformat() / "injury_report.json"
+    doc = orjson.loads(path.read_bytes())
+    entry = next(e for e in doc["entries"] if e["currentStatus"] != "Out")
+    entry["currentStatus"] = "Out"
+    time.sleep(0.01)
+    path.write_bytes(orjson.dumps(doc))
+    by_status, by_plan = cells(copy, tmp_path)
+    same_states(by_status, by_plan)
+    assert by_status[("injury_report", day.isoformat())] == "stale"
+    assert by_status[("upcoming_player_game_context", day.isoformat())] == "stale"
+
+
+def test_a_failed_partition(copy, tmp_path):
+    name = "team_offense_game_summary"
+    good = copy.registry.get(name)
+    broken = dataclasses.replace(good, sql="SELECT no_such_column FROM nba_raw.schedule")
+    registry = copy.registry
+    copy.pipeline.registry = Registry(tuple(broken if p.name == name else p
+                                            for p in registry.processors))
+    crash = lib.run(copy, lib.select(copy, names=[name]), *WEEK, "crash")
+    copy.pipeline.registry = registry
+    assert not crash.ok
+    by_status, by_plan = cells(copy, tmp_path)
+    same_states(by_status, by_plan)
+    assert by_status[(name, WEEK[0].isoformat())] == "failed"
+    assert by_status[("team_defense_game_summary", WEEK[0].isoformat())] != "done"
+
+
+def test_a_missing_upstream_partition(copy, tmp_path):
+    day = date(2023, 11, 8)
+    p = copy.registry.get("team_offense_game_summary")
+    copy.wh.execute(f"DELETE FROM {p.table} WHERE game_date = ?", [day])
+    for ops in ("ledger", "partition_state"):
+        copy.wh.execute(f"DELETE FROM backcourt_ops.{ops} WHERE processor = ? "
+                        "AND game_date = ?", [p.name, day])
+    by_status, by_plan = cells(copy, tmp_path)
+    same_states(by_status, by_plan)
+    assert by_status[(p.name, day.isoformat())] == "missing"
+    assert by_status[("team_defense_game_summary", day.isoformat())] == "stale"
+    assert by_status[("upcoming_team_game_context", date(2023, 11, 9).isoformat())] == "stale"
+
+
+def test_a_raw_folder_removed_blocks_the_partition_and_its_readers(copy, tmp_path):
+    day = date(2023, 11, 8)
+    shutil.rmtree(Path(copy.store.root) / "nba_boxscore" / day.isoformat())
+    p = copy.registry.get("gamebook_player_stats")
+    copy.wh.execute(f"DELETE FROM {p.table} WHERE game_date = ?", [day])
+    by_status, by_plan = cells(copy, tmp_path)
+    same_states(by_status, by_plan)
+    assert by_status[(p.name, day.isoformat())] == "blocked"
+    assert by_status[("player_game_summary", day.isoformat())] == "blocked"
+
+
+def test_phase1_is_in_the_registry_plan_and_status(copy, tmp_path):
+    """A date whose raw folder is gone: with Phase 1 asked for, its source's cell is
+    missing and to run, and what reads the folder is missing (Phase 1 writes it first),
+    not blocked — in `plan` and in `status` alike; the backfill fetches and fills it."""
+    day = date(2023, 11, 8)
+    shutil.rmtree(Path(copy.store.root) / "nba_boxscore" / day.isoformat())
+    p = copy.registry.get("gamebook_player_stats")
+    copy.wh.execute(f"DELETE FROM {p.table} WHERE game_date = ?", [day])
+    assert [s.name for s in copy.registry.sources_in([1])] == ["sim"]
+    copy.wh.execute("CHECKPOINT")
+    copy.wh.close()
+    lib.release_locks()
+    env = {"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+           "BACKCOURT_RAW": str(tmp_path / "raw"), "BACKCOURT_SEED": "7"}
+    phases = ["--phase", "1", "--phase", "2"]
+    plan = orjson.loads(runner.invoke(cli, ["plan", *RANGE, *phases, "--json"],
+                                      env=env).stdout)
+    status = orjson.loads(runner.invoke(cli, ["status", *RANGE, *phases, "--json"],
+                                        env=env).stdout)
+    cells = {(c["processor"], c["game_date"]): c for c in plan["cells"]}
+    sim_cell = cells[("sim", day.isoformat())]
+    assert sim_cell["state"] == "missing" and sim_cell["run"]
+    assert "nba_boxscore" in sim_cell["reason"]
+    assert plan["stages"][0] == [{"processor": "sim", "dates": [day.isoformat()]}]
+    assert cells[(p.name, day.isoformat())]["state"] == "missing"
+    assert status["processors"]["sim"]["dates"][day.isoformat()]["state"] == "missing"
+    assert status["processors"][p.name]["dates"][day.isoformat()]["state"] == "missing"
+    done = runner.invoke(cli, ["backfill", *RANGE, "--phases", "1-2", "--json"], env=env)
+    lib.release_locks()
+    assert done.exit_code == 0, done.stdout
+    assert orjson.loads(done.stdout)["scraped_dates"] == [day.isoformat()]
+    after = orjson.loads(runner.invoke(cli, ["status", *RANGE, *phases, "--json"],
+                                       env=env).stdout)
+    lib.release_locks()
+    assert after["complete"] is True
