@@ -1,7 +1,9 @@
 """The ``backcourt`` command: parses arguments, calls the library, renders with Rich.
 
 One module per group of verbs: ``running`` (scrape, run, backfill, daily), ``inspecting``
-(preflight, plan, validate, status), ``history`` (report, runs, breakers, modes). What
+(preflight, plan, validate, status), ``history`` (report, runs, breakers, modes),
+``monitoring`` (watch, dashboard, serve), ``views`` (events, quarantine, failures,
+quality). What
 they share (options, exit codes, opening the warehouse) is in ``common``.
 """
 
@@ -9,12 +11,12 @@ from __future__ import annotations
 
 import typer
 
-from backcourt.cli import history, inspecting, running
+from backcourt.cli import history, inspecting, monitoring, running, views
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="backcourt: NBA player-points-props pipeline with a trustworthy backfill.")
 
-for module in (running, inspecting, history):
+for module in (running, inspecting, history, monitoring, views):
     for command in module.COMMANDS:
         cli.command()(command)
 

@@ -35,7 +35,7 @@ Wait = Annotated[float, typer.Option(
 Phases = Annotated[list[int] | None, typer.Option("--phase", help="phase(s)")]
 Processors = Annotated[list[str] | None, typer.Option("--processor", help="processor(s)")]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 
 def command_line() -> str:
@@ -70,14 +70,23 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
         raise fail_usage(str(exc)) from None
 
 
-def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0):
+def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, live=None):
+    """Open the warehouse, or exit 3 when another process holds it. A command that can
+    answer from the holder's published progress passes ``live(state, holder_message)``:
+    it renders that state (saying it is live) before the exit."""
     from backcourt.warehouse.lock import WarehouseBusy
 
     try:
         return lib.open_context(cfg, mode, command_line(), wait)
     except WarehouseBusy as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_FAILED) from None
+        from backcourt.live import read_live
+
+        state = read_live(cfg.warehouse) if live is not None else None
+        if state is not None:
+            live(state, str(exc))
+        else:
+            err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BUSY) from None
 
 
 def select(ctx, phases, processors):

@@ -12,6 +12,7 @@ from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_USAGE,
     End,
     EngineOpt,
     Json,
@@ -28,7 +29,7 @@ from backcourt.cli.common import (
     select,
     settings,
 )
-from backcourt.cli.progress import Bars, progress
+from backcourt.cli.progress import progress, tracking
 from backcourt.cli.render import print_summary
 from backcourt.registry.mode import MODES
 
@@ -79,12 +80,17 @@ def run(start: Start, end: End,
         raise fail_usage("give --phase and/or --processor")
     if mode not in MODES:
         raise fail_usage(f"unknown mode '{mode}' (known: {', '.join(MODES)})")
-    ctx = open_ctx(settings(warehouse, raw, engine=engine), mode, wait)
+    cfg = settings(warehouse, raw, engine=engine)
+    ctx = open_ctx(cfg, mode, wait)
     procs = select(ctx, phase, processor)
     if not procs:
         raise fail_usage("no processor matches")
-    with progress() as bar:
-        summary = lib.run(ctx, procs, s, e, " ".join(sys.argv), progress=Bars(bar))
+    command = " ".join(sys.argv)
+    with tracking(cfg.warehouse, command, mode) as track:
+        if track.live is not None:
+            track.live.stages_of(ctx.registry, procs)
+        summary = lib.run(ctx, procs, s, e, command, progress=track)
+        track.finish(EXIT_OK if summary.ok else EXIT_FAILED)
     if json:
         emit_json(summary.as_dict())
     else:
@@ -93,7 +99,8 @@ def run(start: Start, end: End,
 
 
 def backfill(start: Start, end: End,
-             phases: Annotated[str, typer.Option(help="phases, e.g. 1-3 or 2,3")] = "1-3",
+             phases: Annotated[str, typer.Option(
+                 help="phases, e.g. 2-3 or 2,3 (default: all, 1-5)")] = "1-5",
              seed: Seed = None,
              reprocess: Annotated[str, typer.Option(
                  help="missing | failed | failed-only | stale | all")] = "stale",
@@ -119,23 +126,21 @@ def backfill(start: Start, end: End,
     if missing:
         raise fail_usage(f"phase(s) {missing} have no processors yet")
     scraped: list[date] = []
-    with progress() as bar:
+    command = " ".join(sys.argv)
+    with tracking(cfg.warehouse, command, "backfill") as track:
         if 1 in wanted:
-            task = bar.add_task("phase 1 (scrape missing)", total=None)
-
-            def on_date(d: date) -> None:
-                bar.update(task, advance=1, description=f"phase 1 scrape {d}")
-
-            scraped = lib.scrape_missing(ctx, s, e, cfg.seed, on_date)
-            bar.update(task, total=len(scraped), completed=len(scraped),
-                       description="phase 1 (scrape missing)")
-        tick = Bars(bar)
+            track.stage("phase 1: scrape missing raw dates")
+            scraped = lib.scrape_missing(ctx, s, e, cfg.seed, track.scraped)
+        track.stage("planning")
         try:
-            plan, summary = lib.backfill(ctx, procs, s, e, " ".join(sys.argv), reprocess,
-                                         progress=tick, on_plan=tick.planned,
+            plan, summary = lib.backfill(ctx, procs, s, e, command, reprocess,
+                                         progress=track,
+                                         on_plan=lambda p: track.planned(p, ctx.registry),
                                          workers=max(1, workers))
         except ValueError as exc:
+            track.finish(EXIT_USAGE)
             raise fail_usage(str(exc)) from None
+        track.finish(EXIT_OK if summary.ok else EXIT_FAILED)
     if json:
         emit_json({"scraped_dates": [d.isoformat() for d in scraped],
                    "planned": plan.to_run, **summary.as_dict()})
@@ -155,10 +160,13 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     day = parse_date(date_, "date")
     cfg = settings(warehouse, raw, seed, engine=engine)
     ctx = open_ctx(cfg, "daily", wait)
-    with progress() as bar:
-        tick = Bars(bar)
-        scraped, plan, summary = lib.daily(ctx, day, cfg.seed, " ".join(sys.argv), tick,
-                                           on_plan=tick.planned, workers=max(1, workers))
+    command = " ".join(sys.argv)
+    with tracking(cfg.warehouse, command, "daily") as track:
+        track.stage(f"daily {day}")
+        scraped, plan, summary = lib.daily(ctx, day, cfg.seed, command, track,
+                                           on_plan=lambda p: track.planned(p, ctx.registry),
+                                           workers=max(1, workers))
+        track.finish(EXIT_OK if summary.ok else EXIT_FAILED)
     events = ctx.ledger.count_events(summary.run_id)
     if json:
         emit_json({"date": day.isoformat(), "scraped": bool(scraped), "events": events,
