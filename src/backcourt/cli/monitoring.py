@@ -13,10 +13,17 @@ import typer
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    End,
+    EngineOpt,
     Json,
+    Raw,
+    Start,
     Warehouse,
+    date_range,
+    emit_json,
     err,
     fail_usage,
+    open_ctx,
     out,
     settings,
 )
@@ -77,4 +84,68 @@ def watch(warehouse: Warehouse = None, json: Json = False,
     raise typer.Exit(code if code is not None else EXIT_OK)
 
 
-COMMANDS = (watch,)
+def dashboard(start: Start, end: End,
+              out_file: Annotated[str, typer.Option(
+                  "--out", help="the HTML file to write")] = "backcourt-dashboard.html",
+              warehouse: Warehouse = None, engine: EngineOpt = None, raw: Raw = None,
+              json: Json = False) -> None:
+    """Write one self-contained HTML file (no network needed to view it): the table × date
+    heatmap by state (reason on hover, phases grouped), runs, validation findings and
+    contamination, entity failures, quality tiers per date, prediction performance by week.
+    Exit 0 when the range is complete, 1 when it is not (the page says what is missing),
+    3 when another process holds the warehouse (the page then shows its live progress)."""
+    from backcourt.report import dashboard as D
+
+    s, e = date_range(start, end)
+    cfg = settings(warehouse, raw, engine=engine)
+
+    def write(html: str, complete: bool, live: bool) -> None:
+        try:
+            size = D.write(html, out_file)
+        except (D.TooLarge, OSError) as exc:
+            raise fail_usage(str(exc)) from None
+        if json:
+            emit_json({"out": out_file, "bytes": size, "complete": complete, "live": live})
+        else:
+            out.print(f"wrote {out_file} ({size / 1e6:.2f} MB)"
+                      + (" from the running command's live progress" if live else ""))
+
+    def busy(state, message: str) -> None:
+        err.print(f"[yellow]{message}[/yellow]")
+        write(D.build_live(state, s, e), False, True)
+
+    ctx = open_ctx(cfg, live=busy)
+    from backcourt.report.dashboard_data import gather
+    from backcourt.report.page import render
+
+    data = gather(ctx, s, e)
+    write(render(data), data["status"]["complete"], False)
+    raise typer.Exit(EXIT_OK if data["status"]["complete"] else EXIT_FAILED)
+
+
+def serve(start: Start, end: End,
+          port: Annotated[int, typer.Option(help="port on 127.0.0.1 (0: any free one)")] = 8765,
+          refresh: Annotated[int, typer.Option(
+              help="seconds between the page's refreshes")] = 5,
+          warehouse: Warehouse = None, engine: EngineOpt = None, raw: Raw = None) -> None:
+    """The dashboard, live on http://127.0.0.1:PORT/ (this machine only, read-only: GET
+    only). It reads the warehouse only when it changed and releases it at once; while a
+    run holds it, the page shows that run's live progress. Ctrl-C stops it."""
+    from backcourt.report.server import DashboardServer
+
+    s, e = date_range(start, end)
+    if refresh < 1:
+        raise fail_usage("--refresh must be at least 1 second")
+    cfg = settings(warehouse, raw, engine=engine)
+    server = DashboardServer(cfg, s, e, port=port, refresh=refresh)
+    out.print(f"serving the dashboard of {cfg.warehouse} ({s} … {e}) on "
+              f"[bold]{server.url}[/bold] (read-only; Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    finally:
+        server.server_close()
+
+
+COMMANDS = (watch, dashboard, serve)
