@@ -11,6 +11,8 @@ STATE_COLOURS = {
 }
 TIER_COLOURS = {"gold": "#d4a017", "silver": "#9ea7ad", "bronze": "#b0703c",
                 "poor": "#e07a5f", "critical": "#8b1e1e"}
+RUN_COLOURS = {"succeeded": "#2e9e4f", "failed": "#d62728", "interrupted": "#ff8c1a",
+               "running": "#9e9e9e"}
 BREAK_EVEN = 0.524
 
 
@@ -45,7 +47,8 @@ def run_durations(runs: list[dict]) -> dict:
     return _spec(alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         x=alt.X("run_id:N", sort=None, title="run", axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("seconds:Q", title="duration (s)"),
-        color=alt.Color("status:N"),
+        color=alt.Color("status:N", scale=alt.Scale(
+            domain=list(RUN_COLOURS), range=list(RUN_COLOURS.values()))),
         tooltip=["run_id:N", "status:N", "mode:N", "seconds:Q", "start_date:N",
                  "end_date:N", "command:N"]).properties(width={"step": 24}, height=160))
 
