@@ -24,7 +24,38 @@ def test_views_of_a_damaged_warehouse(damaged):
     assert record["game_date"] == damaged.failed[1] and record["field"].endswith("points")
     assert "twelve" in record["reason"] and "_quarantine" in record["moved_to"]
     text = invoke(damaged, "quarantine")
-    assert "backfill --start" in text.stdout
+    assert "--release" in text.stdout
+
+
+def test_quarantine_release_validates_the_fixed_file_and_puts_it_back(damaged):
+    from pathlib import Path
+
+    [record] = orjson.loads(invoke(damaged, "quarantine", "--json").stdout)
+    name = Path(record["moved_to"]).name
+    still = invoke(damaged, "quarantine", "--release", name, "--json")
+    assert still.exit_code == 1                                # not fixed yet
+    assert "twelve" in orjson.loads(still.stdout)["error"]
+    assert invoke(damaged, "quarantine", "--release", "nope.json").exit_code == 2
+    moved = Path(record["moved_to"])
+    doc = orjson.loads(moved.read_bytes())
+    stats = doc["boxScoreTraditional"]["homeTeam"]["players"][0]["statistics"]
+    stats["points"] = (2 * stats["fieldGoalsMade"] + stats["threePointersMade"]
+                       + stats["freeThrowsMade"])
+    moved.write_bytes(orjson.dumps(doc))                       # the fix
+    done = invoke(damaged, "quarantine", "--release", name, "--json")
+    assert done.exit_code == 0, done.stdout
+    body = orjson.loads(done.stdout)
+    assert Path(body["restored_to"]).exists() and not moved.exists()
+    assert body["rerun"] == f"backcourt backfill --start {record['game_date']} " \
+                            f"--end {record['game_date']}"
+    listed = invoke(damaged, "quarantine", "--json")
+    assert listed.exit_code == 0 and orjson.loads(listed.stdout) == []
+    day = record["game_date"]
+    rerun = invoke(damaged, "backfill", "--start", day, "--end", day, "--phases", "2")
+    assert rerun.exit_code == 0, rerun.stdout
+    st = orjson.loads(invoke(damaged, "status", "--start", day, "--end", day, "--phase", "2",
+                             "--json").stdout)
+    assert st["processors"]["gamebook_player_stats"]["dates"][day]["state"] == "done"
 
     quality = invoke(damaged, "quality", *RANGE, "--json")
     assert quality.exit_code == 1                              # Phase 4 never ran here

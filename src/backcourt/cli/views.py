@@ -13,10 +13,12 @@ from backcourt.cli.common import (
     End,
     EngineOpt,
     Json,
+    Raw,
     Start,
     Warehouse,
     date_range,
     emit_json,
+    fail_usage,
     open_ctx,
     out,
     settings,
@@ -44,11 +46,32 @@ def events(run: Annotated[str | None, typer.Option("--run", help="one run's even
     out.print(t)
 
 
-def quarantine(limit: Limit = 500, warehouse: Warehouse = None, engine: EngineOpt = None,
-               json: Json = False) -> None:
+def quarantine(release: Annotated[str | None, typer.Option(
+                   "--release", help="validate this quarantined file again (after fixing "
+                                     "it in the quarantine) and put it back if it parses")] = None,
+               limit: Limit = 500, warehouse: Warehouse = None, engine: EngineOpt = None,
+               raw: Raw = None, json: Json = False) -> None:
     """Raw files that failed validation and were moved aside, with the field and the reason.
-    Exit 1 while any is listed (their dates are recorded as failed, BAD_RAW_INPUT)."""
-    rows = V.quarantined(open_ctx(settings(warehouse, engine=engine)), limit)
+    Exit 1 while any is listed (their dates are recorded as failed, BAD_RAW_INPUT).
+    --release FILE: exit 0 when it parses now and is back in its raw folder (then re-run
+    its date), 1 when it still fails (the new error is shown), 2 when FILE names none or
+    several quarantined files."""
+    ctx = open_ctx(settings(warehouse, raw, engine=engine))
+    if release is not None:
+        done, matches = V.release_quarantined(ctx, release)
+        if done is None:
+            raise fail_usage(f"--release {release}: matches {len(matches)} quarantined files"
+                             + (": " + ", ".join(m["moved_to"] for m in matches)
+                                if matches else " (see `backcourt quarantine`)"))
+        if json:
+            emit_json(done.as_dict())
+        elif done.released:
+            out.print(f"released {done.file}: it parses now and is back at "
+                      f"{done.restored_to}; load it: [bold]{done.rerun}[/bold]")
+        else:
+            out.print(f"[red]{done.file} still fails:[/red] {done.error}")
+        raise typer.Exit(EXIT_OK if done.released else EXIT_FAILED)
+    rows = V.quarantined(ctx, limit)
     if json:
         emit_json(rows)
     else:
@@ -60,8 +83,9 @@ def quarantine(limit: Limit = 500, warehouse: Warehouse = None, engine: EngineOp
                       r["reason"] or "", r["moved_to"])
         out.print(t)
         if rows:
-            out.print("fix the file, put it back in its raw folder, then re-run its dates: "
-                      "[bold]backcourt backfill --start D --end D[/bold]")
+            out.print("fix the file where it is, then [bold]backcourt quarantine --release "
+                      "FILE[/bold] (validates it again and puts it back), then re-run its "
+                      "date: [bold]backcourt backfill --start D --end D[/bold]")
     raise typer.Exit(EXIT_FAILED if rows else EXIT_OK)
 
 

@@ -15,9 +15,22 @@ def events(ctx, run_id: str | None = None, limit: int = 200) -> list[dict]:
 
 
 def quarantined(ctx, limit: int = 500) -> list[dict]:
-    """The quarantined raw files with their errors. The one place that says where the
-    records live (today the ledger's quarantine table)."""
-    return [_plain(r) for r in ctx.ledger.quarantine_records(limit)]
+    """The raw files in the quarantine now, with their errors. The one place that says
+    where the records live (today the ledger's quarantine table; a released file is no
+    longer at its quarantine path and is not listed)."""
+    fs = ctx.store.fs
+    return [_plain(r) for r in ctx.ledger.quarantine_records(limit) if fs.exists(r["moved_to"])]
+
+
+def release_quarantined(ctx, wanted: str):
+    """Validate a quarantined file again after a fix and put it back when it parses.
+    Returns (the Released outcome or None, the records ``wanted`` matched)."""
+    from backcourt.pipeline.phase2.release import find, release
+
+    matches = find(quarantined(ctx), wanted)
+    if len(matches) != 1:
+        return None, matches
+    return release(ctx.store, matches[0]), matches
 
 
 def entity_failures(ctx, start: date, end: date) -> dict:
