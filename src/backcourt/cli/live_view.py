@@ -25,12 +25,25 @@ def live_panel(state) -> Group:
                                                  "skipped") else "left")
     rows = sorted(d.get("processors", {}).items(), key=lambda kv: (kv[1].get("phase") or 0,
                                                                    kv[0]))
+    # finished phases fold into one line each: a terminal keeps the working part in view
+    by_phase: dict[int, list[tuple[str, dict]]] = {}
     for name, r in rows:
-        colour = {"running": "yellow", "finished": "green"}.get(r.get("state"), "dim")
-        t.add_row(str(r.get("phase") or ""), name, str(r.get("done", 0)),
-                  str(r.get("total", 0)),
-                  f"[red]{r['failed']}[/red]" if r.get("failed") else "0",
-                  str(r.get("skipped", 0)), f"[{colour}]{r.get('state')}[/]")
+        by_phase.setdefault(r.get("phase") or 0, []).append((name, r))
+    for phase, group in by_phase.items():
+        if d.get("status") == "running" and len(group) > 1 and \
+                all(r.get("state") == "finished" for _, r in group):
+            failed = sum(r.get("failed", 0) for _, r in group)
+            t.add_row(str(phase), f"({len(group)} processors)",
+                      str(sum(r.get("done", 0) for _, r in group)),
+                      str(sum(r.get("total", 0) for _, r in group)),
+                      f"[red]{failed}[/red]" if failed else "0",
+                      str(sum(r.get("skipped", 0) for _, r in group)), "[green]finished[/]")
+            continue
+        for name, r in group:
+            colour = {"running": "yellow", "finished": "green"}.get(r.get("state"), "dim")
+            t.add_row(str(phase or ""), name, str(r.get("done", 0)), str(r.get("total", 0)),
+                      f"[red]{r['failed']}[/red]" if r.get("failed") else "0",
+                      str(r.get("skipped", 0)), f"[{colour}]{r.get('state')}[/]")
     planned = d.get("planned")
     foot = [f"{d.get('done', 0)}/{planned if planned is not None else '?'} partitions, "
             f"{d.get('succeeded', 0)} done, {d.get('skipped', 0)} skipped, "

@@ -26,8 +26,18 @@ def heatmap(cells: list[dict]) -> dict:
     order = sorted({(c["phase"] or 0, c["processor"]) for c in cells})
     names = [n for _, n in order]
     states = [s for s in STATE_COLOURS if any(c["state"] == s for c in cells)]
-    rows = [{**c, "phase": f"phase {c['phase']}"} for c in cells]
-    base = alt.Chart(alt.Data(values=rows)).mark_rect(stroke="white", strokeWidth=0.5).encode(
+    # per cell only what differs between cells (a season is ~4,400 cells): the table and
+    # the phase come from one row per processor
+    procs = {c["processor"]: {"processor": c["processor"], "table": c["table"],
+                              "phase": f"phase {c['phase']}"} for c in cells}
+    rows = [{"processor": c["processor"], "date": c["date"], "state": c["state"],
+             "rows": c["rows"], **({"reason": c["reason"]} if c["reason"] else {})}
+            for c in cells]
+    base = alt.Chart(alt.Data(values=rows)).transform_lookup(
+        lookup="processor", from_=alt.LookupData(alt.Data(values=list(procs.values())),
+                                                 "processor", ["table", "phase"]),
+    ).transform_calculate(reason="datum.reason || ''").mark_rect(
+        stroke="white", strokeWidth=0.5).encode(
         x=alt.X("date:O", title=None, axis=alt.Axis(labelAngle=-60, labelFontSize=9)),
         y=alt.Y("processor:N", sort=names, title=None),
         color=alt.Color("state:N", title="state",
@@ -67,26 +77,32 @@ def contamination(rows: list[dict]) -> dict:
 
 def entity_failures(rows: list[dict]) -> dict:
     return _spec(alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        x=alt.X("game_date:O", title=None, axis=alt.Axis(labelAngle=-60)),
+        x=alt.X("game_date:T", title=None),
         y=alt.Y("sum(entities):Q", title="entities left out"),
         color=alt.Color("category:N"),
-        tooltip=["game_date:O", "processor:N", "category:N", "entities:Q"],
+        tooltip=["game_date:T", "processor:N", "category:N", "entities:Q"],
     ).properties(width=600, height=180))
 
 
+QUALITY_SOURCE = "ml_feature_store"   # predictions and grades copy its tiers
+
+
 def quality_tiers(cells: list[dict]) -> dict:
-    tiers = [t for t in TIER_COLOURS if any(c["tier"] == t for c in cells)]
+    """The tier mix per date of the feature store (of any quality table without one)."""
+    shown = [c for c in cells if c["processor"] == QUALITY_SOURCE] or cells
+    tiers = [t for t in TIER_COLOURS if any(c["tier"] == t for c in shown)]
     rank = {t: i for i, t in enumerate(TIER_COLOURS)}
-    rows = [{**c, "game_date": str(c["game_date"]), "tier_rank": rank.get(c["tier"], 9)}
-            for c in cells]
+    rows = [{"processor": c["processor"], "game_date": str(c["game_date"]), "tier": c["tier"],
+             "rows": c["rows"], "avg_score": c["avg_score"],
+             "tier_rank": rank.get(c["tier"], 9)} for c in shown]
     return _spec(alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        x=alt.X("game_date:O", title=None, axis=alt.Axis(labelAngle=-60)),
+        x=alt.X("game_date:T", title=None),
         y=alt.Y("sum(rows):Q", stack="normalize", title="share of rows",
                 axis=alt.Axis(format="%")),
         color=alt.Color("tier:N", sort=tiers, scale=alt.Scale(
             domain=tiers, range=[TIER_COLOURS[t] for t in tiers])),
         order=alt.Order("tier_rank:Q"),
-        tooltip=["processor:N", "game_date:O", "tier:N", "rows:Q", "avg_score:Q"],
+        tooltip=["processor:N", "game_date:T", "tier:N", "rows:Q", "avg_score:Q"],
     ).properties(width=600, height=140).facet(row=alt.Row("processor:N", title=None)))
 
 
