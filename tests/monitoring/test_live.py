@@ -66,6 +66,10 @@ def test_other_processes_see_a_running_backfill_and_watch_ends_with_it(tmp_path,
             other = cli(args, env)
             assert other.returncode == 3
             assert orjson.loads(other.stdout)["live"]["run_id"] == live["run_id"]
+        page = tmp_path / "busy.html"
+        made = cli(["dashboard", *RANGE, "--out", str(page), "--json"], env)
+        assert made.returncode == 3 and orjson.loads(made.stdout)["live"] is True
+        assert "a run holds the warehouse" in page.read_text()
         text = cli(["status", *RANGE], env)
         assert text.returncode == 3 and b"live progress" in text.stderr
         # a command that cannot answer from the file: exit 3 naming the holder

@@ -28,13 +28,14 @@ def get(url: str, method: str = "GET") -> tuple[int, bytes]:
 
 def test_serve_is_local_read_only_and_live(damaged):
     server = subprocess.Popen([sys.executable, "-m", "backcourt", "serve", *RANGE,
-                               "--port", "0", "--refresh", "2"], env=damaged.env,
+                               "--port", "0", "--refresh", "2", "--json"],
+                              env=damaged.env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         banner = server.stdout.readline().decode()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", banner)
-        assert m, banner + server.stderr.read().decode()
-        url = m.group(0)
+        assert banner, server.stderr.read().decode()
+        url = orjson.loads(banner)["url"]
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", url)      # this machine only
         code, page = get(url)
         assert code == 200 and b'id="heatmap"' in page
         assert b'http-equiv="refresh" content="2"' in page          # keeps refreshing

@@ -127,10 +127,12 @@ def serve(start: Start, end: End,
           port: Annotated[int, typer.Option(help="port on 127.0.0.1 (0: any free one)")] = 8765,
           refresh: Annotated[int, typer.Option(
               help="seconds between the page's refreshes")] = 5,
-          warehouse: Warehouse = None, engine: EngineOpt = None, raw: Raw = None) -> None:
+          warehouse: Warehouse = None, engine: EngineOpt = None, raw: Raw = None,
+          json: Json = False) -> None:
     """The dashboard, live on http://127.0.0.1:PORT/ (this machine only, read-only: GET
     only). It reads the warehouse only when it changed and releases it at once; while a
-    run holds it, the page shows that run's live progress. Ctrl-C stops it."""
+    run holds it, the page shows that run's live progress. Ctrl-C stops it (exit 130).
+    --json: the URL as one JSON line."""
     from backcourt.report.server import DashboardServer
 
     s, e = date_range(start, end)
@@ -138,8 +140,14 @@ def serve(start: Start, end: End,
         raise fail_usage("--refresh must be at least 1 second")
     cfg = settings(warehouse, raw, engine=engine)
     server = DashboardServer(cfg, s, e, port=port, refresh=refresh)
-    out.print(f"serving the dashboard of {cfg.warehouse} ({s} … {e}) on "
-              f"[bold]{server.url}[/bold] (read-only; Ctrl-C stops)")
+    if json:   # one line, as soon as it listens (a script reads the URL from it)
+        sys.stdout.write(orjson.dumps({"url": server.url, "warehouse": cfg.warehouse,
+                                       "start": s.isoformat(), "end": e.isoformat()}
+                                      ).decode() + "\n")
+        sys.stdout.flush()
+    else:
+        out.print(f"serving the dashboard of {cfg.warehouse} ({s} … {e}) on "
+                  f"[bold]{server.url}[/bold] (read-only; Ctrl-C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -31,6 +31,22 @@ QUEUED, RUNNING_CELL = "queued", "running"
 _ATTEMPT_STATE = {SUCCEEDED: "done", FAILED: "failed", SKIPPED: "skipped"}
 
 
+# Phase 2 forks parsing workers from the main thread while the writer thread runs: a fork
+# must not happen in the middle of a write (the child would inherit a held stdio or file
+# lock). The writer holds this gate while it writes; a fork waits for it, and the child
+# starts with a fresh one.
+_WRITING = threading.Lock()
+
+
+def _fresh_gate() -> None:
+    global _WRITING
+    _WRITING = threading.Lock()
+
+
+os.register_at_fork(before=lambda: _WRITING.acquire(),
+                    after_in_parent=lambda: _WRITING.release(), after_in_child=_fresh_gate)
+
+
 def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -197,17 +213,18 @@ class LivePublisher:
 
     def flush(self) -> None:
         """Write the file now (temp file + rename: a reader never sees half of it)."""
-        snap = self.snapshot()
-        body = orjson.dumps(snap)
-        tmp = f"{self.path}.{os.getpid()}.{threading.get_ident()}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(body)
-        os.replace(tmp, self.path)
-        with self._lock:
-            self._dirty = False
-            self._last_write = time.monotonic()
-        for listener in self.listeners:
-            listener(snap)
+        with _WRITING:
+            snap = self.snapshot()
+            body = orjson.dumps(snap)
+            tmp = f"{self.path}.{os.getpid()}.{threading.get_ident()}.tmp"
+            with open(tmp, "wb") as fh:
+                fh.write(body)
+            os.replace(tmp, self.path)
+            with self._lock:
+                self._dirty = False
+                self._last_write = time.monotonic()
+            for listener in self.listeners:
+                listener(snap)
 
     def _loop(self) -> None:
         while not self._stop.wait(self.write_every / 2):
