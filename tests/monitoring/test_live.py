@@ -96,8 +96,9 @@ def test_a_killed_run_is_stale_and_a_log_gets_lines_while_it_runs(tmp_path):
     wh, raw = str(tmp_path / "wh.duckdb"), str(tmp_path / "raw")
     env = env_for(wh, raw)
     log = tmp_path / "backfill.log"
+    long = ["--start", SIM_START.isoformat(), "--end", "2024-01-31"]   # killed long before
     with open(log, "wb") as err:
-        run = subprocess.Popen([sys.executable, "-m", "backcourt", "backfill", *RANGE],
+        run = subprocess.Popen([sys.executable, "-m", "backcourt", "backfill", *long],
                                env=env, stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline = time.monotonic() + 120

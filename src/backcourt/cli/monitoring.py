@@ -130,8 +130,9 @@ def serve(start: Start, end: End,
           warehouse: Warehouse = None, engine: EngineOpt = None, raw: Raw = None,
           json: Json = False) -> None:
     """The dashboard, live on http://127.0.0.1:PORT/ (this machine only, read-only: GET
-    only). It reads the warehouse only when it changed and releases it at once; while a
-    run holds it, the page shows that run's live progress. Ctrl-C stops it (exit 130).
+    only). It reads the warehouse only when it changed and releases it at once (a backfill
+    started in that second is refused as busy: give it --wait); while a run holds it, the
+    page shows that run's live progress. Ctrl-C stops it (exit 130).
     --json: the URL as one JSON line."""
     from backcourt.report.server import DashboardServer
 
