@@ -97,6 +97,21 @@ class LogLines:
             err.print(progress_line(snap), markup=False, highlight=False, soft_wrap=True)
 
 
+class LogEvery:
+    """A line at most every ``LOG_EVERY_S`` (the first at once), when stderr is a log."""
+
+    def __init__(self, every: float = LOG_EVERY_S):
+        self.every, self.last = every, None
+        self.on = not err.is_terminal
+
+    def __call__(self, line: str) -> None:
+        now = time.monotonic()
+        if self.on and (self.last is None or now - self.last >= self.every):
+            self.last = now
+            err.print(time.strftime("%Y-%m-%dT%H:%M:%SZ ", time.gmtime()) + line,
+                      markup=False, highlight=False, soft_wrap=True)
+
+
 class Tracker:
     """What a running command reports to: the bars (a terminal), the live progress file
     (and, in a log, its one-line messages)."""

@@ -29,7 +29,7 @@ from backcourt.cli.common import (
     select,
     settings,
 )
-from backcourt.cli.progress import progress, tracking
+from backcourt.cli.progress import LogEvery, progress, tracking
 from backcourt.cli.render import print_summary
 from backcourt.registry.mode import MODES
 
@@ -51,14 +51,17 @@ def scrape(start: Start, end: End,
     from backcourt.rawstore import RawStore
     from backcourt.sources import sim
 
+    days = (e - s).days + 1
     with progress() as bar:
-        task = bar.add_task("simulating", total=(e - s).days + 1)
+        task = bar.add_task("simulating", total=days)
+        lines = LogEvery()   # a log (stderr not a terminal) gets a line now and then
 
         def tick(day: date, files: int) -> None:
             bar.update(task, completed=(day - s).days + 1, description=f"scrape {day}")
+            lines(f"scrape {day}: {(day - s).days + 1}/{days} days")
 
         result = sim.scrape(RawStore(cfg.raw), s, e, seed=cfg.seed, on_date=tick)
-        bar.update(task, completed=(e - s).days + 1)
+        bar.update(task, completed=days)
     if json:
         emit_json({"source": source, "seed": cfg.seed, "raw": cfg.raw,
                    "dates": [d.isoformat() for d in result.dates], "files": result.files,
