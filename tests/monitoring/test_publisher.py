@@ -15,6 +15,7 @@ def test_a_reader_never_sees_half_a_file_and_the_heartbeat_keeps_up(tmp_path):
     wh = str(tmp_path / "wh.duckdb")
     live = LivePublisher(wh, "backfill (test)", "backfill", write_every=0.01,
                          heartbeat_every=0.02).start()
+    live.stage("stage -1: " + "x" * 5000)
     stop = threading.Event()
 
     def churn() -> None:          # many stage changes: many writes
