@@ -83,3 +83,12 @@ def test_quarantine_release_validates_the_fixed_file_and_puts_it_back(damaged):
     assert finished and all(isinstance(r["summary"], dict) for r in finished)
     one = orjson.loads(invoke(damaged, "runs", runs[0]["run_id"], "--json").stdout)
     assert isinstance(one["summary"], dict) and one["attempts"]
+
+
+def test_an_empty_range_is_not_a_complete_dashboard(tmp_path):
+    page = tmp_path / "empty.html"
+    r = runner.invoke(cli, ["dashboard", *RANGE, "--out", str(page), "--json"],
+                      env={"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+                           "BACKCOURT_RAW": str(tmp_path / "raw")})
+    assert r.exit_code == 1 and orjson.loads(r.stdout)["complete"] is False
+    assert "no game dates in this range" in page.read_text()

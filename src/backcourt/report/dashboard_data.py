@@ -55,7 +55,9 @@ def gather(ctx, start: date, end: date) -> dict:
         "start": start.isoformat(), "end": end.isoformat(),
         "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "live": None,
-        "status": {"complete": matrix.complete, "dates": [d.isoformat() for d in matrix.dates],
+        # as status: complete needs game dates (an empty range is not a complete one)
+        "status": {"complete": matrix.complete and bool(matrix.dates),
+                   "dates": [d.isoformat() for d in matrix.dates],
                    "summary": matrix.counts(), "cells": status_cells(matrix),
                    "phases": {p.name: p.phase for p in procs}},
         "runs": runs_table(ctx),
