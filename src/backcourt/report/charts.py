@@ -20,24 +20,39 @@ def _spec(chart) -> dict:
     return chart.to_dict()
 
 
+CELLS = "cells"   # the heatmap's dataset: filled in the page from its packed form
+
+
+def pack_cells(cells: list[dict]) -> dict:
+    """The heatmap's cells, columnar: each processor, date, state and reason once, each
+    cell five numbers (a season is ~4,400 cells, four seasons ~17,000: as objects they
+    alone would pass the page's size budget). The page unpacks them (``unpack`` in
+    page.py) into the rows the spec reads."""
+    index: dict[str, dict[str, int]] = {"processors": {}, "dates": {}, "states": {},
+                                        "reasons": {}}
+
+    def at(kind: str, value: str) -> int:
+        return index[kind].setdefault(value, len(index[kind]))
+
+    packed = [[at("processors", c["processor"]), at("dates", c["date"]),
+               at("states", c["state"]), c["rows"],
+               at("reasons", c["reason"]) if c["reason"] else -1] for c in cells]
+    return {**{k: list(v) for k, v in index.items()}, "cells": packed}
+
+
 def heatmap(cells: list[dict]) -> dict:
     """Table × date, coloured by state, phases grouped (one row of the facet per phase),
-    the reason on hover."""
+    the reason on hover. The spec reads the named dataset ``cells`` (see pack_cells); the
+    table and the phase come from one row per processor."""
     order = sorted({(c["phase"] or 0, c["processor"]) for c in cells})
     names = [n for _, n in order]
     states = [s for s in STATE_COLOURS if any(c["state"] == s for c in cells)]
-    # per cell only what differs between cells (a season is ~4,400 cells): the table and
-    # the phase come from one row per processor
     procs = {c["processor"]: {"processor": c["processor"], "table": c["table"],
                               "phase": f"phase {c['phase']}"} for c in cells}
-    rows = [{"processor": c["processor"], "date": c["date"], "state": c["state"],
-             "rows": c["rows"], **({"reason": c["reason"]} if c["reason"] else {})}
-            for c in cells]
-    base = alt.Chart(alt.Data(values=rows)).transform_lookup(
+    base = alt.Chart(alt.NamedData(CELLS)).transform_lookup(
         lookup="processor", from_=alt.LookupData(alt.Data(values=list(procs.values())),
                                                  "processor", ["table", "phase"]),
-    ).transform_calculate(reason="datum.reason || ''").mark_rect(
-        stroke="white", strokeWidth=0.5).encode(
+    ).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("date:O", title=None, axis=alt.Axis(labelAngle=-60, labelFontSize=9)),
         y=alt.Y("processor:N", sort=names, title=None),
         color=alt.Color("state:N", title="state",

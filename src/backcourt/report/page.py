@@ -108,6 +108,25 @@ data-state="{{ s }}">{{ s }}: <b>{{ n }}</b></span>{% endfor %}
 
 <script>
 const specs = {{ specs|safe }};
+const packed = {{ packed|safe }};
+// the heatmap's cells come columnar (small): back into one object per cell
+function unpack(p) {
+  return p.cells.map(c => ({processor: p.processors[c[0]], date: p.dates[c[1]],
+                            state: p.states[c[2]], rows: c[3],
+                            reason: c[4] < 0 ? "" : p.reasons[c[4]]}));
+}
+for (const [id, data] of Object.entries(packed)) {
+  if (specs[id]) specs[id].datasets = Object.assign(specs[id].datasets || {},
+                                                    {"{{ cells_name }}": unpack(data)});
+}
+// the other charts' larger datasets come as a header and rows of values
+const tables = {{ tables|safe }};
+for (const [id, named] of Object.entries(tables)) {
+  for (const [name, t] of Object.entries(named)) {
+    specs[id].datasets[name] = t.rows.map(v => Object.fromEntries(
+      t.columns.map((c, i) => [c, v[i]])));
+  }
+}
 const opts = {renderer: "svg", actions: false};
 for (const [id, spec] of Object.entries(specs)) {
   const el = document.getElementById(id);
@@ -118,12 +137,49 @@ for (const [id, spec] of Object.entries(specs)) {
 """)
 
 
+TABULAR_FROM = 50   # rows: a dataset this long travels as a header and rows of values
+
+
+def _tabular(spec: dict) -> dict:
+    """Move the spec's long inline datasets (``data.values`` anywhere in it) out as
+    {columns, rows} under a name (the page puts them back into the spec's ``datasets``
+    before drawing): the keys of every row are written once instead of once per row."""
+    out: dict[str, dict] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for x in node:
+                walk(x)
+            return
+        if not isinstance(node, dict):
+            return
+        data = node.get("data")
+        rows = data.get("values") if isinstance(data, dict) else None
+        if isinstance(rows, list) and len(rows) >= TABULAR_FROM and \
+                all(isinstance(r, dict) for r in rows):
+            name = f"table-{len(out)}"
+            columns = list(dict.fromkeys(k for r in rows for k in r))
+            out[name] = {"columns": columns,
+                         "rows": [[r.get(c) for c in columns] for r in rows]}
+            node["data"] = {"name": name}
+        for key, value in node.items():
+            if key != "data":
+                walk(value)
+
+    walk(spec)
+    if out:
+        spec.setdefault("datasets", {}).update({name: [] for name in out})
+    return out
+
+
 def render(d: dict, refresh: int | None = None) -> str:
     """The page for the data of ``dashboard_data.gather`` (or ``from_live``)."""
     specs: dict[str, dict] = {}
+    packed: dict[str, dict] = {}
     cells = d["status"]["cells"]
     if cells:
         specs["heatmap"] = charts.heatmap(cells)
+        packed["heatmap"] = charts.pack_cells(cells)
     state_counts: dict[str, int] = {}
     for c in cells:
         state_counts[c["state"]] = state_counts.get(c["state"], 0) + 1
@@ -146,6 +202,9 @@ def render(d: dict, refresh: int | None = None) -> str:
     if d.get("performance") and d["performance"]["weekly"]:
         specs["mae-chart"] = charts.weekly_mae(d["performance"]["weekly"])
         specs["hit-rate-chart"] = charts.weekly_hit_rate(d["performance"]["weekly"])
+    tables = {k: _tabular(spec) for k, spec in specs.items() if k not in packed}
     ordered = {s: state_counts[s] for s in charts.STATE_COLOURS if s in state_counts}
     return _TEMPLATE.render(d=d, refresh=refresh, bundle=_vega_bundle(), specs=_json(specs),
+                            packed=_json(packed), cells_name=charts.CELLS,
+                            tables=_json({k: v for k, v in tables.items() if v}),
                             state_counts=ordered, contamination=contamination)
