@@ -81,14 +81,25 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
         raise fail_usage(str(exc)) from None
 
 
-def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = False):
+def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = False,
+             live=None):
+    """Open the warehouse, or exit 3 when another process holds it. A command that can
+    answer from the holder's published progress passes ``live(state, holder_message)``:
+    it renders that state (saying it is live) before the exit. A raw root other than the
+    warehouse's is refused (exit 2) unless ``switch_raw``."""
     from backcourt.app import WarehouseBusy
     from backcourt.rawroot import RawRootMismatch
 
     try:
         return lib.open_context(cfg, mode, command_line(), wait, switch_raw)
     except WarehouseBusy as exc:
-        err.print(f"[red]{exc}[/red]")
+        from backcourt.live import read_live
+
+        state = read_live(cfg.warehouse) if live is not None else None
+        if state is not None:
+            live(state, str(exc))
+        else:
+            err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_BUSY) from None
     except RawRootMismatch as exc:
         raise fail_usage(str(exc)) from None

@@ -25,15 +25,19 @@ from backcourt.cli.common import (
     out,
     settings,
 )
+from backcourt.cli.live_view import show_busy
 from backcourt.registry.mode import MODES, NOT_FIELDS, Mode
 
 
 def report(start: Start, end: End,
            warehouse: Warehouse = None, engine: EngineOpt = None, json: Json = False) -> None:
     """How each prediction system did: MAE, hit rate on graded picks, picks — over the
-    range and its two halves. Exit 1 when nothing is graded in the range."""
+    range and its two halves (and by week in --json). Exit 1 when nothing is graded in the
+    range, saying why (what is missing, from the ledger and the tables)."""
     s, e = date_range(start, end)
-    body = lib.grade_report(open_ctx(settings(warehouse, engine=engine)), s, e)
+    from backcourt.report.views import grade_report
+
+    body = grade_report(open_ctx(settings(warehouse, engine=engine)), s, e)
     if json:
         emit_json(body)
     else:
@@ -51,14 +55,28 @@ def report(start: Start, end: End,
                           f"{b['bias']:+.2f}" if b["bias"] is not None else "-",
                           str(b["picks"]), str(b["graded_picks"]),
                           f"{b['hit_rate']:.1%}" if b["hit_rate"] is not None else "-")
-        out.print(t)
+        if body["systems"]:
+            out.print(t)
+        else:
+            out.print(f"[yellow]no graded predictions in {s} … {e}, because:[/yellow]")
+            for why in body["why_empty"]:
+                out.print(f"  - {why}")
     raise typer.Exit(EXIT_OK if body["systems"] else EXIT_FAILED)
+
+
+def _plain(run: dict) -> dict:
+    """A run as plain JSON: the processors list and the summary are stored as JSON text."""
+    import orjson
+
+    return {k: orjson.loads(v) if k in ("processors", "summary") and isinstance(v, str)
+            else v for k, v in run.items()}
 
 
 def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = None,
          warehouse: Warehouse = None, engine: EngineOpt = None, json: Json = False) -> None:
-    """Past runs, with their original windows; or one run's attempts."""
-    ctx = open_ctx(settings(warehouse, engine=engine))
+    """Past runs, with their original windows; or one run's attempts. While another process
+    holds the warehouse: the running one's live progress, exit 3."""
+    ctx = open_ctx(settings(warehouse, engine=engine), live=show_busy(json, "the run history"))
     if run_id:
         r = ctx.ledger.run(run_id)
         if r is None:
@@ -66,7 +84,7 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
             raise typer.Exit(EXIT_FAILED)
         r["attempts"] = ctx.ledger.attempts(run_id)
         if json:
-            emit_json(r)
+            emit_json(_plain(r))
             return
         n = r["counts"]
         out.print(f"run {r['run_id']} {r['mode']} {r['start_date']} … {r['end_date']} "
@@ -81,7 +99,7 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
         return
     rows = ctx.ledger.runs()
     if json:
-        emit_json(rows)
+        emit_json([_plain(r) for r in rows])
         return
     t = Table(title="runs")
     for c in ("run_id", "mode", "window", "status", "started (UTC)", "took", "done",

@@ -23,6 +23,7 @@ from backcourt.cli.common import (
     select,
     settings,
 )
+from backcourt.cli.live_view import show_busy
 from backcourt.cli.render import print_plan, print_preflight, print_status, print_validation
 
 Phase = Annotated[list[int] | None, typer.Option(help="phase(s)")]
@@ -55,7 +56,8 @@ def plan(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt = 
     s, e = date_range(start, end)
     from backcourt.planner import make_plan
 
-    ctx = open_ctx(settings(warehouse, raw, engine=engine))
+    ctx = open_ctx(settings(warehouse, raw, engine=engine),
+                   live=show_busy(json, "the plan"))
     procs = select(ctx, phase, processor)
     try:
         p = make_plan(ctx, procs, s, e, reprocess, sources=lib.select_sources(ctx, phase))
@@ -96,9 +98,11 @@ def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt 
            warehouse: Warehouse = None,
            engine: EngineOpt = None, raw: Raw = None, json: Json = False) -> None:
     """The table × date matrix: done / missing / failed / stale / skipped.
-    Exit 1 unless complete (nothing missing, failed or stale)."""
+    Exit 1 unless complete (nothing missing, failed or stale). While another process holds
+    the warehouse: its live progress, exit 3."""
     s, e = date_range(start, end)
-    ctx = open_ctx(settings(warehouse, raw, engine=engine))
+    ctx = open_ctx(settings(warehouse, raw, engine=engine),
+                   live=show_busy(json, "the status matrix"))
     procs = select(ctx, phase, processor)
     from backcourt.status import status_matrix
 

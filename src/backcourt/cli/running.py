@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -13,6 +12,7 @@ from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_USAGE,
     End,
     EngineOpt,
     Json,
@@ -31,7 +31,7 @@ from backcourt.cli.common import (
     select,
     settings,
 )
-from backcourt.cli.progress import Bars, progress
+from backcourt.cli.progress import tracking
 from backcourt.cli.render import print_phase1, print_summary
 from backcourt.rawstore.provenance import ProvenanceError
 from backcourt.registry.mode import MODES
@@ -53,12 +53,17 @@ def run(start: Start, end: End,
         raise fail_usage("give --phase and/or --processor")
     if mode not in MODES:
         raise fail_usage(f"unknown mode '{mode}' (known: {', '.join(MODES)})")
-    ctx = open_ctx(settings(warehouse, raw, engine=engine), mode, wait, switch_raw)
+    cfg = settings(warehouse, raw, engine=engine)
+    ctx = open_ctx(cfg, mode, wait, switch_raw)
     procs = select(ctx, phase, processor)
     if not procs:
         raise fail_usage("no processor matches")
-    with interruptible(), progress() as bar:
-        summary = lib.run(ctx, procs, s, e, " ".join(sys.argv), progress=Bars(bar))
+    command = " ".join(sys.argv)
+    with interruptible(), tracking(cfg.warehouse, command, mode) as track:
+        if track.live is not None:
+            track.live.stages_of(ctx.registry, procs)
+        summary = lib.run(ctx, procs, s, e, command, progress=track)
+        track.finish(EXIT_OK if summary.ok else EXIT_FAILED)
     if json:
         emit_json(summary.as_dict())
     else:
@@ -67,7 +72,8 @@ def run(start: Start, end: End,
 
 
 def backfill(start: Start, end: End,
-             phases: Annotated[str, typer.Option(help="phases, e.g. 1-3 or 2,3")] = "1-3",
+             phases: Annotated[str, typer.Option(
+                 help="phases, e.g. 2-3 or 2,3 (default: all, 1-5)")] = "1-5",
              seed: Seed = None,
              reprocess: Annotated[str, typer.Option(
                  help="missing | failed | failed-only | stale | all")] = "stale",
@@ -91,20 +97,19 @@ def backfill(start: Start, end: End,
         reprocess = "failed-only"
     cfg = settings(warehouse, raw, seed, engine=engine)
     ctx = open_ctx(cfg, "backfill", wait, switch_raw)
-    with interruptible(), progress() as bar:
-        task = bar.add_task("phase 1 (fetch missing)", total=None) if 1 in wanted else None
-
-        def on_date(d: date) -> None:
-            bar.update(task, advance=1, description=f"phase 1 fetch {d}")
-
-        tick = Bars(bar)
+    command = " ".join(sys.argv)
+    with interruptible(), tracking(cfg.warehouse, command, "backfill") as track:
+        if 1 in wanted:
+            track.stage("phase 1: fetch missing raw files")
         try:
             first, plan, summary = lib.backfill_phases(
-                ctx, wanted, s, e, " ".join(sys.argv), cfg.seed, reprocess, progress=tick,
-                on_plan=tick.planned, workers=max(1, workers), on_scraped=on_date,
-                sources=source or None)
+                ctx, wanted, s, e, command, cfg.seed, reprocess, progress=track,
+                on_plan=lambda p: track.planned(p, ctx.registry), workers=max(1, workers),
+                on_scraped=track.scraped, sources=source or None)
         except (ProvenanceError, ValueError) as exc:
+            track.finish(EXIT_USAGE)
             raise fail_usage(str(exc)) from None
+        track.finish(EXIT_OK if summary.ok and (first is None or first.ok) else EXIT_FAILED)
     scraped = first.dates if first is not None else []
     if json:
         emit_json({"scraped_dates": [d.isoformat() for d in scraped],
@@ -127,13 +132,17 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     day = parse_date(date_, "date")
     cfg = settings(warehouse, raw, seed, engine=engine)
     ctx = open_ctx(cfg, "daily", wait, switch_raw)
-    with interruptible(), progress() as bar:
-        tick = Bars(bar)
+    command = " ".join(sys.argv)
+    with interruptible(), tracking(cfg.warehouse, command, "daily") as track:
+        track.stage(f"daily {day}")
         try:
-            first, plan, summary = lib.daily(ctx, day, cfg.seed, " ".join(sys.argv), tick,
-                                             on_plan=tick.planned, workers=max(1, workers))
+            first, plan, summary = lib.daily(ctx, day, cfg.seed, command, track,
+                                             on_plan=lambda p: track.planned(p, ctx.registry),
+                                             workers=max(1, workers))
         except (ProvenanceError, lib.DateTooOld) as exc:
+            track.finish(EXIT_USAGE)
             raise fail_usage(str(exc)) from None
+        track.finish(EXIT_OK if summary.ok else EXIT_FAILED)
     events = ctx.ledger.count_events(summary.run_id)
     if json:
         emit_json({"date": day.isoformat(), "scraped": bool(first.dates), "events": events,

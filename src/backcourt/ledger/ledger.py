@@ -11,10 +11,10 @@ transaction that appends the attempts: reading the states never ranks the whole 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import orjson
 
@@ -87,6 +87,10 @@ _INCOMING = "_ledger_incoming"
 
 
 class Ledger:
+    # called with (run_id, attempts) after every ``record``, in any thread and for every
+    # ledger of the process (worker connections have their own): live progress listens
+    observers: ClassVar[list[Callable[[str, list[Attempt]], None]]] = []
+
     def __init__(self, wh):
         self.wh = wh
         ops = wh.ops
@@ -226,6 +230,8 @@ class Ledger:
             self._upsert_states(ops, src, params)
             if not params:
                 ops.execute(f"DROP TABLE {_INCOMING}")
+        for observe in Ledger.observers:
+            observe(run_id, attempts)
 
     @staticmethod
     def _newest(attempts: list[Attempt]) -> set[int]:
@@ -344,3 +350,41 @@ class Ledger:
                           field_: str, reason: str) -> None:
         self.wh.execute(f"INSERT INTO {T.QUARANTINE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [run_id, source, day, file, moved_to, field_, reason, now()])
+
+    # -- views for operators (events, quarantine, failures, runs by state) ------------
+    def _rows(self, sql: str, params: list, cols: Sequence[str]) -> list[dict]:
+        return [dict(zip(cols, r, strict=True)) for r in self.wh.ops.query(sql, params)]
+
+    def events(self, run_id: str | None = None, limit: int = 200) -> list[dict]:
+        """Downstream-trigger events, newest first (daily mode emits them)."""
+        where, params = ("WHERE run_id = ?", [run_id]) if run_id else ("", [])
+        cols = list(T.EVENTS_COLUMNS)
+        return self._rows(f"SELECT {', '.join(cols)} FROM {T.EVENTS} {where} "
+                          "ORDER BY emitted_at DESC, processor, game_date LIMIT ?",
+                          [*params, limit], cols)
+
+    def quarantine_records(self, limit: int = 500) -> list[dict]:
+        """Files moved to the quarantine, newest first, with the field and the reason."""
+        cols = list(T.QUARANTINE_COLUMNS)
+        return self._rows(f"SELECT {', '.join(cols)} FROM {T.QUARANTINE} "
+                          "ORDER BY recorded_at DESC, file LIMIT ?", [limit], cols)
+
+    def entity_failure_counts(self, start: date, end: date) -> list[dict]:
+        """Explained per-entity failures by date, processor and category."""
+        cols = ["game_date", "processor", "category", "entities"]
+        return self._rows(f"SELECT game_date, processor, category, count(*) "
+                          f"FROM {T.ENTITY_FAILURES} WHERE game_date BETWEEN ? AND ? "
+                          "GROUP BY ALL ORDER BY game_date, processor, category",
+                          [start, end], cols)
+
+    def attempt_counts(self, run_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Attempts per run by status (succeeded / failed / skipped)."""
+        if not run_ids:
+            return {}
+        marks = ", ".join("?" * len(run_ids))
+        out: dict[str, dict[str, int]] = {}
+        for run_id, status, n in self.wh.ops.query(
+                f"SELECT run_id, status, count(*) FROM {T.LEDGER} WHERE run_id IN ({marks}) "
+                "GROUP BY ALL", list(run_ids)):
+            out.setdefault(run_id, {})[status] = n
+        return out

@@ -92,3 +92,73 @@ def report(wh, start: date, end: date, systems: list[str] | None = None) -> dict
         out["systems"][name] = {"all": block, "first_half": first.get(name),
                                 "second_half": second.get(name)}
     return out
+
+
+def weekly(wh, start: date, end: date) -> list[dict]:
+    """Per system and week (Monday): MAE over players who played, hit rate on graded
+    picks, picks — the series of the dashboard's performance charts."""
+    if not _table_exists(wh, GRADES_TABLE):
+        return []
+    rows = wh.query(
+        f"SELECT system, date_trunc('week', game_date) AS week, {_METRICS} "
+        f"FROM {GRADES_TABLE} WHERE game_date BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2",
+        [start, end])
+    out = []
+    for r in rows:
+        week = r[1].date() if hasattr(r[1], "date") else r[1]
+        out.append({"system": r[0], "week": week.isoformat(), **_block(r[2:])})
+    return out
+
+
+PLAYED_TABLE = "nba_analytics.player_game_summary"
+
+
+def why_empty(ctx, start: date, end: date) -> list[str]:
+    """Why nothing is graded in [start, end], from what is (not) in the warehouse: the
+    Phase 4-5 partitions' states, the predictions, and the walk-forward model's training
+    rows."""
+    from backcourt.pipeline.phase5.systems import MIN_TRAINING_ROWS
+    from backcourt.pipeline.phase5.tables import PREDICTIONS_TABLE
+
+    wh = ctx.wh
+    reasons: list[str] = []
+    late = [p for p in ctx.registry.processors if p.phase >= 4]
+    states = ctx.ledger.latest([p.name for p in late], start, end)
+    for p in late:
+        mine = [s for (n, _), s in states.items() if n == p.name]
+        if not mine:
+            reasons.append(f"{p.name} (phase {p.phase}) has never run in {start} … {end}: "
+                           f"run `backcourt backfill --start {start} --end {end}`")
+            continue
+        skipped = [s for s in mine if s.status == "skipped"]
+        failed = [s for s in mine if s.status == "failed"]
+        if skipped and len(skipped) == len(mine):
+            reasons.append(f"{p.name}: all {len(mine)} dates skipped "
+                           f"({skipped[0].failure_category}: {skipped[0].failure_message}); "
+                           "the season's first weeks have too little history")
+        elif failed:
+            first = min(failed, key=lambda s: s.game_date)
+            reasons.append(f"{p.name}: {len(failed)} of {len(mine)} dates failed, first "
+                           f"{first.game_date} {first.failure_category}: "
+                           f"{(first.failure_message or '').splitlines()[0][:160]}")
+    if _table_exists(wh, PREDICTIONS_TABLE):
+        made = dict(wh.query(f"SELECT system, count(*) FROM {PREDICTIONS_TABLE} "
+                             "WHERE game_date BETWEEN ? AND ? GROUP BY 1", [start, end]))
+        if made:
+            reasons.append("predictions exist (" + ", ".join(f"{s}: {n}" for s, n in
+                                                             sorted(made.items()))
+                           + ") but none is graded in the range: grading needs the games' "
+                             "box scores (player_game_summary) of those dates")
+    if _table_exists(wh, PLAYED_TABLE):
+        season_start = ctx.calendar.season_start(end)
+        played = wh.query(f"SELECT count(*) FROM {PLAYED_TABLE} WHERE game_date "
+                          "BETWEEN ? AND ? AND minutes > 0", [season_start, end])[0][0]
+        if played < MIN_TRAINING_ROWS:
+            reasons.append(f"the walk-forward model (gbm) needs {MIN_TRAINING_ROWS:,} "
+                           f"player-games that played before a week's Monday; the season "
+                           f"has {played:,} up to {end} (about {MIN_TRAINING_ROWS} come by "
+                           "early December)")
+    if not reasons:
+        reasons.append(f"no prediction_grades rows in {start} … {end} and no reason found "
+                       "in the ledger: check `backcourt status` for these dates")
+    return reasons

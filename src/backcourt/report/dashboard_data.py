@@ -1,0 +1,96 @@
+"""Everything the dashboard shows, gathered through the library (status matrix, validation,
+ledger, Phase 5 report, views) as plain JSON-ready data. No SQL here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from backcourt.report import views
+
+RUNS_SHOWN = 30
+
+
+def _plain(v):
+    return v.isoformat() if isinstance(v, date | datetime) else v
+
+
+def status_cells(matrix) -> list[dict]:
+    """One row per partition: processor, phase, table, date, state, rows, reason."""
+    d = matrix.as_dict()
+    return [{"processor": name, "phase": body["phase"], "table": body["table"], "date": day,
+             "state": c["state"], "rows": c["rows"], "reason": (c["reason"] or "")[:300]}
+            for name, body in d["processors"].items() for day, c in body["dates"].items()]
+
+
+def runs_table(ctx, limit: int = RUNS_SHOWN) -> list[dict]:
+    """Recent runs with their duration and attempt counts by state."""
+    import orjson
+
+    rows = ctx.ledger.runs(limit)
+    counts = ctx.ledger.attempt_counts([r["run_id"] for r in rows])
+    out = []
+    for r in rows:
+        summary = orjson.loads(r["summary"]) if r.get("summary") else {}
+        seconds = ((r["finished_at"] - r["started_at"]).total_seconds()
+                   if r.get("finished_at") and r.get("started_at") else None)
+        out.append({"run_id": r["run_id"], "mode": r["mode"], "status": r["status"],
+                    "command": r["command"], "start_date": _plain(r["start_date"]),
+                    "end_date": _plain(r["end_date"]), "started_at": _plain(r["started_at"]),
+                    "finished_at": _plain(r["finished_at"]),
+                    "seconds": None if seconds is None else round(seconds, 2),
+                    "attempts": counts.get(r["run_id"], {}),
+                    "rows": summary.get("rows")})
+    return out
+
+
+def gather(ctx, start: date, end: date) -> dict:
+    """The dashboard's data for [start, end] (the warehouse open: this process holds it)."""
+    from backcourt.status import status_matrix
+    from backcourt.validation import validate
+
+    procs = ctx.registry.processors
+    matrix = status_matrix(ctx, procs, start, end)
+    v = validate(ctx, procs, start, end)
+    return {
+        "start": start.isoformat(), "end": end.isoformat(),
+        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "live": None,
+        # as status: complete needs game dates (an empty range is not a complete one)
+        "status": {"complete": matrix.complete and bool(matrix.dates),
+                   "dates": [d.isoformat() for d in matrix.dates],
+                   "summary": matrix.counts(), "cells": status_cells(matrix),
+                   "phases": {p.name: p.phase for p in procs}},
+        "runs": runs_table(ctx),
+        "validation": v.as_dict(),
+        "entity_failures": views.entity_failures(ctx, start, end),
+        "quality": views.quality(ctx, start, end),
+        "performance": views.grade_report(ctx, start, end),
+    }
+
+
+def from_live(state, start: date, end: date) -> dict:
+    """What can be shown while another process holds the warehouse: its published cells
+    (the plan's states, updated as partitions finish) and its progress."""
+    d = state.data
+    phases = {n: r.get("phase") for n, r in d.get("processors", {}).items()}
+    cells = [{"processor": name, "phase": phases.get(name), "table": "", "date": day,
+              "state": st, "rows": 0, "reason": f"live: {st} in run {d.get('run_id')}"}
+             for name, days in d.get("cells", {}).items() for day, st in days.items()
+             if start.isoformat() <= day <= end.isoformat()]
+    for f in d.get("failures", []):
+        for c in cells:
+            if c["processor"] == f["processor"] and c["date"] == f["game_date"]:
+                c["reason"] = f"{f['category']}: {f['message']}"
+    summary: dict[str, dict[str, int]] = {}
+    for c in cells:
+        row = summary.setdefault(c["processor"], {})
+        row[c["state"]] = row.get(c["state"], 0) + 1
+    return {
+        "start": start.isoformat(), "end": end.isoformat(),
+        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "live": state.as_dict() | {"cells": None},
+        "status": {"complete": False, "dates": sorted({c["date"] for c in cells}),
+                   "summary": summary, "cells": cells, "phases": phases},
+        "runs": [], "validation": None, "entity_failures": None, "quality": None,
+        "performance": None,
+    }
