@@ -5,6 +5,9 @@
 /* are those listed in its box scores (roster_source 'box_score', no birth date, so no age); */
 /* without an injury report every status is 'Unknown' and star_teammates_out is NULL (the */
 /* feature store marks both features missing, lowering the row's quality). */
+/* Averages and sums of float columns add integers (the value × 1e9, rounded): exact, */
+/* so the result does not depend on the order rows arrive in, and every engine gets the */
+/* same bits. */
 WITH games AS (
   SELECT
     game_date,
@@ -115,17 +118,17 @@ WITH games AS (
     CAST(SUM(
       CASE
         WHEN game_date >= target_date - INTERVAL '7' DAY
-        THEN CAST(minutes AS NUMERIC)
+        THEN CAST(ROUND(minutes * 1e9) AS INT64)
         ELSE 0
       END
-    ) AS FLOAT64) AS minutes_last_7_days,
+    ) AS FLOAT64) / 1e9 AS minutes_last_7_days,
     CAST(SUM(
       CASE
         WHEN game_date >= target_date - INTERVAL '14' DAY
-        THEN CAST(minutes AS NUMERIC)
+        THEN CAST(ROUND(minutes * 1e9) AS INT64)
         ELSE 0
       END
-    ) AS FLOAT64) AS minutes_last_14_days,
+    ) AS FLOAT64) / 1e9 AS minutes_last_14_days,
     SUM(
       CASE
         WHEN game_date >= target_date - INTERVAL '14' DAY AND gap_days = 1
@@ -133,7 +136,11 @@ WITH games AS (
         ELSE 0
       END
     ) AS back_to_backs_last_14_days,
-    CAST(AVG(CAST(CASE WHEN rn <= 7 THEN usage_rate END AS NUMERIC)) AS FLOAT64) AS usage_last_7_games,
+    CAST(SUM(CAST(ROUND((
+      CASE WHEN rn <= 7 THEN usage_rate END
+    ) * 1e9) AS INT64)) AS FLOAT64) / (
+      NULLIF(COUNT(CASE WHEN rn <= 7 THEN usage_rate END), 0) * 1e9
+    ) AS usage_last_7_games,
     AVG(CASE WHEN rn <= 5 THEN points END) AS points_avg_last_5,
     AVG(CASE WHEN rn <= 10 THEN points END) AS points_avg_last_10,
     AVG(points) AS points_avg_last_30_days
@@ -158,8 +165,16 @@ WITH games AS (
   SELECT
     target_date,
     team_id,
-    CAST(AVG(CAST(CASE WHEN rn <= 10 THEN pace END AS NUMERIC)) AS FLOAT64) AS pace_l10,
-    CAST(AVG(CAST(CASE WHEN rn <= 10 THEN defensive_rating END AS NUMERIC)) AS FLOAT64) AS defensive_rating_l10
+    CAST(SUM(CAST(ROUND((
+      CASE WHEN rn <= 10 THEN pace END
+    ) * 1e9) AS INT64)) AS FLOAT64) / (
+      NULLIF(COUNT(CASE WHEN rn <= 10 THEN pace END), 0) * 1e9
+    ) AS pace_l10,
+    CAST(SUM(CAST(ROUND((
+      CASE WHEN rn <= 10 THEN defensive_rating END
+    ) * 1e9) AS INT64)) AS FLOAT64) / (
+      NULLIF(COUNT(CASE WHEN rn <= 10 THEN defensive_rating END), 0) * 1e9
+    ) AS defensive_rating_l10
   FROM team_hist
   GROUP BY
     target_date,

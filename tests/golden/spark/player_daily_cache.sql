@@ -2,6 +2,9 @@
 /* recent scoring, minutes, usage and efficiency strictly before the date; team pace and */
 /* offensive rating over its last 10 games; fatigue from PCF; zone profile from PSZA. */
 /* Fewer than 3 games this season is an explained failure (INSUFFICIENT_DATA). */
+/* Averages and sums of float columns add integers (the value × 1e9, rounded): exact, */
+/* so the result does not depend on the order rows arrive in, and every engine gets the */
+/* same bits. */
 WITH ctx AS (
   SELECT
     player_id,
@@ -48,8 +51,16 @@ WITH ctx AS (
         )
       )
     END AS points_std_l10, /* the sample standard deviation from exact integer sums (a float accumulator */ /* would depend on the order the rows arrive in) */
-    CAST(AVG(CAST(CASE WHEN rn <= 10 THEN minutes END AS DECIMAL(38, 9))) AS DOUBLE) AS minutes_avg_l10,
-    CAST(AVG(CAST(CASE WHEN rn <= 10 THEN usage_rate END AS DECIMAL(38, 9))) AS DOUBLE) AS usage_avg_l10,
+    CAST(SUM(CAST(ROUND((
+      CASE WHEN rn <= 10 THEN minutes END
+    ) * 1e9) AS BIGINT)) AS DOUBLE) / (
+      NULLIF(COUNT(CASE WHEN rn <= 10 THEN minutes END), 0) * 1e9
+    ) AS minutes_avg_l10,
+    CAST(SUM(CAST(ROUND((
+      CASE WHEN rn <= 10 THEN usage_rate END
+    ) * 1e9) AS BIGINT)) AS DOUBLE) / (
+      NULLIF(COUNT(CASE WHEN rn <= 10 THEN usage_rate END), 0) * 1e9
+    ) AS usage_avg_l10,
     SUM(CASE WHEN rn <= 10 THEN points END) / NULLIF(2 * SUM(CASE WHEN rn <= 10 THEN fga + 0.44 * fta END), 0) AS ts_pct_l10
   FROM hist
   GROUP BY
@@ -75,8 +86,16 @@ WITH ctx AS (
   SELECT
     target_date,
     team_id,
-    CAST(AVG(CAST(pace AS DECIMAL(38, 9))) AS DOUBLE) AS team_pace_l10,
-    CAST(AVG(CAST(offensive_rating AS DECIMAL(38, 9))) AS DOUBLE) AS team_off_rating_l10
+    CAST(SUM(CAST(ROUND((
+      pace
+    ) * 1e9) AS BIGINT)) AS DOUBLE) / (
+      NULLIF(COUNT(pace), 0) * 1e9
+    ) AS team_pace_l10,
+    CAST(SUM(CAST(ROUND((
+      offensive_rating
+    ) * 1e9) AS BIGINT)) AS DOUBLE) / (
+      NULLIF(COUNT(offensive_rating), 0) * 1e9
+    ) AS team_off_rating_l10
   FROM team_hist
   WHERE
     rn <= 10

@@ -5,6 +5,9 @@
 -- are those listed in its box scores (roster_source 'box_score', no birth date, so no age);
 -- without an injury report every status is 'Unknown' and star_teammates_out is NULL (the
 -- feature store marks both features missing, lowering the row's quality).
+-- Averages and sums of float columns add integers (the value × 1e9, rounded): exact,
+-- so the result does not depend on the order rows arrive in, and every engine gets the
+-- same bits.
 WITH games AS (
     SELECT game_date, game_id, season, tipoff_utc, home_team_id AS team_id,
            home_team_abbr AS team_abbr, away_team_id AS opponent_team_id,
@@ -59,14 +62,15 @@ pagg AS (
         SUM(CASE WHEN game_date >= target_date - INTERVAL 14 DAY THEN 1 ELSE 0 END)
             AS games_last_14_days,
         CAST(SUM(CASE WHEN game_date >= target_date - INTERVAL 7 DAY
-                      THEN CAST(minutes AS DECIMAL(38, 9)) ELSE 0 END) AS DOUBLE)
+                      THEN CAST(ROUND(minutes * 1e9) AS BIGINT) ELSE 0 END) AS DOUBLE) / 1e9
             AS minutes_last_7_days,
         CAST(SUM(CASE WHEN game_date >= target_date - INTERVAL 14 DAY
-                      THEN CAST(minutes AS DECIMAL(38, 9)) ELSE 0 END) AS DOUBLE)
+                      THEN CAST(ROUND(minutes * 1e9) AS BIGINT) ELSE 0 END) AS DOUBLE) / 1e9
             AS minutes_last_14_days,
         SUM(CASE WHEN game_date >= target_date - INTERVAL 14 DAY AND gap_days = 1
                  THEN 1 ELSE 0 END) AS back_to_backs_last_14_days,
-        CAST(AVG(CAST(CASE WHEN rn <= 7 THEN usage_rate END AS DECIMAL(38, 9))) AS DOUBLE) AS usage_last_7_games,
+        CAST(SUM(CAST(ROUND((CASE WHEN rn <= 7 THEN usage_rate END) * 1e9) AS BIGINT)) AS DOUBLE)
+            / (NULLIF(COUNT(CASE WHEN rn <= 7 THEN usage_rate END), 0) * 1e9) AS usage_last_7_games,
         AVG(CASE WHEN rn <= 5 THEN points END) AS points_avg_last_5,
         AVG(CASE WHEN rn <= 10 THEN points END) AS points_avg_last_10,
         AVG(points) AS points_avg_last_30_days
@@ -84,8 +88,10 @@ team_hist AS (
 ),
 tagg AS (
     SELECT target_date, team_id,
-           CAST(AVG(CAST(CASE WHEN rn <= 10 THEN pace END AS DECIMAL(38, 9))) AS DOUBLE) AS pace_l10,
-           CAST(AVG(CAST(CASE WHEN rn <= 10 THEN defensive_rating END AS DECIMAL(38, 9))) AS DOUBLE)
+           CAST(SUM(CAST(ROUND((CASE WHEN rn <= 10 THEN pace END) * 1e9) AS BIGINT)) AS DOUBLE)
+            / (NULLIF(COUNT(CASE WHEN rn <= 10 THEN pace END), 0) * 1e9) AS pace_l10,
+           CAST(SUM(CAST(ROUND((CASE WHEN rn <= 10 THEN defensive_rating END) * 1e9) AS BIGINT)) AS DOUBLE)
+            / (NULLIF(COUNT(CASE WHEN rn <= 10 THEN defensive_rating END), 0) * 1e9)
                AS defensive_rating_l10
     FROM team_hist
     GROUP BY target_date, team_id

@@ -2,6 +2,9 @@
 -- players of upcoming_player_game_context). Fatigue, shot-zone mismatch, pace and usage
 -- spike factors and their sum. A player with no game played this season is an explained
 -- failure (INSUFFICIENT_DATA).
+-- Averages and sums of float columns add integers (the value × 1e9, rounded): exact,
+-- so the result does not depend on the order rows arrive in, and every engine gets the
+-- same bits.
 WITH ctx AS (
     SELECT * FROM nba_analytics.upcoming_player_game_context
     WHERE game_date BETWEEN {start} AND {end}
@@ -18,15 +21,18 @@ recent AS (
 ),
 l10 AS (
     SELECT target_date, player_id, MAX(team_id) AS team_id,
-           CAST(AVG(CAST(usage_rate AS DECIMAL(38, 9))) AS DOUBLE) AS usage_l10,
-           CAST(AVG(CAST(minutes AS DECIMAL(38, 9))) AS DOUBLE) AS minutes_l10
+           CAST(SUM(CAST(ROUND((usage_rate) * 1e9) AS BIGINT)) AS DOUBLE)
+            / (NULLIF(COUNT(usage_rate), 0) * 1e9) AS usage_l10,
+           CAST(SUM(CAST(ROUND((minutes) * 1e9) AS BIGINT)) AS DOUBLE)
+            / (NULLIF(COUNT(minutes), 0) * 1e9) AS minutes_l10
     FROM recent WHERE rn <= 10
     GROUP BY target_date, player_id
 ),
 freed AS (
     -- share of the team's possessions used by teammates ruled Out before tip-off
     SELECT c.game_date, c.team_id,
-           CAST(SUM(CAST(l.usage_l10 * l.minutes_l10 / 48.0 / 5.0 AS DECIMAL(38, 9))) AS DOUBLE)
+           CAST(SUM(CAST(ROUND(l.usage_l10 * l.minutes_l10 / 48.0 / 5.0 * 1e9) AS BIGINT))
+                AS DOUBLE) / 1e9
                AS freed_share
     FROM ctx AS c
     JOIN l10 AS l ON l.target_date = c.game_date AND l.player_id = c.player_id

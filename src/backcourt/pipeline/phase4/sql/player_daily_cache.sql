@@ -2,6 +2,9 @@
 -- recent scoring, minutes, usage and efficiency strictly before the date; team pace and
 -- offensive rating over its last 10 games; fatigue from PCF; zone profile from PSZA.
 -- Fewer than 3 games this season is an explained failure (INSUFFICIENT_DATA).
+-- Averages and sums of float columns add integers (the value × 1e9, rounded): exact,
+-- so the result does not depend on the order rows arrive in, and every engine gets the
+-- same bits.
 WITH ctx AS (
     SELECT player_id, game_date, game_id, season, team_id, opponent_team_id
     FROM nba_analytics.upcoming_player_game_context
@@ -33,8 +36,10 @@ agg AS (
                    * SUM(CASE WHEN rn <= 10 THEN points END) AS DOUBLE)
             / (COUNT(CASE WHEN rn <= 10 THEN points END)
                * (COUNT(CASE WHEN rn <= 10 THEN points END) - 1))) END AS points_std_l10,
-        CAST(AVG(CAST(CASE WHEN rn <= 10 THEN minutes END AS DECIMAL(38, 9))) AS DOUBLE) AS minutes_avg_l10,
-        CAST(AVG(CAST(CASE WHEN rn <= 10 THEN usage_rate END AS DECIMAL(38, 9))) AS DOUBLE) AS usage_avg_l10,
+        CAST(SUM(CAST(ROUND((CASE WHEN rn <= 10 THEN minutes END) * 1e9) AS BIGINT)) AS DOUBLE)
+            / (NULLIF(COUNT(CASE WHEN rn <= 10 THEN minutes END), 0) * 1e9) AS minutes_avg_l10,
+        CAST(SUM(CAST(ROUND((CASE WHEN rn <= 10 THEN usage_rate END) * 1e9) AS BIGINT)) AS DOUBLE)
+            / (NULLIF(COUNT(CASE WHEN rn <= 10 THEN usage_rate END), 0) * 1e9) AS usage_avg_l10,
         SUM(CASE WHEN rn <= 10 THEN points END)
             / NULLIF(2 * SUM(CASE WHEN rn <= 10 THEN fga + 0.44 * fta END), 0) AS ts_pct_l10
     FROM hist
@@ -49,8 +54,10 @@ team_hist AS (
       ON h.team_id = c.team_id AND h.season = c.season AND h.game_date < c.game_date
 ),
 team_agg AS (
-    SELECT target_date, team_id, CAST(AVG(CAST(pace AS DECIMAL(38, 9))) AS DOUBLE) AS team_pace_l10,
-           CAST(AVG(CAST(offensive_rating AS DECIMAL(38, 9))) AS DOUBLE) AS team_off_rating_l10
+    SELECT target_date, team_id, CAST(SUM(CAST(ROUND((pace) * 1e9) AS BIGINT)) AS DOUBLE)
+            / (NULLIF(COUNT(pace), 0) * 1e9) AS team_pace_l10,
+           CAST(SUM(CAST(ROUND((offensive_rating) * 1e9) AS BIGINT)) AS DOUBLE)
+            / (NULLIF(COUNT(offensive_rating), 0) * 1e9) AS team_off_rating_l10
     FROM team_hist WHERE rn <= 10
     GROUP BY target_date, team_id
 )
