@@ -104,7 +104,6 @@ def validate(ctx: Context, processors: list[Processor], start: date, end: date,
     order = ctx.registry.order()
     # one read of the ledger, one grouped count per table, one dependency check per
     # processor (kept from the state pass): the cost grows with tables, not dates
-    ctx.store.refresh()
     with no_gc(), ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
         states = state_pass(ctx, start, end, complete=True)
     first, rows, latest = states.first, states.rows, states.latest
