@@ -167,19 +167,21 @@ def plan_from(ctx: Context, states: States, processors: list[Processor],
     for p in order:
         if p.name not in selected:
             continue
-        ups = [(u.name, WindowMapping(i, ctx.calendar), sorted(run[u.name]))
-               for i in p.inputs if not i.is_raw
-               for u in (ctx.registry.by_table(i.ref),) if run[u.name]]
-        for d in in_range[p.name]:
+        days = in_range[p.name]
+        rewritten: dict[date, str] = {}   # read through a window what will be rewritten
+        for i in p.inputs:
+            if i.is_raw:
+                continue
+            u = ctx.registry.by_table(i.ref).name
+            planned = sorted(run[u])
+            for d, hit in WindowMapping(i, ctx.calendar).downstream(planned, days).items():
+                rewritten.setdefault(d, f"reads {u} {hit}, which will be rewritten")
+        for d in days:
             st = states.get(p.name, d)
             if st.state in wanted:
                 add(p.name, d, st.reason or st.state)
-                continue
-            for u, m, planned in ups:
-                hit = m.reads(d, planned)
-                if hit is not None and add(p.name, d, f"reads {u} {hit}, which will be "
-                                                      "rewritten"):
-                    break
+            elif d in rewritten:
+                add(p.name, d, rewritten[d])
 
     # ∪ upstream closure(missing), from the last processor back to the first
     for p in reversed(order):
