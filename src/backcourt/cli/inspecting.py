@@ -95,8 +95,9 @@ def validate(start: Start, end: End, phase: Phase = None, processor: ProcessorOp
 def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt = None,
            warehouse: Warehouse = None,
            engine: EngineOpt = None, raw: Raw = None, json: Json = False) -> None:
-    """The table × date matrix: done / missing / failed / stale / skipped.
-    Exit 1 unless complete (nothing missing, failed or stale)."""
+    """The table × date matrix: done / missing / failed / stale / skipped / blocked — the
+    same state per cell as `plan`. With --phase 1, the Phase 1 sources' dates too.
+    Exit 1 unless complete (nothing missing, failed, stale or blocked)."""
     s, e = date_range(start, end)
     ctx = open_ctx(settings(warehouse, raw, engine=engine))
     procs = select(ctx, phase, processor)
