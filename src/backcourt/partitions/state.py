@@ -65,10 +65,6 @@ class States:
     def get(self, name: str, day: date) -> State:
         return self.cells.get((name, day), NEVER_RUN)
 
-    def where(self, name: str, states: tuple[str, ...]) -> list[date]:
-        """The sorted dates of ``name`` in one of ``states``."""
-        return [d for d in self.days.get(name, ()) if self.cells[(name, d)].state in states]
-
 
 def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = None,
                scrape: bool = False, sources: list[Source] = (),
