@@ -24,6 +24,7 @@ from backcourt.ledger.ledger import MISSING_DEPENDENCY
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.readiness import Readiness, TableRows, check
 from backcourt.registry import Processor, Source
+from backcourt.registry.commands import backfill_command
 
 if TYPE_CHECKING:
     from backcourt.partitions.context import Context
@@ -174,8 +175,9 @@ def _through_windows(ctx: Context, order: list[Processor], s: States, scrape: bo
         name = p.name
         pending = [d for d in days if cells[(name, d)].state not in CURRENT]
         if not scrape and pending:
+            fix = _fetch_hint(ctx, p)
             for d, why in raw_gaps(ctx, p, pending, fetched).items():
-                cells[(name, d)] = State(BLOCKED, why)
+                cells[(name, d)] = State(BLOCKED, why + fix(d))
         ups = []
         for i in p.inputs:
             if i.is_raw:
@@ -209,6 +211,17 @@ def _through_windows(ctx: Context, order: list[Processor], s: States, scrape: bo
                         cells[(name, d)] = State(BLOCKED, f"upstream {u} {hit} is blocked",
                                                  (u, hit))
         not_done[name] = todo
+
+
+def _fetch_hint(ctx: Context, p: Processor):
+    """What fixes a raw gap of ``p``: the Phase 1 sources that write its folders, if any."""
+    folders = {i.raw_source for i in p.inputs if i.is_raw}
+    names = [s.name for s in ctx.registry.sources if folders & set(s.produces)]
+    if not names:
+        return lambda d: ""
+    first = min(s.phase for s in ctx.registry.sources)
+    return lambda d: (f" (Phase 1 {', '.join(names)} writes it: "
+                      f"{backfill_command(d, d, first, p.phase)})")
 
 
 def raw_gaps(ctx: Context, p: Processor, days: list[date],

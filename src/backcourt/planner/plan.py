@@ -26,6 +26,7 @@ from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
 from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, States, state_pass
 from backcourt.registry import Processor, Source
+from backcourt.registry.commands import backfill_command
 
 REPROCESS = {
     "missing": {MISSING},
@@ -34,14 +35,6 @@ REPROCESS = {
     "stale": {MISSING, FAILED, STALE},
     "all": {MISSING, FAILED, STALE, DONE, SKIPPED},
 }
-
-
-def backfill_command(start: date, end: date, first_phase: int, last_phase: int,
-                     reprocess: str = "stale") -> str:
-    """The command that (re)computes phases ``first_phase``-``last_phase`` over a range."""
-    spec = f"{first_phase}-{last_phase}" if last_phase != first_phase else str(first_phase)
-    return (f"backcourt backfill --start {start} --end {end} --phases {spec}"
-            + (f" --reprocess {reprocess}" if reprocess != "stale" else ""))
 
 
 class PlanCell(NamedTuple):   # one per partition of the range: 17,000 in 4 seasons

@@ -22,8 +22,8 @@ from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
 from backcourt.partitions.readiness import check
 from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, state_pass
-from backcourt.planner import backfill_command
 from backcourt.registry import Processor
+from backcourt.registry.commands import backfill_command
 from backcourt.registry.templating import render
 
 SEVERITY = {"missing_date": "HIGH", "partial_data": "MEDIUM", "null_critical": "HIGH",
