@@ -144,6 +144,19 @@ def test_a_raw_folder_removed_blocks_the_partition_and_its_readers(copy, tmp_pat
     same_states(by_status, by_plan)
     assert by_status[(p.name, day.isoformat())] == "blocked"
     assert by_status[("player_game_summary", day.isoformat())] == "blocked"
+    # the reason names the missing folder and the command that fetches it
+    reason = plan_reasons(tmp_path)[(p.name, day.isoformat())]
+    assert reason.startswith(f"no raw files in nba_boxscore/{day}")
+    assert f"backcourt backfill --start {day} --end {day} --phases 1-2" in reason
+
+
+def plan_reasons(tmp_path) -> dict:
+    env = {"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+           "BACKCOURT_RAW": str(tmp_path / "raw")}
+    plan = runner.invoke(cli, ["plan", *RANGE, "--json"], env=env)
+    lib.release_locks()
+    return {(c["processor"], c["game_date"]): c["reason"]
+            for c in orjson.loads(plan.stdout)["cells"]}
 
 
 def test_phase1_is_in_the_registry_plan_and_status(copy, tmp_path):

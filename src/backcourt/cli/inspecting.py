@@ -97,9 +97,10 @@ def validate(start: Start, end: End, phase: Phase = None, processor: ProcessorOp
 def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt = None,
            warehouse: Warehouse = None,
            engine: EngineOpt = None, raw: Raw = None, json: Json = False) -> None:
-    """The table × date matrix: done / missing / failed / stale / skipped.
-    Exit 1 unless complete (nothing missing, failed or stale). While another process holds
-    the warehouse: its live progress, exit 3."""
+    """The table × date matrix: done / missing / failed / stale / skipped / blocked — the
+    same state per cell as `plan`. With --phase 1, the Phase 1 sources' dates too.
+    Exit 1 unless complete (nothing missing, failed, stale or blocked). While another
+    process holds the warehouse: its live progress, exit 3."""
     s, e = date_range(start, end)
     ctx = open_ctx(settings(warehouse, raw, engine=engine),
                    live=show_busy(json, "the status matrix"))

@@ -102,6 +102,3 @@ class WindowMapping:
                 out.append(d)
         return out
 
-
-def mappings(ctx_calendar, inputs: Iterable[Input]) -> list[tuple[Input, WindowMapping]]:
-    return [(i, WindowMapping(i, ctx_calendar)) for i in inputs]

@@ -24,6 +24,7 @@ from backcourt.ledger.ledger import ABSENT_OPTIONAL_INPUT, MISSING_DEPENDENCY
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.readiness import Readiness, TableRows, check
 from backcourt.registry import Processor, Source
+from backcourt.registry.commands import backfill_command
 
 if TYPE_CHECKING:
     from backcourt.partitions.context import Context
@@ -64,10 +65,6 @@ class States:
 
     def get(self, name: str, day: date) -> State:
         return self.cells.get((name, day), NEVER_RUN)
-
-    def where(self, name: str, states: tuple[str, ...]) -> list[date]:
-        """The sorted dates of ``name`` in one of ``states``."""
-        return [d for d in self.days.get(name, ()) if self.cells[(name, d)].state in states]
 
 
 def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = None,
@@ -176,44 +173,61 @@ def _absent_optional(st: PartitionState | None) -> bool:
 def _through_windows(ctx: Context, order: list[Processor], s: States, scrape: bool,
                      fetched: dict[str, set[date]]) -> None:
     cells = s.cells
+    not_done: dict[str, list[date]] = {}   # per processor done with, its sorted bad dates
     for p in order:
         days = s.days[p.name]
         if not days:
             continue
-        if not scrape:
-            todo = [d for d in days if cells[(p.name, d)].state not in CURRENT]
-            for d, why in raw_gaps(ctx, p, todo, fetched).items():
-                cells[(p.name, d)] = State(BLOCKED, why)
+        name = p.name
+        pending = [d for d in days if cells[(name, d)].state not in CURRENT]
+        if not scrape and pending:
+            fix = _fetch_hint(ctx, p)
+            for d, why in raw_gaps(ctx, p, pending, fetched).items():
+                cells[(name, d)] = State(BLOCKED, why + fix(d))
         ups = []
         for i in p.inputs:
             if i.is_raw:
                 continue
-            u = ctx.registry.by_table(i.ref)
-            bad = [d for d in s.days.get(u.name, ())
-                   if cells[(u.name, d)].state in NOT_DONE
-                   and (i.required or not _absent_optional(s.latest.get((u.name, d))))]
+            u = ctx.registry.by_table(i.ref).name
+            bad = not_done.get(u, [])
+            if not i.required:
+                bad = [d for d in bad if not _absent_optional(s.latest.get((u, d)))]
             if bad:
-                blocked = [d for d in bad if cells[(u.name, d)].state == BLOCKED]
-                ups.append((u.name, WindowMapping(i, ctx.calendar), bad,
+                blocked = [d for d in bad if cells[(u, d)].state == BLOCKED]
+                ups.append((u, WindowMapping(i, ctx.calendar), bad,
                             blocked if i.required else []))
-        for u, m, bad, _ in ups:
+        changed: list[date] = []
+        for u, m, bad, _ in ups:   # done, but reading what is not done: stale
             for d in days:
-                st = cells[(p.name, d)]
-                if st.state == DONE:
+                if cells[(name, d)].state == DONE:
                     hit = m.reads(d, bad)
                     if hit is not None:
-                        cells[(p.name, d)] = State(
+                        cells[(name, d)] = State(
                             STALE, f"reads {u} {hit}, which is {cells[(u, hit)].state}",
                             (u, hit))
-        for u, m, _, blocked in ups:
+                        changed.append(d)
+        todo = sorted(set(pending) | set(changed)) if changed else pending
+        for u, m, _, blocked in ups:   # not done, and needing what is blocked: blocked
             if not blocked:
                 continue
-            for d in days:
-                if cells[(p.name, d)].state in (MISSING, FAILED, STALE):
+            for d in todo:
+                if cells[(name, d)].state in (MISSING, FAILED, STALE):
                     hit = m.reads(d, blocked)
                     if hit is not None:
-                        cells[(p.name, d)] = State(BLOCKED, f"upstream {u} {hit} is blocked",
-                                                       (u, hit))
+                        cells[(name, d)] = State(BLOCKED, f"upstream {u} {hit} is blocked",
+                                                 (u, hit))
+        not_done[name] = todo
+
+
+def _fetch_hint(ctx: Context, p: Processor):
+    """What fixes a raw gap of ``p``: the Phase 1 sources that write its folders, if any."""
+    folders = {i.raw_source for i in p.inputs if i.is_raw}
+    names = [s.name for s in ctx.registry.sources if folders & set(s.produces)]
+    if not names:
+        return lambda d: ""
+    first = min(s.phase for s in ctx.registry.sources)
+    return lambda d: (f" (Phase 1 {', '.join(names)} writes it: "
+                      f"{backfill_command(d, d, first, p.phase)})")
 
 
 def raw_gaps(ctx: Context, p: Processor, days: list[date],

@@ -24,6 +24,7 @@ from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
 from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, States, state_pass
 from backcourt.registry import Processor, Source
+from backcourt.registry.commands import backfill_command
 
 REPROCESS = {
     "missing": {MISSING},
@@ -32,14 +33,6 @@ REPROCESS = {
     "stale": {MISSING, FAILED, STALE},
     "all": {MISSING, FAILED, STALE, DONE, SKIPPED},
 }
-
-
-def backfill_command(start: date, end: date, first_phase: int, last_phase: int,
-                     reprocess: str = "stale") -> str:
-    """The command that (re)computes phases ``first_phase``-``last_phase`` over a range."""
-    spec = f"{first_phase}-{last_phase}" if last_phase != first_phase else str(first_phase)
-    return (f"backcourt backfill --start {start} --end {end} --phases {spec}"
-            + (f" --reprocess {reprocess}" if reprocess != "stale" else ""))
 
 
 class PlanCell(NamedTuple):   # one per partition of the range: 17,000 in 4 seasons
@@ -179,19 +172,21 @@ def plan_from(ctx: Context, states: States, processors: list[Processor],
     for p in order:
         if p.name not in selected:
             continue
-        ups = [(u.name, WindowMapping(i, ctx.calendar), sorted(run[u.name]))
-               for i in p.inputs if not i.is_raw
-               for u in (ctx.registry.by_table(i.ref),) if run[u.name]]
-        for d in in_range[p.name]:
+        days = in_range[p.name]
+        rewritten: dict[date, str] = {}   # read through a window what will be rewritten
+        for i in p.inputs:
+            if i.is_raw:
+                continue
+            u = ctx.registry.by_table(i.ref).name
+            planned = sorted(run[u])
+            for d, hit in WindowMapping(i, ctx.calendar).downstream(planned, days).items():
+                rewritten.setdefault(d, f"reads {u} {hit}, which will be rewritten")
+        for d in days:
             st = states.get(p.name, d)
             if st.state in wanted:
                 add(p.name, d, st.reason or st.state)
-                continue
-            for u, m, planned in ups:
-                hit = m.reads(d, planned)
-                if hit is not None and add(p.name, d, f"reads {u} {hit}, which will be "
-                                                      "rewritten"):
-                    break
+            elif d in rewritten:
+                add(p.name, d, rewritten[d])
 
     # ∪ upstream closure(missing), from the last processor back to the first
     stale_reads: dict[tuple[str, date], set[str]] = {}

@@ -9,7 +9,7 @@ reaches it only through ``LoaderContext``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -61,5 +61,3 @@ class Loader(Protocol):
     def load(self, ctx: LoaderContext, processor: Processor, days: list[date],
              run_id: str) -> LoadResult: ...
 
-
-ExtraTables = Mapping[str, Mapping[str, str]]

@@ -70,7 +70,6 @@ def status_matrix(ctx: Context, processors: list[Processor], start: date, end: d
     [start, end], laid out as a matrix."""
     m = StatusMatrix(dates=ctx.calendar.game_dates(start, end), processors=processors,
                      sources=list(sources))
-    ctx.store.refresh()
     with no_gc():
         with ctx.store.listing_ahead(len(m.dates)):
             states = state_pass(ctx, start, end, sources=sources)

@@ -24,8 +24,8 @@ from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
 from backcourt.partitions.readiness import check
 from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, state_pass
-from backcourt.planner import backfill_command
 from backcourt.registry import Processor
+from backcourt.registry.commands import backfill_command
 from backcourt.registry.templating import render
 
 SEVERITY = {"missing_date": "HIGH", "partial_data": "MEDIUM", "null_critical": "HIGH",
@@ -109,7 +109,6 @@ def validate(ctx: Context, processors: list[Processor], start: date, end: date,
     order = ctx.registry.order()
     # one read of the ledger, one grouped count per table, one dependency check per
     # processor (kept from the state pass): the cost grows with tables, not dates
-    ctx.store.refresh()
     with no_gc(), ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
         states = state_pass(ctx, start, end, complete=True)
     first, rows, latest = states.first, states.rows, states.latest
