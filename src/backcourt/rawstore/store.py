@@ -6,6 +6,7 @@ The root is a local path or any fsspec URL (``gs://bucket/raw``, ``s3://…``, `
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -27,8 +28,14 @@ from backcourt.rawstore.listing import (
 
 # a hidden folder for what a source remembers about the store (never a source, never listed)
 NOTES = ".backcourt"
+# set to 1 to read symlinks that point outside the raw root (refused by default)
+FOLLOW_SYMLINKS_ENV = "BACKCOURT_FOLLOW_SYMLINKS"
 # up to this many dates are fingerprinted folder by folder instead of listing the source
 FEW_DATES = 64
+
+
+class RefusedRawFile(ValueError):
+    """A raw file the store will not read (a symlink leaving the raw root)."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,11 @@ class RawStore:
     """A local folder is read and written with ``os`` calls (no fsspec import, no per-file
     overhead: 57,000 files in a 4-season backfill); any other URL goes through fsspec."""
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, follow_symlinks: bool | None = None):
         self.root_url = root
+        if follow_symlinks is None:
+            follow_symlinks = os.environ.get(FOLLOW_SYMLINKS_ENV, "") not in ("", "0")
+        self.follow_symlinks = follow_symlinks
         local = _local_path(root)
         self._local = local is not None
         self._fs = None
@@ -114,7 +124,37 @@ class RawStore:
             return None
 
     def write_note(self, name: str, payload: bytes) -> None:
-        self._write(f"{self.root}/{NOTES}", name, payload)
+        """``name`` may hold folders (``quarantine/<source>/<date>/<file>.json``)."""
+        folder, _, base = f"{NOTES}/{name}".rpartition("/")
+        self._write(f"{self.root}/{folder}", base, payload)
+
+    def delete_note(self, name: str) -> None:
+        path = f"{self.root}/{NOTES}/{name}"
+        try:
+            if self._local:
+                os.remove(path)
+            else:
+                self.fs.rm(path)
+        except FileNotFoundError:
+            pass
+
+    def list_notes(self, folder: str) -> list[str]:
+        """Names (relative to ``folder``) of the notes below a notes folder, recursively."""
+        base = f"{self.root}/{NOTES}/{folder}".rstrip("/")
+        out: list[str] = []
+        if self._local:
+            for where, _dirs, files in os.walk(base):
+                rel = os.path.relpath(where, base)
+                out += [n if rel == "." else f"{rel}/{n}" for n in files
+                        if not n.startswith(".")]
+            return sorted(out)
+        if not self.fs.exists(base):
+            return []
+        for path in self.fs.find(base):
+            rel = path[len(base):].strip("/")
+            if not rel.rsplit("/", 1)[-1].startswith("."):
+                out.append(rel)
+        return sorted(out)
 
     def clear_date(self, source: str, day: date) -> None:
         folder = self._dir(source, day)
@@ -163,10 +203,32 @@ class RawStore:
         return sorted(days)
 
     def read_bytes(self, f: RawFile) -> bytes:
+        """A raw file's bytes, gunzipped for ``.json.gz``. A symlink that leaves the raw
+        root is refused (``RefusedRawFile``) unless the store follows symlinks."""
+        self.check_inside(f)
         data = self._read(f.path)
         if f.name.endswith(".gz"):
             data = gzip.decompress(data)
         return data
+
+    def check_inside(self, f: RawFile) -> None:
+        """Refuse a local raw file that is a symlink resolving outside the raw root."""
+        if not self._local or self.follow_symlinks or not os.path.islink(f.path):
+            return
+        target = os.path.realpath(f.path)
+        root = os.path.realpath(self.root)
+        if os.path.commonpath([target, root]) != root:
+            raise RefusedRawFile(
+                f"symlink to {target}, outside the raw root {root}: refused "
+                f"(set {FOLLOW_SYMLINKS_ENV}=1 to follow symlinks)")
+
+    def content_hash(self, f: RawFile) -> str:
+        """SHA-256 of the file's stored bytes (a refused symlink: of its target's name)."""
+        try:
+            self.check_inside(f)
+        except RefusedRawFile:
+            return hashlib.sha256(b"symlink:" + os.readlink(f.path).encode()).hexdigest()
+        return hashlib.sha256(self._read(f.path)).hexdigest()
 
     def fingerprint(self, source: str, day: date) -> str:
         """Names, sizes and modification times of a date's files: changes when a file is

@@ -29,6 +29,7 @@ from backcourt.pipeline.phase2.parse_files import (
 )
 from backcourt.pipeline.phase2.parsers.base import ParseOutput
 from backcourt.pipeline.phase2.specs import LOADER, REGISTRY_ERRORS_TABLE
+from backcourt.rawstore import quarantine as Q
 from backcourt.rawstore.store import RawFile
 from backcourt.registry import Processor
 
@@ -111,6 +112,7 @@ class RawFileLoader:
         # load order: date, then declared source order (= precedence on duplicate keys)
         todo = [f for day in days for source in raw_sources
                 for f in ctx.store.list_files(source, day)]
+        todo, recheck = self._held_back(ctx, loaded, todo, raw_sources, run_id)
         cached = self._take_shared(ctx, todo, table_name)
         columns = p.columns or {}
         keys = (p.partition_column, *p.keys)
@@ -120,15 +122,15 @@ class RawFileLoader:
         parts: list[pa.Table] = []
         for parsed in parse_chunks(jobs, ctx.store, self.resolver, self.workers):
             for f, exc in parsed.bad:
-                moved = ctx.store.quarantine(f, str(exc))
-                ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display, moved,
-                                             exc.field, exc.reason)
-                loaded.bad_files.setdefault(f.game_date, []).append(str(exc))
+                self._quarantine(ctx, loaded, f, exc.field, exc.reason, str(exc), run_id)
+                recheck.pop(f, None)
             for f, rest in parsed.shared.items():
                 if rest.rows:
                     self._shared[(f, ctx.store.fingerprint(f.source, f.game_date))] = rest
             loaded.registry_errors.extend(parsed.registry_errors)
             parts.append(parsed.table)
+        for rec in recheck.values():   # a file with new bytes passed: released
+            Q.release(ctx.store, rec)
         if not parts:
             loaded.table = to_arrow([], columns)
         elif _share_partitions(parts, p.partition_column):
@@ -136,6 +138,45 @@ class RawFileLoader:
         else:   # each chunk is already unique, and a key includes its partition
             loaded.table = pa.concat_tables(parts)
         return loaded
+
+    @staticmethod
+    def _quarantine(ctx, loaded: Loaded, f: RawFile, field_: str, reason: str, message: str,
+                    run_id: str) -> None:
+        """Move a bad file aside, remember its content with the raw store, hold its date."""
+        digest = ctx.store.content_hash(f)
+        moved = ctx.store.quarantine(f, message)
+        Q.record(ctx.store, f, digest, field_, reason, moved)
+        ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display, moved,
+                                     field_, reason)
+        loaded.bad_files.setdefault(f.game_date, []).append(message)
+
+    def _held_back(self, ctx, loaded: Loaded, todo: list[RawFile], sources: list[str],
+                   run_id: str) -> tuple[list[RawFile], dict[RawFile, Q.QuarantineRecord]]:
+        """Apply the raw store's quarantine records to the files about to be parsed.
+
+        A date with a record stays failed while the quarantined file is absent or back with
+        the same bytes (put aside again); a file with different bytes is parsed again, and
+        its record released if it passes (returned as ``recheck``)."""
+        days = set(loaded.days)
+        records = [r for r in Q.all_records(ctx.store)
+                   if r.source in sources and r.game_date in days]
+        if not records:
+            return todo, {}
+        present = {(f.source, f.game_date, f.name): f for f in todo}
+        recheck: dict[RawFile, Q.QuarantineRecord] = {}
+        dropped: set[RawFile] = set()
+        for rec in records:
+            f = present.get((rec.source, rec.game_date, rec.name))
+            if f is not None and ctx.store.content_hash(f) != rec.sha256:
+                recheck[f] = rec
+                continue
+            message = rec.message(ctx.store)
+            if f is not None:   # the same bytes again: still bad
+                dropped.add(f)
+                self._quarantine(ctx, loaded, f, rec.field, rec.reason, message, run_id)
+            else:
+                loaded.bad_files.setdefault(rec.game_date, []).append(message)
+        return [f for f in todo if f not in dropped], recheck
 
     def _take_shared(self, ctx, todo: list[RawFile], table: str) -> dict[RawFile, ParseOutput]:
         """Outputs of files already parsed for another table, handed over once: a file whose

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from backcourt.pipeline.phase2.decode import parse_raw_file
 from backcourt.pipeline.phase2.parsers import PARSERS, TABLE_SOURCES
 from backcourt.pipeline.phase2.parsers.base import ParseOutput, RawRecordError, Resolver
 from backcourt.rawstore.store import RawFile, RawStore
@@ -132,7 +133,7 @@ def parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
         parsed = job.cached.get(f)
         if parsed is None:
             try:
-                parsed = PARSERS[f.source](store.read_bytes(f), f, resolver)
+                parsed = parse_raw_file(store, f, resolver)
             except RawRecordError as exc:
                 out.bad.append((f, exc))
                 continue
