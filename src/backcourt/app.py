@@ -125,14 +125,15 @@ def parse_phases(spec: str) -> list[int]:
 
 def scrape_missing(ctx: Context, start: date, end: date, seed: int,
                    on_date=None) -> list[date]:
-    """Phase 1 of a backfill: simulate the game dates whose raw folders are missing."""
+    """Phase 1 of a backfill: complete the simulated game dates whose raw files are
+    missing (a folder, or a file the date's indexes expect): only those files are written."""
     from backcourt.sources import missing_raw_dates
 
     days = missing_raw_dates(ctx.store, start, end, seed)
     if days:
         from backcourt.sources import sim  # the simulator's import alone costs ~0.3 s
     for d in days:
-        sim.scrape(ctx.store, d, d, seed=seed)
+        sim.complete(ctx.store, d, seed=seed)
         if on_date:
             on_date(d)
     if days:

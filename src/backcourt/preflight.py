@@ -69,6 +69,7 @@ def preflight(ctx, start: date, end: date) -> Preflight:
                                        "(scrape first, or backfill --phases 1-…)")
     except Exception as exc:
         r.add("raw store", "fail", f"{type(exc).__name__}: {exc}")
+    _raw_completeness(ctx, r, start, end)
     folder = Path(getattr(ctx.wh, "path", ".")).resolve().parent
     free = shutil.disk_usage(folder).free / 2**30
     r.add("disk", "ok" if free >= MIN_FREE_GB else "warn", f"{free:.1f} GiB free in {folder}")
@@ -85,3 +86,29 @@ def preflight(ctx, start: date, end: date) -> Preflight:
               + (f" (e.g. {next(c for c in plan.blocked if c.processor in names).reason})"
                  if blocked else ""))
     return r
+
+
+def _raw_completeness(ctx, r: Preflight, start: date, end: date) -> None:
+    """Raw dates missing files their own indexes expect, and quarantined raw files."""
+    from backcourt.rawstore.quarantine import all_records
+    from backcourt.sources.completeness import incomplete_raw_dates
+
+    try:
+        incomplete = incomplete_raw_dates(ctx.store, start, end)
+        held = [q for q in all_records(ctx.store) if start <= q.game_date <= end]
+    except OSError as exc:
+        r.add("raw dates", "fail", f"{ctx.store.root_url}: {exc}")
+        return
+    if incomplete:
+        first = incomplete[0]
+        missing = sum(len(i.missing) for i in incomplete)
+        r.add("raw dates", "warn",
+              f"{len(incomplete)} incomplete ({missing} files missing, e.g. {first.day}: "
+              f"{first.missing[0]}); backfill --phases 1-… fetches exactly those")
+    else:
+        r.add("raw dates", "ok", "every raw date holds what its indexes expect")
+    if held:
+        q = held[0]
+        r.add("quarantine", "fail",
+              f"{len(held)} raw file(s) quarantined, e.g. {q.display}: {q.field}: {q.reason} "
+              "(those dates stay failed until a corrected file is in place)")
