@@ -203,3 +203,30 @@ def test_preflight_names_incomplete_dates_and_quarantine(tmp_path, raw_copy):
     checks = {c.name: c for c in preflight(ctx, SIM_START, LAST).checks}
     assert checks["raw dates"].status == "warn" and str(DAY) in checks["raw dates"].detail
     assert checks["quarantine"].status == "fail" and bad.name in checks["quarantine"].detail
+
+
+# -- content fingerprints -----------------------------------------------------------------------
+def test_plan_sees_content_not_times(tmp_path, raw_copy):
+    """An edit keeping size and mtime makes its date stale; a re-scrape writing identical
+    bytes (new mtimes, new inodes) makes nothing stale."""
+    from backcourt.planner import make_plan
+    from backcourt.sources import sim
+
+    ctx = make_context(tmp_path, raw_copy)
+    procs = lib.select(ctx, names=[BOX])
+    assert run_box(ctx).ok
+    assert make_plan(ctx, procs, SIM_START, LAST).targets() == {}
+    sim.scrape(ctx.store, SIM_START, LAST, seed=SEED)        # the same bytes rewritten
+    ctx.store.refresh()
+    assert make_plan(ctx, procs, SIM_START, LAST).targets() == {}
+    path = box_files(raw_copy, DAY)[0]
+    st = path.stat()
+    data = path.read_bytes()
+    at = data.index(b'"points":') + len(b'"points":')
+    digit = data[at:at + 1]
+    assert digit.isdigit()
+    path.write_bytes(data[:at] + (b"1" if digit != b"1" else b"2") + data[at + 1:])
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    ctx.store.refresh()
+    assert make_plan(ctx, procs, SIM_START, LAST).targets() == {BOX: {DAY}}

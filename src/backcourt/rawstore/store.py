@@ -16,14 +16,15 @@ from datetime import date
 
 import orjson
 
+from backcourt.rawstore.content import ContentFingerprints, folder_fingerprint
 from backcourt.rawstore.listing import (
     QUARANTINE,
     Listing,
     Walk,
-    fingerprint_local,
     is_raw,
     present_local,
     remote_parts,
+    stat_local,
 )
 
 # a hidden folder for what a source remembers about the store (never a source, never listed)
@@ -72,6 +73,7 @@ class RawStore:
         self._days: dict[tuple[str, date], str] = {}   # (source, date) -> fingerprint
         self._walk: Walk | None = None
         self._lock = threading.Lock()
+        self._content = ContentFingerprints(self)
 
     @property
     def fs(self):
@@ -231,9 +233,9 @@ class RawStore:
         return hashlib.sha256(self._read(f.path)).hexdigest()
 
     def fingerprint(self, source: str, day: date) -> str:
-        """Names, sizes and modification times of a date's files: changes when a file is
-        added, removed or rewritten (in place too). Cached until a write through this store
-        or ``refresh()`` (called at the start of every plan and run)."""
+        """A hash of the date's files' names and bytes (see ``content``): changes exactly
+        when a file is added, removed or its bytes change. Cached until a write through
+        this store or ``refresh()`` (called at the start of every plan and run)."""
         return self.fingerprints(source, [day]).get(day, "")
 
     def fingerprints(self, source: str, days: Sequence[date] | None = None
@@ -319,24 +321,27 @@ class RawStore:
                 del self._days[key]
 
     def _day_fingerprints(self, source: str, days: Sequence[date]) -> dict[date, str]:
-        out: dict[date, str] = {}
-        for day in days:
-            key = (source, day)
+        with self._lock:
+            known = {d: self._days.get((source, d)) for d in days}
+        todo = [d for d, fp in known.items() if fp is None]
+        for day, fp in zip(todo, self._list_days(source, todo), strict=True):
+            known[day] = fp
             with self._lock:
-                fp = self._days.get(key)
-            if fp is None:
-                fp = self._list_day(source, day)
-                with self._lock:
-                    self._days[key] = fp
-            if fp:
-                out[day] = fp
-        return out
+                self._days[(source, day)] = fp
+        return {d: fp for d in days if (fp := known[d])}
 
-    def _list_day(self, source: str, day: date) -> str:
-        folder = self._dir(source, day)
-        if self._local:
-            return fingerprint_local(folder)
-        return "|".join(sorted(part for _, part in remote_parts(self.fs, folder, 1)))
+    def _list_days(self, source: str, days: list[date]) -> list[str]:
+        """Fingerprints of some date folders ("" for one without raw files), the stat
+        parts of local folders resolved in one batch (one cache write at most)."""
+        if not self._local:
+            return [folder_fingerprint([part for _, part in
+                                        remote_parts(self.fs, self._dir(source, d), 1)])
+                    for d in days]
+        items = [(f"{source}/{d.isoformat()}", self._dir(source, d),
+                  stat_local(self._dir(source, d))) for d in days]
+        listed = [it for it in items if it[2]]
+        fps = dict(zip([it[0] for it in listed], self._content.resolve(listed), strict=True))
+        return [fps.get(rel, "") for rel, _, _ in items]
 
     def _list_source(self, source: str) -> dict[date, str]:
         base = f"{self.root}/{source}"
@@ -347,7 +352,11 @@ class RawStore:
                 walk = self._walk
                 if walk is None:
                     walk = self._walk = Walk(self.root)
-            return walk.source(source)
+            found = walk.source(source)
+            days = sorted(found)
+            fps = self._content.resolve([(f"{source}/{d.isoformat()}", self._dir(source, d),
+                                          found[d]) for d in days])
+            return dict(zip(days, fps, strict=True))
         by_day: dict[date, list[str]] = {}
         for folders, part in remote_parts(self.fs, base, 2):
             try:
@@ -355,7 +364,7 @@ class RawStore:
             except ValueError:
                 continue
             by_day.setdefault(day, []).append(part)
-        return {d: "|".join(sorted(v)) for d, v in by_day.items()}
+        return {d: folder_fingerprint(v) for d, v in by_day.items()}
 
     # -- quarantine --------------------------------------------------------
     def quarantine(self, f: RawFile, reason: str) -> str:
