@@ -230,3 +230,37 @@ def test_plan_sees_content_not_times(tmp_path, raw_copy):
     assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
     ctx.store.refresh()
     assert make_plan(ctx, procs, SIM_START, LAST).targets() == {BOX: {DAY}}
+
+
+# -- real responses: one bad row, repeated rows ----------------------------------------------
+def test_a_bad_row_fails_the_date_but_the_rest_of_the_file_loads(tmp_path):
+    import copy
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "leaguegamelog.json"
+    doc = orjson.loads(fixture.read_bytes())
+    rs = doc["resultSets"][0]
+    col = {h: j for j, h in enumerate(rs["headers"])}
+    other = copy.deepcopy(rs["rowSet"])
+    for r, (tid, abbr, matchup) in zip(other, [(1610612738, "BOS", "BOS @ NYK"),
+                                                (1610612752, "NYK", "NYK vs. BOS")], strict=True):
+        r[col["TEAM_ID"]], r[col["TEAM_ABBREVIATION"]], r[col["MATCHUP"]] = tid, abbr, matchup
+        r[col["GAME_ID"]] = "0022500166"
+    other[0][col["PTS"]] = 101
+    rs["rowSet"] += other + [copy.deepcopy(rs["rowSet"][0])]   # and an exact repeat
+    day = date(2025, 11, 3)
+    folder = tmp_path / "raw" / "nba_team_gamelogs" / day.isoformat()
+    folder.mkdir(parents=True)
+    (folder / "log.json").write_bytes(orjson.dumps(doc))
+    ctx = make_context(tmp_path, str(tmp_path / "raw"))
+    summary = lib.run(ctx, lib.select(ctx, names=["schedule", "team_boxscore"]), day, day, "t")
+    fails = failed(summary)
+    msg = fails[("schedule", day.isoformat())]
+    assert msg.startswith("BAD_RAW_INPUT") and "log.json" in msg
+    assert f"rowSet[2][{col['PTS']}]" in msg and "other games loaded" in msg
+    assert ("team_boxscore", day.isoformat()) in fails   # its schedule failed: blocked
+    assert ctx.wh.query("SELECT game_id FROM nba_raw.schedule") == [("0022500165",)]
+    assert (folder / "log.json").exists()                       # not moved: it is half good
+    warned = ctx.wh.query("SELECT source_file, field, reason FROM nba_raw.raw_input_warnings")
+    assert warned and all("log.json" in w[0] and "repeat" in w[2] for w in warned)
+    q = ctx.wh.query("SELECT file, field FROM backcourt_ops.quarantine")
+    assert ("nba_team_gamelogs/2025-11-03/log.json", f"resultSets[0].rowSet[2][{col['PTS']}]") in q

@@ -28,7 +28,7 @@ from backcourt.pipeline.phase2.parse_files import (
     to_arrow,
 )
 from backcourt.pipeline.phase2.parsers.base import ParseOutput
-from backcourt.pipeline.phase2.specs import LOADER, REGISTRY_ERRORS_TABLE
+from backcourt.pipeline.phase2.specs import LOADER, RAW_WARNINGS_TABLE, REGISTRY_ERRORS_TABLE
 from backcourt.rawstore import quarantine as Q
 from backcourt.rawstore.store import RawFile
 from backcourt.registry import Processor
@@ -43,17 +43,22 @@ class Loaded:
     table: pa.Table
     bad_files: dict[date, list[str]] = field(default_factory=dict)
     registry_errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
     days: list[date] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
     def write_extras(self, wh) -> None:
-        """Replace the registry errors of these dates and sources (same transaction)."""
+        """Replace the registry errors and warnings of these dates and sources (same
+        transaction)."""
         if not self.sources:
             return
-        wh.ensure_table(REGISTRY_ERRORS_TABLE, T.REGISTRY_ERRORS)
         marks = ", ".join("?" * len(self.sources))
-        wh.replace_rows(REGISTRY_ERRORS_TABLE, f"source IN ({marks})", self.sources,
-                        to_arrow(self.registry_errors, T.REGISTRY_ERRORS), days=self.days)
+        for table, columns, rows in ((REGISTRY_ERRORS_TABLE, T.REGISTRY_ERRORS,
+                                      self.registry_errors),
+                                     (RAW_WARNINGS_TABLE, T.RAW_WARNINGS, self.warnings)):
+            wh.ensure_table(table, columns)
+            wh.replace_rows(table, f"source IN ({marks})", self.sources,
+                            to_arrow(rows, columns), days=self.days)
 
 
 def _share_partitions(parts: list[pa.Table], column: str) -> bool:
@@ -124,6 +129,12 @@ class RawFileLoader:
             for f, exc in parsed.bad:
                 self._quarantine(ctx, loaded, f, exc.field, exc.reason, str(exc), run_id)
                 recheck.pop(f, None)
+            for f, exc in parsed.bad_rows:   # the file stays: its other games loaded
+                ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display,
+                                             "", exc.field, exc.reason)
+                loaded.bad_files.setdefault(f.game_date, []).append(
+                    f"{exc} (this game left out; the file's other games loaded)")
+            loaded.warnings.extend(parsed.warnings)
             for f, rest in parsed.shared.items():
                 if rest.rows:
                     self._shared[(f, ctx.store.fingerprint(f.source, f.game_date))] = rest
@@ -192,7 +203,9 @@ class RawFileLoader:
             out[f] = rest
             left = {t: r for t, r in rest.rows.items() if t != table}
             if left:
-                self._shared[key] = ParseOutput(rows=left, registry_errors=rest.registry_errors)
+                self._shared[key] = ParseOutput(rows=left, registry_errors=rest.registry_errors,
+                                                row_errors=rest.row_errors,
+                                                warnings=rest.warnings)
             else:
                 del self._shared[key]
         return out

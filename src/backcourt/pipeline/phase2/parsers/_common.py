@@ -15,7 +15,14 @@ from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import orjson
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+)
 from pydantic import ValidationError as _ValidationError
 
 from backcourt.pipeline.phase2.names import player_lookup
@@ -136,8 +143,18 @@ def get_list(file: RawFile, parent: dict[str, Any], key: str, path: str) -> list
 
 # -- field types ---------------------------------------------------------------------------
 
-NonNegInt = Annotated[int, Field(ge=0)]
-PosInt = Annotated[int, Field(gt=0)]
+def _integral(value: Any) -> Any:
+    """A float with a whole value (``11.0``, as real stats responses send counts) is that
+    integer; anything else goes on to strict integer validation (``10.5`` is rejected)."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+# integer fields: strict (no "12", no null, no true), but an integral float is accepted
+Int = Annotated[int, BeforeValidator(_integral)]
+NonNegInt = Annotated[int, BeforeValidator(_integral), Field(ge=0)]
+PosInt = Annotated[int, BeforeValidator(_integral), Field(gt=0)]
 NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
 GameId = Annotated[str, StringConstraints(pattern=r"^00[1-6]\d{7}$")]
 
