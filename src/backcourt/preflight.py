@@ -99,14 +99,21 @@ def _raw_completeness(ctx, r: Preflight, start: date, end: date) -> None:
     except OSError as exc:
         r.add("raw dates", "fail", f"{ctx.store.root_url}: {exc}")
         return
-    if incomplete:
-        first = incomplete[0]
-        missing = sum(len(i.missing) for i in incomplete)
+    lacking = [i for i in incomplete if i.missing]
+    strays = [i for i in incomplete if i.unexpected]
+    if lacking:
+        first = lacking[0]
+        missing = sum(len(i.missing) for i in lacking)
         r.add("raw dates", "warn",
-              f"{len(incomplete)} incomplete ({missing} files missing, e.g. {first.day}: "
+              f"{len(lacking)} incomplete ({missing} files missing, e.g. {first.day}: "
               f"{first.missing[0]}); backfill --phases 1-… fetches exactly those")
     else:
         r.add("raw dates", "ok", "every raw date holds what its indexes expect")
+    if strays:
+        first = strays[0]
+        r.add("raw files", "warn",
+              f"{sum(len(i.unexpected) for i in strays)} game file(s) not on their date's "
+              f"scoreboard, e.g. {first.unexpected[0]} (Phase 2 quarantines them)")
     if held:
         q = held[0]
         r.add("quarantine", "fail",

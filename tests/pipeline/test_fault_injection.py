@@ -110,13 +110,14 @@ def test_symlink_outside_the_raw_root_is_refused(tmp_path, raw_copy, monkeypatch
     target.unlink()
     os.symlink(outside, target)
     inside = box_files(raw_copy, LAST)[0]     # a symlink within the root is fine
-    kept = inside.with_name("kept.json")
+    kept = Path(raw_copy) / "library" / inside.name
+    kept.parent.mkdir()
     inside.rename(kept)
     os.symlink(kept, inside)
     ctx = make_context(tmp_path, raw_copy)
     msg = failed(run_box(ctx))[(BOX, DAY.isoformat())]
     assert target.name in msg and "outside the raw root" in msg
-    assert games_loaded(ctx, LAST) == len(box_files(raw_copy, LAST)) - 1   # kept.json twin
+    assert games_loaded(ctx, LAST) == len(box_files(raw_copy, LAST))
     assert outside.exists()   # the target itself is never touched
 
 
@@ -264,3 +265,69 @@ def test_a_bad_row_fails_the_date_but_the_rest_of_the_file_loads(tmp_path):
     assert warned and all("log.json" in w[0] and "repeat" in w[2] for w in warned)
     q = ctx.wh.query("SELECT file, field FROM backcourt_ops.quarantine")
     assert ("nba_team_gamelogs/2025-11-03/log.json", f"resultSets[0].rowSet[2][{col['PTS']}]") in q
+
+
+# -- referential checks ---------------------------------------------------------------------------
+def _edit_json(path: Path, fn) -> None:
+    doc = orjson.loads(path.read_bytes())
+    fn(doc)
+    path.write_bytes(orjson.dumps(doc))
+
+
+def test_unknown_player_id_is_a_registry_error_that_validate_lists(tmp_path, raw_copy):
+    from backcourt.validation import validate
+
+    path = box_files(raw_copy, DAY)[0]
+    _edit_json(path, lambda d: d["boxScoreTraditional"]["homeTeam"]["players"][0].update(
+        personId=999999999))
+    ctx = make_context(tmp_path, raw_copy)
+    procs = lib.select(ctx, names=["schedule", BOX])
+    lib.backfill(ctx, procs, SIM_START, LAST, "t")
+    errors = ctx.wh.query("SELECT source_file, reason FROM nba_raw.player_registry_errors")
+    assert (f"nba_boxscore/{DAY}/{path.name}",
+            "unknown player id 999999999 (boxScoreTraditional.homeTeam.players[0].personId)"
+            ) in errors
+    v = validate(ctx, procs, SIM_START, LAST)
+    [f] = [f for f in v.findings if f.type == "unknown_player_id"]
+    assert "999999999" in f.detail and f.dates == [DAY]
+    assert v.exit_code(strict=True) == 1
+
+
+def test_unknown_team_wrong_date_and_unscheduled_box_scores_are_quarantined(tmp_path, raw_copy):
+    root = Path(raw_copy)
+    box = box_files(raw_copy, DAY)
+    _edit_json(box[0], lambda d: d["boxScoreTraditional"].update(homeTeamId=1610612799)
+               or d["boxScoreTraditional"]["homeTeam"].update(teamId=1610612799))
+    moved = box_files(raw_copy, LAST)[0]                       # filed under another date
+    wrong = root / "nba_boxscore" / DAY.isoformat() / moved.name
+    moved.rename(wrong)
+    stray = root / "nba_boxscore" / DAY.isoformat() / "0022399999.json"   # on no schedule
+    stray.write_bytes(box[1].read_bytes().replace(box[1].stem.encode(), b"0022399999"))
+    ctx = make_context(tmp_path, raw_copy)
+    summary = lib.backfill(ctx, lib.select(ctx, names=["schedule", BOX]), SIM_START, LAST,
+                           "t")[1]
+    msg = failed(summary)[(BOX, DAY.isoformat())]
+    assert f"{box[0].name}: field 'boxScoreTraditional.homeTeam.teamId': unknown team id " \
+           "1610612799" in msg
+    assert f"{wrong.name}: field 'gameId': game {wrong.stem} is scheduled on {LAST}, " \
+           f"not on {DAY} (filed under the wrong date)" in msg
+    assert "0022399999.json: field 'gameId': game 0022399999 has no schedule entry" in msg
+    q = {r[0] for r in ctx.wh.query("SELECT file FROM backcourt_ops.quarantine")}
+    assert {f"nba_boxscore/{DAY}/{n}" for n in (box[0].name, wrong.name, stray.name)} <= q
+    # the same game is never on two dates
+    assert ctx.wh.query(f"SELECT count(DISTINCT game_date) FROM nba_raw.{BOX} "
+                        "WHERE game_id = ?", [wrong.stem]) == [(0,)]
+
+
+def test_a_scoreboard_game_with_an_unknown_team_is_left_out_alone(tmp_path, raw_copy):
+    path = Path(raw_copy) / "nba_scoreboard" / DAY.isoformat() / "scoreboard.json"
+    games = orjson.loads(path.read_bytes())["scoreboard"]["games"]
+    _edit_json(path, lambda d: d["scoreboard"]["games"][0]["awayTeam"].update(
+        teamId=1610612799, teamTricode="XXX"))
+    ctx = make_context(tmp_path, raw_copy)
+    summary = lib.run(ctx, lib.select(ctx, names=["schedule"]), SIM_START, LAST, "t")
+    msg = failed(summary)[("schedule", DAY.isoformat())]
+    assert "scoreboard.games[0].awayTeam.teamId" in msg and "unknown team id 1610612799" in msg
+    loaded = {g for (g,) in ctx.wh.query("SELECT game_id FROM nba_raw.schedule "
+                                          "WHERE game_date = ?", [DAY])}
+    assert loaded == {g["gameId"] for g in games[1:]}

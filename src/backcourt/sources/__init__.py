@@ -59,7 +59,7 @@ def missing_raw_dates(store, start: date, end: date, seed: int = 0) -> list[date
     from backcourt.sources.completeness import incomplete_raw_dates
 
     have = {src: set(store.list_dates(src)) for src in SIM_DAILY_SOURCES}
-    incomplete = {i.day for i in incomplete_raw_dates(store, start, end)}
+    incomplete = {i.day for i in incomplete_raw_dates(store, start, end) if i.missing}
     if not incomplete and all(d in days for d in _days(start, end) for days in have.values()):
         return []   # every date has every folder, all complete: nothing to simulate
     return [d for d in sim_game_dates(start, end, seed, store)

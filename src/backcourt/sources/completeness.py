@@ -11,6 +11,9 @@ date's files written and the rest missing. Each source's index says what to expe
   index can demand; a store written by the simulator writes the event list after every
   odds file of the date, so a present list also means its snapshots are all there.
 
+A box score or play-by-play file of a game the date's scoreboard does not list is reported
+too (a game filed under the wrong date; Phase 2 quarantines it).
+
 A date whose index is missing while some of its other sources hold files is incomplete
 (the index is the last file a date gets). Odds are optional: a date with no odds file and
 no event list is not incomplete. Unreadable indexes are reported as such (Phase 2
@@ -43,9 +46,11 @@ DAILY_SOURCES = (SCOREBOARD, BOXSCORE, PLAYBYPLAY, "nba_injury_report", "nba_ros
 class IncompleteDate:
     day: date
     missing: tuple[str, ...]   # "source/date/file", with why when it is an index
+    unexpected: tuple[str, ...] = ()   # game files of games the scoreboard does not list
 
     def as_dict(self) -> dict:
-        return {"date": self.day.isoformat(), "missing": list(self.missing)}
+        return {"date": self.day.isoformat(), "missing": list(self.missing),
+                "unexpected": list(self.unexpected)}
 
 
 def _names(store, source: str, day: date) -> set[str]:
@@ -67,6 +72,11 @@ def _read_index(store, source: str, day: date, name: str):
         return None, f"{source}/{day.isoformat()}/{files[0].name} (unreadable index: {exc})"
 
 
+def game_ids(doc) -> set[str]:
+    games = (doc or {}).get("scoreboard", {}).get("games", []) if isinstance(doc, dict) else []
+    return {g["gameId"] for g in games if isinstance(g, dict) and "gameId" in g}
+
+
 def final_game_ids(doc) -> list[str]:
     games = (doc or {}).get("scoreboard", {}).get("games", []) if isinstance(doc, dict) else []
     return sorted(g["gameId"] for g in games
@@ -78,11 +88,13 @@ def event_ids(doc) -> list[str]:
     return sorted(e["id"] for e in data if isinstance(e, dict) and "id" in e)
 
 
-def missing_files(store, day: date, expected: bool = False) -> list[str]:
+def missing_files(store, day: date, expected: bool = False) -> tuple[list[str], list[str]]:
     """What ``day`` lacks by its sources' indexes (``expected``: the date is known to have
-    games, so a date with nothing at all is missing its scoreboard too)."""
+    games, so a date with nothing at all is missing its scoreboard too), and the game files
+    its scoreboard does not list."""
     iso = day.isoformat()
     out: list[str] = []
+    extra: list[str] = []
     names = {s: _names(store, s, day) for s in DAILY_SOURCES}
     board, bad = _read_index(store, SCOREBOARD, day, SCOREBOARD_FILE)
     if bad:
@@ -95,6 +107,10 @@ def missing_files(store, day: date, expected: bool = False) -> list[str]:
             for source in GAME_SOURCES:
                 if not names[source] & {f"{game}.json", f"{game}.json.gz"}:
                     out.append(f"{source}/{iso}/{game}.json")
+        listed = game_ids(board)
+        for source in GAME_SOURCES:
+            extra += [f"{source}/{iso}/{n} (a game not on the date's scoreboard)"
+                      for n in sorted(names[source]) if _stem(n) not in listed]
     events, bad = _read_index(store, ODDS_EVENTS, day, EVENTS_FILE)
     if bad:
         out.append(bad)
@@ -105,20 +121,21 @@ def missing_files(store, day: date, expected: bool = False) -> list[str]:
         have = {n.split("_", 1)[0] for n in names[LINES]}
         out += [f"{LINES}/{iso}/{ev}_<snapshot>.json" for ev in event_ids(events)
                 if ev not in have]
-    return out
+    return out, extra
 
 
 def incomplete_raw_dates(store, start: date, end: date,
                          expected: Iterable[date] = ()) -> list[IncompleteDate]:
-    """The dates in [start, end] that are incomplete, with what each is missing: the dates
-    holding any raw file, and the ``expected`` game dates (e.g. from a schedule)."""
+    """The dates in [start, end] that are incomplete, with what each is missing (or holds
+    unexpectedly): among the dates holding any raw file and the ``expected`` game dates
+    (e.g. from a schedule)."""
     wanted = {d for d in expected if start <= d <= end}
     present: set[date] = set()
     for source in DAILY_SOURCES:
         present |= {d for d in store.list_dates(source) if start <= d <= end}
     out = []
     for day in sorted(present | wanted):
-        missing = missing_files(store, day, expected=day in wanted)
-        if missing:
-            out.append(IncompleteDate(day, tuple(missing)))
+        missing, extra = missing_files(store, day, expected=day in wanted)
+        if missing or extra:
+            out.append(IncompleteDate(day, tuple(missing), tuple(extra)))
     return out

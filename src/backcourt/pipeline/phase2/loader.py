@@ -34,6 +34,10 @@ from backcourt.rawstore.store import RawFile
 from backcourt.registry import Processor
 
 ROSTERS_TABLE = "nba_raw.rosters"
+SCHEDULE_TABLE = "nba_raw.schedule"
+SCOREBOARD = "nba_scoreboard"
+# sources holding one file per game, named <gameId>.json: each must be on its date's schedule
+GAME_FILE_SOURCES = ("nba_boxscore", "nba_playbyplay")
 
 __all__ = ["REGISTRY_ERRORS_TABLE", "ROSTERS_TABLE", "Loaded", "RawFileLoader", "to_arrow"]
 
@@ -118,6 +122,7 @@ class RawFileLoader:
         todo = [f for day in days for source in raw_sources
                 for f in ctx.store.list_files(source, day)]
         todo, recheck = self._held_back(ctx, loaded, todo, raw_sources, run_id)
+        todo = self._off_schedule(ctx, loaded, todo, run_id)
         cached = self._take_shared(ctx, todo, table_name)
         columns = p.columns or {}
         keys = (p.partition_column, *p.keys)
@@ -160,6 +165,41 @@ class RawFileLoader:
         ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display, moved,
                                      field_, reason)
         loaded.bad_files.setdefault(f.game_date, []).append(message)
+
+    def _off_schedule(self, ctx, loaded: Loaded, todo: list[RawFile],
+                      run_id: str) -> list[RawFile]:
+        """Quarantine game files (box score, play-by-play) whose game is not on their
+        date's schedule: filed under another date than the game's own, or a game the
+        schedule does not know at all. Checked against the loaded schedule table (the
+        processors reading these files depend on it)."""
+        games = [f for f in todo if f.source in GAME_FILE_SOURCES]
+        if not games or not ctx.wh.table_exists(SCHEDULE_TABLE):
+            return todo
+        dates: dict[str, set[date]] = {}
+        for game_id, day in ctx.wh.query(f"SELECT game_id, game_date FROM {SCHEDULE_TABLE}"):
+            dates.setdefault(game_id, set()).add(day)
+        # dates whose schedule is known: games on it, or a scoreboard (maybe of no games)
+        known = {d for days in dates.values() for d in days}
+        known |= {f.game_date for f in games
+                  if f.game_date not in known and ctx.store.list_files(SCOREBOARD, f.game_date)}
+        dropped: set[RawFile] = set()
+        for f in games:
+            if f.game_date not in known:
+                continue   # no schedule for that date at all: its partition is blocked
+            game_id = f.name.split(".", 1)[0]
+            on = dates.get(game_id)
+            if on is not None and f.game_date in on:
+                continue
+            if on:
+                reason = (f"game {game_id} is scheduled on "
+                          f"{', '.join(str(d) for d in sorted(on))}, not on {f.game_date} "
+                          "(filed under the wrong date)")
+            else:
+                reason = f"game {game_id} has no schedule entry (no scoreboard lists it)"
+            dropped.add(f)
+            self._quarantine(ctx, loaded, f, "gameId", reason,
+                             f"{f.display}: field 'gameId': {reason}", run_id)
+        return [f for f in todo if f not in dropped]
 
     def _held_back(self, ctx, loaded: Loaded, todo: list[RawFile], sources: list[str],
                    run_id: str) -> tuple[list[RawFile], dict[RawFile, Q.QuarantineRecord]]:

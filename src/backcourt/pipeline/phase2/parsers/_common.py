@@ -159,6 +159,8 @@ NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
 GameId = Annotated[str, StringConstraints(pattern=r"^00[1-6]\d{7}$")]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# a file named for its game (``0022300001.json``)
+GAME_FILE_NAME = re.compile(r"^00[1-6]\d{7}$")
 
 
 def _to_utc_naive(value: str) -> datetime:
@@ -260,6 +262,13 @@ def stat_problem(
     if pts != 2 * fgm + fg3m + ftm:
         return "pts", f"points {pts} != 2*FGM + 3PM + FTM = {2 * fgm + fg3m + ftm}"
     return None
+
+
+def known_id(resolver: Resolver, player_id: int) -> bool:
+    """Whether the resolver's player registry has this id (a resolver that keeps no
+    registry of ids knows every id)."""
+    knows = getattr(resolver, "knows_id", None)
+    return True if knows is None else knows(player_id)
 
 
 # -- names ---------------------------------------------------------------------------------

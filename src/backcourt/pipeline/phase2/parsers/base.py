@@ -24,6 +24,10 @@ class Resolver(Protocol):
         """(player_id, None) when resolved, (None, reason) when not."""
         ...
 
+    def knows_id(self, player_id: int) -> bool:
+        """Whether the player registry has this id."""
+        ...
+
 
 @dataclass
 class ParseOutput:
