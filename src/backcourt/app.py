@@ -22,17 +22,30 @@ _LOCKS: dict[str, WarehouseLock] = {}   # held by this process until it exits
 
 
 def open_context(settings: Settings, mode: str = "backfill", command: str = "",
-                 wait_s: float = 0.0) -> Context:
-    """Open the warehouse (taking its lock: one process at a time) and the raw store."""
+                 wait_s: float = 0.0, read_only: bool = False) -> Context:
+    """Open the warehouse (taking its lock: one process at a time) and the raw store.
+    ``read_only``: a read command's — an existing warehouse opened read-only, never
+    created (``WarehousePathError`` names an unusable path before anything is made)."""
+    from backcourt.warehouse.paths import check_raw_root, check_warehouse_path
+
+    if settings.engine == "duckdb":
+        check_warehouse_path(settings.warehouse, read_only)
+    check_raw_root(settings.raw)
     if settings.warehouse != ":memory:" and settings.warehouse not in _LOCKS:
         lock = WarehouseLock(settings.warehouse)
-        lock.acquire(command or "backcourt", wait_s)
-        _LOCKS[settings.warehouse] = lock
-    wh = open_warehouse(settings.warehouse, engine=settings.engine,
+        try:
+            lock.acquire(command or "backcourt", wait_s)
+            _LOCKS[settings.warehouse] = lock
+        except OSError:
+            if not read_only:
+                raise
+            # a read-only folder: no lock file can be made there, and nothing can write
+    wh = open_warehouse(settings.warehouse, read_only=read_only, engine=settings.engine,
                         spark_master=settings.spark_master)
     ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
                   mode=get_mode(mode))
-    ctx.ledger.close_abandoned_runs()   # we hold the lock: nothing else is running
+    if not read_only:
+        ctx.ledger.close_abandoned_runs()   # we hold the lock: nothing else is running
     return ctx
 
 

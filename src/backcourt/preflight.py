@@ -45,11 +45,21 @@ class Preflight:
                 "checks": [c.__dict__ for c in self.checks]}
 
 
-def preflight(ctx, start: date, end: date) -> Preflight:
+def preflight(ctx, start: date, end: date, warehouse_path: str | None = None) -> Preflight:
+    """``warehouse_path``: the DuckDB file a backfill would write (checked for that, while
+    ``ctx`` may hold it open read-only, or an empty in-memory one when it does not exist)."""
+    from backcourt.warehouse.paths import WarehousePathError, check_warehouse_path
+
     r = Preflight()
+    path = warehouse_path or getattr(ctx.wh, "path", "?")
     try:
+        if warehouse_path is not None and ctx.wh.engine == "duckdb":
+            check_warehouse_path(warehouse_path, read_only=False)
         ctx.wh.probe_write()
-        r.add("warehouse", "ok", f"{getattr(ctx.wh, 'path', '?')} reachable and writable")
+        r.add("warehouse", "ok", f"{path} reachable and writable")
+    except WarehousePathError as exc:
+        r.add("warehouse", "fail", str(exc))
+        return r
     except Exception as exc:  # any engine error means not ready
         r.add("warehouse", "fail", f"{type(exc).__name__}: {exc}")
         return r
@@ -70,7 +80,7 @@ def preflight(ctx, start: date, end: date) -> Preflight:
     except Exception as exc:
         r.add("raw store", "fail", f"{type(exc).__name__}: {exc}")
     _raw_completeness(ctx, r, start, end)
-    folder = Path(getattr(ctx.wh, "path", ".")).resolve().parent
+    folder = Path(path if path not in ("?", ":memory:") else ".").resolve().parent
     free = shutil.disk_usage(folder).free / 2**30
     r.add("disk", "ok" if free >= MIN_FREE_GB else "warn", f"{free:.1f} GiB free in {folder}")
     plan = make_plan(ctx, ctx.registry.order(), start, end)

@@ -331,3 +331,101 @@ def test_a_scoreboard_game_with_an_unknown_team_is_left_out_alone(tmp_path, raw_
     loaded = {g for (g,) in ctx.wh.query("SELECT game_id FROM nba_raw.schedule "
                                           "WHERE game_date = ?", [DAY])}
     assert loaded == {g["gameId"] for g in games[1:]}
+
+
+# -- clear errors for paths and the environment --------------------------------------------------
+def cli(*args: str, env: dict | None = None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "backcourt", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=600)
+
+
+RANGE = ["--start", SIM_START.isoformat(), "--end", SIM_START.isoformat()]
+
+
+def one_line_exit_2(done, *words: str) -> None:
+    assert done.returncode == 2, (done.returncode, done.stdout[-500:], done.stderr[-2000:])
+    assert "Traceback" not in done.stderr + done.stdout
+    assert all(w in done.stderr for w in words), done.stderr
+
+
+def test_bad_warehouse_paths_are_one_line_exit_2_and_create_nothing(tmp_path, sim_raw):
+    missing_dir = tmp_path / "nope" / "wh.duckdb"
+    one_line_exit_2(cli("backfill", "--phases", "2", *RANGE, "--warehouse", str(missing_dir),
+                        "--raw", sim_raw), str(missing_dir.parent), "does not exist")
+    for read in (["status", *RANGE], ["plan", *RANGE], ["validate", *RANGE], ["runs"],
+                 ["report", *RANGE]):
+        absent = tmp_path / "absent.duckdb"
+        one_line_exit_2(cli(*read, "--warehouse", str(absent)), str(absent), "no warehouse")
+        assert not absent.exists() and not Path(f"{absent}.lock").exists()
+    assert not missing_dir.parent.exists()
+    one_line_exit_2(cli("backfill", "--phases", "2", *RANGE, "--warehouse", "/dev/null",
+                        "--raw", sim_raw), "/dev/null", "not a regular file")
+    assert not Path("/dev/null.lock").exists()
+    one_line_exit_2(cli("status", *RANGE, "--warehouse", str(tmp_path)), "is a folder")
+    not_a_folder = tmp_path / "raw.txt"
+    not_a_folder.write_text("x")
+    one_line_exit_2(cli("backfill", "--phases", "2", *RANGE, "--warehouse",
+                        str(tmp_path / "wh.duckdb"), "--raw", str(not_a_folder)),
+                    str(not_a_folder), "not a folder")
+
+
+def _mount(*args: str) -> bool:
+    import subprocess
+
+    if os.geteuid() != 0:
+        return False
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+def test_a_full_disk_is_named_as_the_cause(tmp_path, sim_raw):
+    import subprocess
+
+    import pytest
+
+    disk = tmp_path / "tiny"
+    disk.mkdir()
+    if not _mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)):
+        pytest.skip("needs a small tmpfs (root)")
+    try:
+        wh = str(disk / "wh.duckdb")
+        args = ["backfill", "--phases", "2-3", "--start", SIM_START.isoformat(),
+                "--end", LAST.isoformat(), "--warehouse", wh, "--raw", sim_raw]
+        runs = [cli(*args) for _ in range(2)]
+        worst = runs[-1]
+        assert all(r.returncode != 0 for r in runs)
+        text = worst.stdout + worst.stderr
+        assert "No space left on device" in text and "cannot rollback" not in text
+        assert "Traceback" not in text
+        debug = cli("--debug", *args)
+        assert "Traceback" in debug.stderr and "No space left on device" in debug.stderr
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_status_reads_a_read_only_warehouse(tmp_path, sim_raw):
+    import subprocess
+
+    import pytest
+
+    src = tmp_path / "src"
+    src.mkdir()
+    wh = src / "wh.duckdb"
+    assert cli("backfill", "--phases", "2", *RANGE, "--warehouse", str(wh), "--raw",
+               sim_raw).returncode == 0
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    if not _mount("--bind", str(src), str(ro)):
+        pytest.skip("needs a read-only bind mount (root)")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(ro)], check=True)
+        done = cli("status", "--processor", "schedule", *RANGE, "--warehouse",
+                   str(ro / "wh.duckdb"), "--raw", sim_raw, "--json")
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Traceback" not in done.stderr
+        one_line_exit_2(cli("backfill", "--phases", "2", *RANGE, "--warehouse",
+                            str(ro / "wh.duckdb"), "--raw", sim_raw), "read-only")
+    finally:
+        subprocess.run(["umount", str(ro)], check=False)

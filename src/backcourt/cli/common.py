@@ -36,6 +36,8 @@ Phases = Annotated[list[int] | None, typer.Option("--phase", help="phase(s)")]
 Processors = Annotated[list[str] | None, typer.Option("--processor", help="processor(s)")]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# set by the global --debug option: a failure shows its traceback
+DEBUG = {"on": False}
 
 
 def command_line() -> str:
@@ -70,14 +72,20 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
         raise fail_usage(str(exc)) from None
 
 
-def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0):
+def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, read_only: bool = False):
+    """Open the warehouse; ``read_only`` for the read commands (never creates one). An
+    unusable path is one line naming it and the cause, exit 2."""
     from backcourt.warehouse.lock import WarehouseBusy
+    from backcourt.warehouse.paths import WarehousePathError
 
     try:
-        return lib.open_context(cfg, mode, command_line(), wait)
+        return lib.open_context(cfg, mode, command_line(), wait, read_only=read_only)
     except WarehouseBusy as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_FAILED) from None
+    except WarehousePathError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def select(ctx, phases, processors):

@@ -33,7 +33,7 @@ def report(start: Start, end: End,
     """How each prediction system did: MAE, hit rate on graded picks, picks — over the
     range and its two halves. Exit 1 when nothing is graded in the range."""
     s, e = date_range(start, end)
-    body = lib.grade_report(open_ctx(settings(warehouse, engine=engine)), s, e)
+    body = lib.grade_report(open_ctx(settings(warehouse, engine=engine), read_only=True), s, e)
     if json:
         emit_json(body)
     else:
@@ -58,7 +58,7 @@ def report(start: Start, end: End,
 def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = None,
          warehouse: Warehouse = None, engine: EngineOpt = None, json: Json = False) -> None:
     """Past runs, with their original windows; or one run's attempts."""
-    ctx = open_ctx(settings(warehouse, engine=engine))
+    ctx = open_ctx(settings(warehouse, engine=engine), read_only=True)
     if run_id:
         r = ctx.ledger.run(run_id)
         if r is None:

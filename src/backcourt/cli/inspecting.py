@@ -37,7 +37,15 @@ def preflight(start: Start, end: End, warehouse: Warehouse = None,
     s, e = date_range(start, end)
     from backcourt.preflight import preflight as run_preflight
 
-    report = run_preflight(open_ctx(settings(warehouse, raw, engine=engine)), s, e)
+    cfg = settings(warehouse, raw, engine=engine)
+    from backcourt.warehouse.paths import WarehousePathError, check_warehouse_path
+
+    try:   # a warehouse not created yet is checked for whether it can be, and not created
+        check_warehouse_path(cfg.warehouse, read_only=True)
+        ctx = open_ctx(cfg, read_only=True)
+    except WarehousePathError:
+        ctx = open_ctx(cfg.model_copy(update={"warehouse": ":memory:"}))
+    report = run_preflight(ctx, s, e, warehouse_path=cfg.warehouse)
     if json:
         emit_json(report.as_dict())
     else:
@@ -54,7 +62,7 @@ def plan(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt = 
     s, e = date_range(start, end)
     from backcourt.planner import make_plan
 
-    ctx = open_ctx(settings(warehouse, raw, engine=engine))
+    ctx = open_ctx(settings(warehouse, raw, engine=engine), read_only=True)
     procs = select(ctx, phase, processor)
     try:
         p = make_plan(ctx, procs, s, e, reprocess)
@@ -82,7 +90,7 @@ def validate(start: Start, end: End, phase: Phase = None, processor: ProcessorOp
     s, e = date_range(start, end)
     from backcourt.validation import validate as run_validate
 
-    ctx = open_ctx(settings(warehouse, raw, engine=engine))
+    ctx = open_ctx(settings(warehouse, raw, engine=engine), read_only=True)
     v = run_validate(ctx, select(ctx, phase, processor), s, e, reconcile)
     if json:
         emit_json(v.as_dict(strict))
@@ -97,7 +105,7 @@ def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt 
     """The table × date matrix: done / missing / failed / stale / skipped.
     Exit 1 unless complete (nothing missing, failed or stale)."""
     s, e = date_range(start, end)
-    ctx = open_ctx(settings(warehouse, raw, engine=engine))
+    ctx = open_ctx(settings(warehouse, raw, engine=engine), read_only=True)
     procs = select(ctx, phase, processor)
     from backcourt.status import status_matrix
 

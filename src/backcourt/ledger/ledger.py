@@ -89,7 +89,7 @@ class Ledger:
             migrate = not ops.table_exists(T.PARTITION_STATE)
             for table, cols in T.ALL.items():
                 wh.ensure_table(table, cols)
-            if migrate:
+            if migrate and not getattr(ops, "read_only", False):
                 self._fill_states(ops)
 
     @staticmethod
