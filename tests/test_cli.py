@@ -19,8 +19,8 @@ def test_run_status_json_and_exit_codes(tmp_path, sim_raw):
     env = {"BACKCOURT_WAREHOUSE": str(tmp_path / "cli.duckdb"), "BACKCOURT_RAW": sim_raw}
     rng = ["--start", SIM_START.isoformat(), "--end", SIM_END.isoformat()]
     before = invoke("status", *rng, "--json", env=env)
-    assert before.exit_code == 1                       # nothing loaded yet: incomplete
-    assert orjson.loads(before.stdout)["complete"] is False
+    assert before.exit_code == 2                       # no warehouse yet: none is created
+    assert not (tmp_path / "cli.duckdb").exists()
     r = invoke("run", "--phase", "2", "--phase", "3", *rng, "--json", env=env)
     assert r.exit_code == 0, r.stdout
     summary = orjson.loads(r.stdout)

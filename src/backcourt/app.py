@@ -16,6 +16,8 @@ from backcourt.registry.mode import get_mode
 from backcourt.warehouse import open_warehouse
 from backcourt.warehouse.lock import WarehouseBusy as WarehouseBusy  # the CLI catches it
 from backcourt.warehouse.lock import WarehouseLock
+from backcourt.warehouse.paths import WarehousePathError as WarehousePathError  # the CLI's
+from backcourt.warehouse.paths import check_raw_root, check_warehouse_path
 
 if TYPE_CHECKING:   # the runner is imported by the commands that run something
     from backcourt.executor.runner import Progress, RunSummary, Targets
@@ -24,22 +26,47 @@ _LOCKS: dict[str, WarehouseLock] = {}   # held by this process until it exits
 
 
 def open_context(settings: Settings, mode: str = "backfill", command: str = "",
-                 wait_s: float = 0.0, switch_raw: bool = False) -> Context:
+                 wait_s: float = 0.0, switch_raw: bool = False,
+                 read_only: bool = False) -> Context:
     """Open the warehouse (taking its lock: one process at a time) and the raw store —
-    the one the warehouse was filled from (``switch_raw``: the raw files moved here)."""
+    the one the warehouse was filled from (``switch_raw``: the raw files moved here).
+    ``read_only``: a read command's — an existing warehouse opened read-only, never
+    created (``WarehousePathError`` names an unusable path before anything is made)."""
+    if settings.engine == "duckdb":
+        check_warehouse_path(settings.warehouse, read_only)
+    check_raw_root(settings.raw)
     if settings.warehouse != ":memory:" and settings.warehouse not in _LOCKS:
         lock = WarehouseLock(settings.warehouse)
-        lock.acquire(command or "backcourt", wait_s)
-        _LOCKS[settings.warehouse] = lock
+        try:
+            lock.acquire(command or "backcourt", wait_s)
+            _LOCKS[settings.warehouse] = lock
+        except OSError:
+            if not read_only:
+                raise
+            # a read-only folder: no lock file can be made there, and nothing can write
     from backcourt.pipeline.catalog import pipeline  # the NBA pipeline
 
-    wh = open_warehouse(settings.warehouse, engine=settings.engine,
+    wh = open_warehouse(settings.warehouse, read_only=read_only, engine=settings.engine,
                         spark_master=settings.spark_master)
     ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
                   mode=get_mode(mode), seed=settings.seed)
-    ctx.ledger.close_abandoned_runs()   # we hold the lock: nothing else is running
-    rawroot.check(ctx.ledger, settings.raw, switch_raw)
+    ctx.ledger.alone = settings.warehouse in _LOCKS   # we hold the lock: nothing else runs
+    if not read_only:
+        ctx.ledger.close_abandoned_runs()
+    rawroot.check(ctx.ledger, settings.raw, switch_raw and not read_only)
     return ctx
+
+
+def warehouse_readable(settings: Settings) -> bool:
+    """Whether the warehouse exists and can be opened for reading (preflight asks before
+    opening: a warehouse not created yet is not created by a read command)."""
+    if settings.engine != "duckdb":
+        return True
+    try:
+        check_warehouse_path(settings.warehouse, read_only=True)
+    except WarehousePathError:
+        return False
+    return True
 
 
 def release_locks() -> None:

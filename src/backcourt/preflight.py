@@ -47,11 +47,21 @@ class Preflight:
                 "checks": [c.__dict__ for c in self.checks]}
 
 
-def preflight(ctx: Context, start: date, end: date) -> Preflight:
+def preflight(ctx: Context, start: date, end: date, warehouse_path: str | None = None) -> Preflight:
+    """``warehouse_path``: the DuckDB file a backfill would write (checked for that, while
+    ``ctx`` may hold it open read-only, or an empty in-memory one when it does not exist)."""
+    from backcourt.warehouse.paths import WarehousePathError, check_warehouse_path
+
     r = Preflight()
+    path = warehouse_path or getattr(ctx.wh, "path", "?")
     try:
+        if warehouse_path is not None and ctx.wh.engine == "duckdb":
+            check_warehouse_path(warehouse_path, read_only=False)
         ctx.wh.probe_write()
-        r.add("warehouse", "ok", f"{getattr(ctx.wh, 'path', '?')} reachable and writable")
+        r.add("warehouse", "ok", f"{path} reachable and writable")
+    except WarehousePathError as exc:
+        r.add("warehouse", "fail", str(exc))
+        return r
     except Exception as exc:  # any engine error means not ready
         r.add("warehouse", "fail", f"{type(exc).__name__}: {exc}")
         return r
@@ -79,7 +89,8 @@ def preflight(ctx: Context, start: date, end: date) -> Preflight:
                                        "range (scrape first, or backfill --phases 1-…)")
     except Exception as exc:
         r.add("raw store", "fail", f"{type(exc).__name__}: {exc}")
-    folder = Path(getattr(ctx.wh, "path", ".")).resolve().parent
+    _raw_completeness(ctx, r, start, end)
+    folder = Path(path if path not in ("?", ":memory:") else ".").resolve().parent
     free = shutil.disk_usage(folder).free / 2**30
     r.add("disk", "ok" if free >= MIN_FREE_GB else "warn", f"{free:.1f} GiB free in {folder}")
     plan = make_plan(ctx, ctx.registry.order(), start, end)
@@ -95,3 +106,36 @@ def preflight(ctx: Context, start: date, end: date) -> Preflight:
               + (f" (e.g. {next(c for c in plan.blocked if c.processor in names).reason})"
                  if blocked else ""))
     return r
+
+
+def _raw_completeness(ctx, r: Preflight, start: date, end: date) -> None:
+    """Raw dates missing files their own indexes expect, and quarantined raw files."""
+    from backcourt.rawstore.quarantine import all_records
+    from backcourt.sources.completeness import incomplete_raw_dates
+
+    try:
+        incomplete = incomplete_raw_dates(ctx.store, start, end)
+        held = [q for q in all_records(ctx.store) if start <= q.game_date <= end]
+    except OSError as exc:
+        r.add("raw dates", "fail", f"{ctx.store.root_url}: {exc}")
+        return
+    lacking = [i for i in incomplete if i.missing]
+    strays = [i for i in incomplete if i.unexpected]
+    if lacking:
+        first = lacking[0]
+        missing = sum(len(i.missing) for i in lacking)
+        r.add("raw dates", "warn",
+              f"{len(lacking)} incomplete ({missing} files missing, e.g. {first.day}: "
+              f"{first.missing[0]}); backfill --phases 1-… fetches exactly those")
+    else:
+        r.add("raw dates", "ok", "every raw date holds what its indexes expect")
+    if strays:
+        first = strays[0]
+        r.add("raw files", "warn",
+              f"{sum(len(i.unexpected) for i in strays)} game file(s) not on their date's "
+              f"scoreboard, e.g. {first.unexpected[0]} (Phase 2 quarantines them)")
+    if held:
+        q = held[0]
+        r.add("quarantine", "fail",
+              f"{len(held)} raw file(s) quarantined, e.g. {q.display}: {q.field}: {q.reason} "
+              "(those dates stay failed until a corrected file is in place)")

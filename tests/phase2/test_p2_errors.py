@@ -82,7 +82,8 @@ def test_box_null_for_int(box: dict, resolver: PlayerResolver) -> None:
 
 
 def test_box_float_for_int(box: dict, resolver: PlayerResolver) -> None:
-    payload = _edit(box, lambda d: _stats(d).update(steals=1.0))
+    """A whole float (as real responses send counts) is that integer; 1.5 is rejected."""
+    payload = _edit(box, lambda d: _stats(d).update(steals=1.5))
     _box(resolver, payload, f"{P3}.statistics.steals", "valid integer")
 
 
@@ -335,7 +336,17 @@ def test_gamelog_errors(resolver: PlayerResolver) -> None:
     log = orjson.loads((FIXTURES / "leaguegamelog.json").read_bytes())
 
     def gl(payload: bytes, field: str, reason: str) -> None:
-        _raises("nba_team_gamelogs", "2025-11-03", "log.json", payload, resolver, field, reason)
+        """A defect of the file rejects it; a defect of a row leaves out that row's game
+        (the fixture holds one game, so nothing is left) with the file, row and field."""
+        if not field.startswith("resultSets[0].rowSet["):
+            _raises("nba_team_gamelogs", "2025-11-03", "log.json", payload, resolver, field,
+                    reason)
+            return
+        f = raw_file("nba_team_gamelogs", "2025-11-03", "log.json")
+        out = PARSERS["nba_team_gamelogs"](payload, f, resolver)
+        assert out.rows == {"team_boxscore": [], "schedule": []}
+        [exc] = out.row_errors
+        assert exc.file == f.display and exc.field == field and reason in exc.reason
 
     def row(d: dict, i: int) -> list:
         return d["resultSets"][0]["rowSet"][i]
@@ -378,7 +389,7 @@ def test_gamelog_errors(resolver: PlayerResolver) -> None:
     gl(
         _edit(log, lambda d: row(d, 0).__setitem__(1, 1610612761)),
         "resultSets[0].rowSet[0][1]",
-        "column TEAM_ID: 1610612761 is not the id of MIL",
+        "column TEAM_ID: MIL is team 1610612749, not 1610612761",
     )
     gl(
         _edit(log, lambda d: row(d, 0).__setitem__(0, "22024")),

@@ -78,6 +78,7 @@ def test_another_seed_is_not_answered_from_the_note(tmp_path, raw_copy, monkeypa
 
 @pytest.fixture(autouse=True)
 def _fresh_notes(raw_copy):
-    """raw_copy is a private copy: it remembers no simulated dates yet (its only note is
-    the provenance the simulator recorded)."""
+    """raw_copy is a private copy: it starts without game-date notes (its notes are the
+    provenance the simulator recorded and, when other tests read the shared store, the
+    content-fingerprint cache beside its files)."""
     assert not list((Path(raw_copy) / NOTES).glob("sim-game-dates-*"))

@@ -5,19 +5,55 @@ daily), ``inspecting`` (preflight, plan, validate, status), ``history`` (report,
 breakers, modes), ``names`` (unresolved player names, aliases), ``monitoring`` (watch,
 dashboard, serve), ``views`` (events, quarantine, failures, quality). What they share
 (options, exit codes, opening the warehouse) is in ``common``.
+
+``app`` runs it: an error that escapes a command is one line naming its cause (a full disk,
+a permission, a path), exit 2 when the environment is at fault and 1 otherwise; the
+traceback only with the global ``--debug``.
 """
 
 from __future__ import annotations
 
+import sys
+import traceback
+from typing import Annotated
+
 import typer
 
 from backcourt.cli import history, inspecting, monitoring, names, running, sources, views
+from backcourt.cli.common import DEBUG, EXIT_FAILED, EXIT_USAGE, err
 
-cli = typer.Typer(add_completion=False, no_args_is_help=True,
+cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="backcourt: NBA player-points-props pipeline with a trustworthy backfill.")
+
+
+@cli.callback()
+def _global(debug: Annotated[bool, typer.Option(
+        "--debug", help="show the traceback of an error (after its one-line message)")]
+            = False) -> None:
+    DEBUG["on"] = debug
+
 
 for module in (sources, running, inspecting, history, names, monitoring, views):
     for command in module.COMMANDS:
         cli.command()(command)
 
-app = cli
+
+def app() -> None:
+    """The command line's entry point."""
+    try:
+        cli()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last word on anything a command raised
+        from backcourt.warehouse.paths import environment_cause
+
+        cause = environment_cause(exc)
+        first = " ".join(str(exc).split()) or type(exc).__name__
+        err.print(f"[red]error: {cause or f'{type(exc).__name__}: {first}'}[/red]",
+                  highlight=False)
+        if DEBUG["on"]:
+            err.print("".join(traceback.format_exception(exc)), highlight=False, markup=False)
+        else:
+            err.print("(run with --debug for the traceback)", highlight=False)
+        sys.exit(EXIT_USAGE if cause else EXIT_FAILED)

@@ -47,6 +47,8 @@ EXIT_USAGE = 2         # usage or environment error
 EXIT_BUSY = 3          # another process holds the warehouse
 EXIT_WARNINGS = 4      # warnings only (preflight)
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM: what finished is recorded; run it again
+# set by the global --debug option: a failure shows its traceback
+DEBUG = {"on": False}
 
 
 def command_line() -> str:
@@ -82,16 +84,18 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
 
 
 def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = False,
-             live=None):
-    """Open the warehouse, or exit 3 when another process holds it. A command that can
-    answer from the holder's published progress passes ``live(state, holder_message)``:
-    it renders that state (saying it is live) before the exit. A raw root other than the
-    warehouse's is refused (exit 2) unless ``switch_raw``."""
-    from backcourt.app import WarehouseBusy
+             live=None, read_only: bool = False):
+    """Open the warehouse, or exit 3 when another process holds it; ``read_only`` for the
+    read commands (never creates one). A command that can answer from the holder's
+    published progress passes ``live(state, holder_message)``: it renders that state
+    (saying it is live) before the exit. An unusable path, or a raw root other than the
+    warehouse's (unless ``switch_raw``), is one line naming it and the cause, exit 2."""
+    from backcourt.app import WarehouseBusy, WarehousePathError
     from backcourt.rawroot import RawRootMismatch
 
     try:
-        return lib.open_context(cfg, mode, command_line(), wait, switch_raw)
+        return lib.open_context(cfg, mode, command_line(), wait, switch_raw,
+                                read_only=read_only)
     except WarehouseBusy as exc:
         from backcourt.live import read_live
 
@@ -101,9 +105,9 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
         else:
             err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_BUSY) from None
-    except RawRootMismatch as exc:
-        raise fail_usage(str(exc)) from None
-
+    except (RawRootMismatch, WarehousePathError) as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
 
 @contextmanager
 def interruptible():

@@ -37,7 +37,7 @@ def report(start: Start, end: End,
     s, e = date_range(start, end)
     from backcourt.report.views import grade_report
 
-    body = grade_report(open_ctx(settings(warehouse, engine=engine)), s, e)
+    body = grade_report(open_ctx(settings(warehouse, engine=engine), read_only=True), s, e)
     if json:
         emit_json(body)
     else:
@@ -76,7 +76,8 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
          warehouse: Warehouse = None, engine: EngineOpt = None, json: Json = False) -> None:
     """Past runs, with their original windows; or one run's attempts. While another process
     holds the warehouse: the running one's live progress, exit 3."""
-    ctx = open_ctx(settings(warehouse, engine=engine), live=show_busy(json, "the run history"))
+    ctx = open_ctx(settings(warehouse, engine=engine), live=show_busy(json, "the run history"),
+                   read_only=True)
     if run_id:
         r = ctx.ledger.run(run_id)
         if r is None:

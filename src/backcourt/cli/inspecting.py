@@ -39,7 +39,12 @@ def preflight(start: Start, end: End, warehouse: Warehouse = None,
     s, e = date_range(start, end)
     from backcourt.preflight import preflight as run_preflight
 
-    report = run_preflight(open_ctx(settings(warehouse, raw, engine=engine)), s, e)
+    cfg = settings(warehouse, raw, engine=engine)
+    if lib.warehouse_readable(cfg):
+        ctx = open_ctx(cfg, read_only=True)
+    else:   # not created yet: checked for whether it can be (below), and not created
+        ctx = open_ctx(cfg.model_copy(update={"warehouse": ":memory:"}))
+    report = run_preflight(ctx, s, e, warehouse_path=cfg.warehouse)
     if json:
         emit_json(report.as_dict())
     else:
@@ -57,7 +62,7 @@ def plan(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt = 
     from backcourt.planner import make_plan
 
     ctx = open_ctx(settings(warehouse, raw, engine=engine),
-                   live=show_busy(json, "the plan"))
+                   live=show_busy(json, "the plan"), read_only=True)
     procs = select(ctx, phase, processor)
     try:
         p = make_plan(ctx, procs, s, e, reprocess, sources=lib.select_sources(ctx, phase))
@@ -85,7 +90,7 @@ def validate(start: Start, end: End, phase: Phase = None, processor: ProcessorOp
     s, e = date_range(start, end)
     from backcourt.validation import validate as run_validate
 
-    ctx = open_ctx(settings(warehouse, raw, engine=engine))
+    ctx = open_ctx(settings(warehouse, raw, engine=engine), read_only=True)
     v = run_validate(ctx, select(ctx, phase, processor), s, e, reconcile)
     if json:
         emit_json(v.as_dict(strict))
@@ -103,7 +108,7 @@ def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt 
     process holds the warehouse: its live progress, exit 3."""
     s, e = date_range(start, end)
     ctx = open_ctx(settings(warehouse, raw, engine=engine),
-                   live=show_busy(json, "the status matrix"))
+                   live=show_busy(json, "the status matrix"), read_only=True)
     procs = select(ctx, phase, processor)
     from backcourt.status import status_matrix
 

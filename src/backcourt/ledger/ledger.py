@@ -100,7 +100,7 @@ class Ledger:
             migrate = not ops.table_exists(T.PARTITION_STATE)
             for table, cols in T.ALL.items():
                 wh.ensure_table(table, cols)
-            if migrate:
+            if migrate and not getattr(ops, "read_only", False):
                 self._fill_states(ops)
 
     @staticmethod
@@ -120,6 +120,9 @@ class Ledger:
             f"INSERT INTO {T.RUNS} VALUES (?, ?, ?, ?, ?, ?, 'running', ?, NULL, NULL)",
             [run_id, command, mode, start, end, orjson.dumps(list(processors)).decode(), now()])
         return run_id
+
+    # set by whoever holds the warehouse lock: a run still 'running' was then abandoned
+    alone = False
 
     def close_abandoned_runs(self) -> int:
         """Runs still 'running' when a process gets the warehouse lock were killed (kill -9,
@@ -193,6 +196,12 @@ class Ledger:
             if counted:
                 run["counts"] = dict(zip((SUCCEEDED, SKIPPED, FAILED, "rows"),
                                          (int(x) for x in r[len(cols):]), strict=True))
+            if run["status"] == "running" and self.alone:   # read-only: shown, not stored
+                last = self.wh.query(f"SELECT max(finished_at) FROM {T.LEDGER} "
+                                     "WHERE run_id = ?", [run["run_id"]])[0][0]
+                run.update(status="interrupted", finished_at=last or run["started_at"],
+                           summary={**(run["summary"] or {}), **self.tally(run["run_id"]),
+                                    "ok": False, "interrupted": True})
             ended = run["finished_at"]
             run["duration_s"] = (round((ended - run["started_at"]).total_seconds(), 3)
                                  if ended else None)
@@ -301,6 +310,8 @@ class Ledger:
 
     # -- facts about the warehouse -------------------------------------------
     def fact(self, key: str) -> str | None:
+        if not self.wh.ops.table_exists(T.FACTS):   # an older warehouse, opened read-only
+            return None
         rows = self.wh.ops.query(f"SELECT value FROM {T.FACTS} WHERE key = ?", [key])
         return rows[0][0] if rows else None
 

@@ -102,11 +102,14 @@ def _phase1(ctx: Context, sources: list[Source], s: States) -> dict[str, set[dat
         else:
             days = src.function(src.dates)(s.start, s.end, ctx.seed, ctx.store)
         s.days[src.name] = days
+        partial = (src.function(src.incomplete)(ctx.store, s.start, s.end)
+                   if src.incomplete else {})
         for d in days:
             absent = [f for f in src.complete_when if d not in have[f]]
-            if absent:
-                s.cells[(src.name, d)] = State(MISSING, "no raw files in " + ", ".join(
-                    f"{f}/{d}" for f in absent))
+            if absent or d in partial:
+                why = ("no raw files in " + ", ".join(f"{f}/{d}" for f in absent)
+                       if absent else f"incomplete: {partial[d]}")
+                s.cells[(src.name, d)] = State(MISSING, why)
                 for f in src.produces:
                     fetched.setdefault(f, set()).add(d)
             else:

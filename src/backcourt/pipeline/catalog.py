@@ -19,7 +19,8 @@ from backcourt.sources import SIM_DAILY_SOURCES, SIM_OPTIONAL_SOURCES
 SIM = Source(
     name="sim", produces=SIM_DAILY_SOURCES + SIM_OPTIONAL_SOURCES,
     complete_when=SIM_DAILY_SOURCES, dates="backcourt.sources:sim_game_dates",
-    fetch="backcourt.sources.sim:scrape",
+    fetch="backcourt.sources.sim:fill",
+    incomplete="backcourt.sources.completeness:incomplete_dates",
     description="the simulated league's raw files of each game date")
 
 REGISTRY = Registry(PHASE2 + PHASE3 + PHASE4 + PHASE5, sources=(SIM,))

@@ -6,6 +6,7 @@ The root is a local path or any fsspec URL (``gs://bucket/raw``, ``s3://…``, `
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -15,22 +16,29 @@ from datetime import date
 
 import orjson
 
+from backcourt.rawstore.content import ContentFingerprints, folder_fingerprint
 from backcourt.rawstore.listing import (
     QUARANTINE,
     Listing,
     Walk,
-    fingerprint_local,
     is_raw,
     present_local,
     remote_parts,
+    stat_local,
 )
 
 # a hidden folder for what a source remembers about the store (never a source, never listed)
 NOTES = ".backcourt"
 # the note of the dates whose player names an alias changed (see ``fingerprints``)
 RESOLUTION = "name-resolution.json"
+# set to 1 to read symlinks that point outside the raw root (refused by default)
+FOLLOW_SYMLINKS_ENV = "BACKCOURT_FOLLOW_SYMLINKS"
 # up to this many dates are fingerprinted folder by folder instead of listing the source
 FEW_DATES = 64
+
+
+class RefusedRawFile(ValueError):
+    """A raw file the store will not read (a symlink leaving the raw root)."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +57,11 @@ class RawStore:
     """A local folder is read and written with ``os`` calls (no fsspec import, no per-file
     overhead: 57,000 files in a 4-season backfill); any other URL goes through fsspec."""
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, follow_symlinks: bool | None = None):
         self.root_url = root
+        if follow_symlinks is None:
+            follow_symlinks = os.environ.get(FOLLOW_SYMLINKS_ENV, "") not in ("", "0")
+        self.follow_symlinks = follow_symlinks
         local = _local_path(root)
         self._local = local is not None
         self._fs = None
@@ -65,6 +76,7 @@ class RawStore:
         self._walk: Walk | None = None
         self._names: dict[str, dict[date, str]] | None = None   # see ``_resolution``
         self._lock = threading.Lock()
+        self._content = ContentFingerprints(self)
 
     @property
     def is_local(self) -> bool:
@@ -121,10 +133,40 @@ class RawStore:
             return None
 
     def write_note(self, name: str, payload: bytes) -> None:
-        self._write(f"{self.root}/{NOTES}", name, payload)
+        """``name`` may hold folders (``quarantine/<source>/<date>/<file>.json``)."""
+        folder, _, base = f"{NOTES}/{name}".rpartition("/")
+        self._write(f"{self.root}/{folder}", base, payload)
         if name == RESOLUTION:
             with self._lock:
                 self._names = None
+
+    def delete_note(self, name: str) -> None:
+        path = f"{self.root}/{NOTES}/{name}"
+        try:
+            if self._local:
+                os.remove(path)
+            else:
+                self.fs.rm(path)
+        except FileNotFoundError:
+            pass
+
+    def list_notes(self, folder: str) -> list[str]:
+        """Names (relative to ``folder``) of the notes below a notes folder, recursively."""
+        base = f"{self.root}/{NOTES}/{folder}".rstrip("/")
+        out: list[str] = []
+        if self._local:
+            for where, _dirs, files in os.walk(base):
+                rel = os.path.relpath(where, base)
+                out += [n if rel == "." else f"{rel}/{n}" for n in files
+                        if not n.startswith(".")]
+            return sorted(out)
+        if not self.fs.exists(base):
+            return []
+        for path in self.fs.find(base):
+            rel = path[len(base):].strip("/")
+            if not rel.rsplit("/", 1)[-1].startswith("."):
+                out.append(rel)
+        return sorted(out)
 
     def clear_date(self, source: str, day: date) -> None:
         folder = self._dir(source, day)
@@ -173,15 +215,37 @@ class RawStore:
         return sorted(days)
 
     def read_bytes(self, f: RawFile) -> bytes:
+        """A raw file's bytes, gunzipped for ``.json.gz``. A symlink that leaves the raw
+        root is refused (``RefusedRawFile``) unless the store follows symlinks."""
+        self.check_inside(f)
         data = self._read(f.path)
         if f.name.endswith(".gz"):
             data = gzip.decompress(data)
         return data
 
+    def check_inside(self, f: RawFile) -> None:
+        """Refuse a local raw file that is a symlink resolving outside the raw root."""
+        if not self._local or self.follow_symlinks or not os.path.islink(f.path):
+            return
+        target = os.path.realpath(f.path)
+        root = os.path.realpath(self.root)
+        if os.path.commonpath([target, root]) != root:
+            raise RefusedRawFile(
+                f"symlink to {target}, outside the raw root {root}: refused "
+                f"(set {FOLLOW_SYMLINKS_ENV}=1 to follow symlinks)")
+
+    def content_hash(self, f: RawFile) -> str:
+        """SHA-256 of the file's stored bytes (a refused symlink: of its target's name)."""
+        try:
+            self.check_inside(f)
+        except RefusedRawFile:
+            return hashlib.sha256(b"symlink:" + os.readlink(f.path).encode()).hexdigest()
+        return hashlib.sha256(self._read(f.path)).hexdigest()
+
     def fingerprint(self, source: str, day: date) -> str:
-        """Names, sizes and modification times of a date's files: changes when a file is
-        added, removed or rewritten (in place too). Cached until a write through this store
-        or ``refresh()`` (called at the start of every plan and run)."""
+        """A hash of the date's files' names and bytes (see ``content``): changes exactly
+        when a file is added, removed or its bytes change. Cached until a write through
+        this store or ``refresh()`` (called at the start of every plan and run)."""
         return self.fingerprints(source, [day]).get(day, "")
 
     def fingerprints(self, source: str, days: Sequence[date] | None = None
@@ -294,24 +358,27 @@ class RawStore:
                 del self._days[key]
 
     def _day_fingerprints(self, source: str, days: Sequence[date]) -> dict[date, str]:
-        out: dict[date, str] = {}
-        for day in days:
-            key = (source, day)
+        with self._lock:
+            known = {d: self._days.get((source, d)) for d in days}
+        todo = [d for d, fp in known.items() if fp is None]
+        for day, fp in zip(todo, self._list_days(source, todo), strict=True):
+            known[day] = fp
             with self._lock:
-                fp = self._days.get(key)
-            if fp is None:
-                fp = self._list_day(source, day)
-                with self._lock:
-                    self._days[key] = fp
-            if fp:
-                out[day] = fp
-        return out
+                self._days[(source, day)] = fp
+        return {d: fp for d in days if (fp := known[d])}
 
-    def _list_day(self, source: str, day: date) -> str:
-        folder = self._dir(source, day)
-        if self._local:
-            return fingerprint_local(folder)
-        return "|".join(sorted(part for _, part in remote_parts(self.fs, folder, 1)))
+    def _list_days(self, source: str, days: list[date]) -> list[str]:
+        """Fingerprints of some date folders ("" for one without raw files), the stat
+        parts of local folders resolved in one batch (one cache write at most)."""
+        if not self._local:
+            return [folder_fingerprint([part for _, part in
+                                        remote_parts(self.fs, self._dir(source, d), 1)])
+                    for d in days]
+        items = [(f"{source}/{d.isoformat()}", self._dir(source, d),
+                  stat_local(self._dir(source, d))) for d in days]
+        listed = [it for it in items if it[2]]
+        fps = dict(zip([it[0] for it in listed], self._content.resolve(listed), strict=True))
+        return [fps.get(rel, "") for rel, _, _ in items]
 
     def _list_source(self, source: str) -> dict[date, str]:
         base = f"{self.root}/{source}"
@@ -322,7 +389,11 @@ class RawStore:
                 walk = self._walk
                 if walk is None:
                     walk = self._walk = Walk(self.root)
-            return walk.source(source)
+            found = walk.source(source)
+            days = sorted(found)
+            fps = self._content.resolve([(f"{source}/{d.isoformat()}", self._dir(source, d),
+                                          found[d]) for d in days])
+            return dict(zip(days, fps, strict=True))
         by_day: dict[date, list[str]] = {}
         for folders, part in remote_parts(self.fs, base, 2):
             try:
@@ -330,7 +401,7 @@ class RawStore:
             except ValueError:
                 continue
             by_day.setdefault(day, []).append(part)
-        return {d: "|".join(sorted(v)) for d, v in by_day.items()}
+        return {d: folder_fingerprint(v) for d, v in by_day.items()}
 
     # -- quarantine --------------------------------------------------------
     def quarantine(self, f: RawFile, reason: str) -> str:

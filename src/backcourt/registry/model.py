@@ -211,7 +211,7 @@ class Source:
 
     ``produces``: the raw folders it writes for a date; ``complete_when``: a date's files
     are known complete when each of these folders holds files for it (the others may
-    legitimately be absent); ``dates``/``fetch``: ``"module:function"`` of the dates it
+    legitimately be absent) and ``incomplete`` finds none missing; ``dates``/``fetch``: ``"module:function"`` of the dates it
     has in a range (``(start, end, seed, store) -> list[date]``) and of the function that
     writes them (``(store, start, end, seed=, on_date=)``), imported when first called.
     """
@@ -223,6 +223,10 @@ class Source:
     fetch: str
     phase: int = 1
     description: str = ""
+    # ``"module:function"`` of the dates whose files the source's own indexes find
+    # incomplete (``(store, start, end) -> {date: what is missing}``): a date with every
+    # folder but a file missing is not complete either
+    incomplete: str | None = None
 
     def function(self, target: str) -> Callable:
         module, _, name = target.partition(":")

@@ -55,14 +55,17 @@ def _sim_fingerprint() -> str:
     return f"{code[:8]}{data[:8]}"
 
 
-def missing_raw_dates(store, start: date, end: date, seed: int = 0,
-                      complete_when: tuple[str, ...] = SIM_DAILY_SOURCES) -> list[date]:
-    """Simulated game dates in [start, end] with a daily raw folder missing."""
-    have = {src: set(store.list_dates(src)) for src in complete_when}
-    if all(d in days for d in _days(start, end) for days in have.values()):
-        return []   # every date has every folder: nothing to simulate to find out
+def missing_raw_dates(store, start: date, end: date, seed: int = 0) -> list[date]:
+    """Simulated game dates in [start, end] that are not complete: a daily raw folder
+    missing, or a file that the date's own indexes expect (see ``completeness``)."""
+    from backcourt.sources.completeness import incomplete_raw_dates
+
+    have = {src: set(store.list_dates(src)) for src in SIM_DAILY_SOURCES}
+    incomplete = {i.day for i in incomplete_raw_dates(store, start, end) if i.missing}
+    if not incomplete and all(d in days for d in _days(start, end) for days in have.values()):
+        return []   # every date has every folder, all complete: nothing to simulate
     return [d for d in sim_game_dates(start, end, seed, store)
-            if any(d not in days for days in have.values())]
+            if d in incomplete or any(d not in days for days in have.values())]
 
 
 def _days(start: date, end: date):

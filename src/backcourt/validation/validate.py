@@ -195,8 +195,26 @@ def validate(ctx: Context, processors: list[Processor], start: date, end: date,
                                        ctx.registry.phases[-1])
             v.findings.append(Finding(kind, SEVERITY[kind], p.name, ds,
                                       details.get(kind, ""), fix))
+    v.findings += raw_input_findings(ctx, start, end)
     v.findings.sort(key=lambda f: (-RANK[f.severity], f.processor, f.type))
     return v
+
+
+def raw_input_findings(ctx, start: date, end: date) -> list[Finding]:
+    """Phase 2's record of bad raw input (quarantined files and games, unknown players,
+    dropped rows): one finding per kind, naming files, fields and reasons."""
+    from backcourt.pipeline.phase2.findings import raw_input_findings as recorded
+
+    by_kind: dict[str, list] = {}
+    for r in recorded(ctx, start, end):
+        by_kind.setdefault(r.kind, []).append(r)
+    return [Finding(kind, rs[0].severity, "raw input", sorted({r.game_date for r in rs}),
+                    f"{len(rs)}: " + "; ".join(f"{r.file}: {r.field}: {r.reason}"
+                                               for r in rs[:3]),
+                    "fix or replace the named files, then backcourt backfill --start "
+                    f"{min(r.game_date for r in rs)} --end {max(r.game_date for r in rs)} "
+                    "--phases 2-5")
+            for kind, rs in by_kind.items()]
 
 
 class _Memo:

@@ -7,6 +7,7 @@ partitions and no ledger row, or the new partitions and their ledger rows.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -30,9 +31,17 @@ class DuckDBWarehouse:
 
     def __init__(self, path: str, read_only: bool = False):
         self.path = path
-        if path != ":memory:":
+        self.read_only = read_only
+        if path != ":memory:" and not read_only:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(path, read_only=read_only)
+        try:
+            self.con = duckdb.connect(path, read_only=read_only)
+        except duckdb.ConnectionException as exc:
+            if not (read_only and "different configuration" in str(exc)):
+                raise
+            # this process has the file open for writing already (a library caller, a
+            # test): share that database; read_only still keeps this connection from DDL
+            self.con = duckdb.connect(path)
         self._in_tx = False
         # table -> columns, shared with forks; None = to be read again after DDL
         self._shared: dict[str, dict[str, dict[str, str]] | None] = {"schema": None}
@@ -43,6 +52,7 @@ class DuckDBWarehouse:
         transactions and temp tables, the same tables."""
         other = object.__new__(DuckDBWarehouse)
         other.path, other.con, other._in_tx = self.path, self.con.cursor(), False
+        other.read_only = self.read_only
         other._shared, other._ddl = self._shared, self._ddl
         return other
 
@@ -122,7 +132,10 @@ class DuckDBWarehouse:
             yield self
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            # a failed COMMIT (a full disk) ends the transaction itself: the error
+            # raised is the real cause, not "cannot rollback - no transaction is active"
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
             raise
         finally:
             self._in_tx = False
@@ -149,6 +162,8 @@ class DuckDBWarehouse:
             self._ensure_table(table, columns)
 
     def _ensure_table(self, table: str, columns: dict[str, str]) -> None:
+        if self.read_only:   # a read command: the tables are what they are
+            return
         ddl = ", ".join(f'"{c}" {t}' for c, t in columns.items())
         if not self.table_exists(table):
             self.ensure_schema(table.split(".", 1)[0])

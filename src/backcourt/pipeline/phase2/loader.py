@@ -29,11 +29,16 @@ from backcourt.pipeline.phase2.parse_files import (
     to_arrow,
 )
 from backcourt.pipeline.phase2.parsers.base import ParseOutput
-from backcourt.pipeline.phase2.specs import LOADER, REGISTRY_ERRORS_TABLE
+from backcourt.pipeline.phase2.specs import LOADER, RAW_WARNINGS_TABLE, REGISTRY_ERRORS_TABLE
+from backcourt.rawstore import quarantine as Q
 from backcourt.rawstore.store import RawFile
 from backcourt.registry import Processor
 
 ROSTERS_TABLE = "nba_raw.rosters"
+SCHEDULE_TABLE = "nba_raw.schedule"
+SCOREBOARD = "nba_scoreboard"
+# sources holding one file per game, named <gameId>.json: each must be on its date's schedule
+GAME_FILE_SOURCES = ("nba_boxscore", "nba_playbyplay")
 
 __all__ = ["REGISTRY_ERRORS_TABLE", "ROSTERS_TABLE", "Loaded", "RawFileLoader", "to_arrow"]
 
@@ -43,17 +48,22 @@ class Loaded:
     table: pa.Table
     bad_files: dict[date, list[str]] = field(default_factory=dict)
     registry_errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
     days: list[date] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
     def write_extras(self, wh) -> None:
-        """Replace the registry errors of these dates and sources (same transaction)."""
+        """Replace the registry errors and warnings of these dates and sources (same
+        transaction)."""
         if not self.sources:
             return
-        wh.ensure_table(REGISTRY_ERRORS_TABLE, T.REGISTRY_ERRORS)
         marks = ", ".join("?" * len(self.sources))
-        wh.replace_rows(REGISTRY_ERRORS_TABLE, f"source IN ({marks})", self.sources,
-                        to_arrow(self.registry_errors, T.REGISTRY_ERRORS), days=self.days)
+        for table, columns, rows in ((REGISTRY_ERRORS_TABLE, T.REGISTRY_ERRORS,
+                                      self.registry_errors),
+                                     (RAW_WARNINGS_TABLE, T.RAW_WARNINGS, self.warnings)):
+            wh.ensure_table(table, columns)
+            wh.replace_rows(table, f"source IN ({marks})", self.sources,
+                            to_arrow(rows, columns), days=self.days)
 
 
 def _share_partitions(parts: list[pa.Table], column: str) -> bool:
@@ -113,6 +123,8 @@ class RawFileLoader:
         # load order: date, then declared source order (= precedence on duplicate keys)
         todo = [f for day in days for source in raw_sources
                 for f in ctx.store.list_files(source, day)]
+        todo, recheck = self._held_back(ctx, loaded, todo, raw_sources, run_id)
+        todo = self._off_schedule(ctx, loaded, todo, run_id)
         cached = self._take_shared(ctx, todo, table_name)
         columns = p.columns or {}
         keys = (p.partition_column, *p.keys)
@@ -122,15 +134,21 @@ class RawFileLoader:
         parts: list[pa.Table] = []
         for parsed in parse_chunks(jobs, ctx.store, self.resolver, self.workers):
             for f, exc in parsed.bad:
-                moved = ctx.store.quarantine(f, str(exc))
-                ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display, moved,
-                                             exc.field, exc.reason)
-                loaded.bad_files.setdefault(f.game_date, []).append(str(exc))
+                self._quarantine(ctx, loaded, f, exc.field, exc.reason, str(exc), run_id)
+                recheck.pop(f, None)
+            for f, exc in parsed.bad_rows:   # the file stays: its other games loaded
+                ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display,
+                                             "", exc.field, exc.reason)
+                loaded.bad_files.setdefault(f.game_date, []).append(
+                    f"{exc} (this game left out; the file's other games loaded)")
+            loaded.warnings.extend(parsed.warnings)
             for f, rest in parsed.shared.items():
                 if rest.rows:
                     self._shared[(f, ctx.store.fingerprint(f.source, f.game_date))] = rest
             loaded.registry_errors.extend(parsed.registry_errors)
             parts.append(parsed.table)
+        for rec in recheck.values():   # a file with new bytes passed: released
+            Q.release(ctx.store, rec)
         if not parts:
             loaded.table = to_arrow([], columns)
         elif _share_partitions(parts, p.partition_column):
@@ -138,6 +156,80 @@ class RawFileLoader:
         else:   # each chunk is already unique, and a key includes its partition
             loaded.table = pa.concat_tables(parts)
         return loaded
+
+    @staticmethod
+    def _quarantine(ctx, loaded: Loaded, f: RawFile, field_: str, reason: str, message: str,
+                    run_id: str) -> None:
+        """Move a bad file aside, remember its content with the raw store, hold its date."""
+        digest = ctx.store.content_hash(f)
+        moved = ctx.store.quarantine(f, message)
+        Q.record(ctx.store, f, digest, field_, reason, moved)
+        ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display, moved,
+                                     field_, reason)
+        loaded.bad_files.setdefault(f.game_date, []).append(message)
+
+    def _off_schedule(self, ctx, loaded: Loaded, todo: list[RawFile],
+                      run_id: str) -> list[RawFile]:
+        """Quarantine game files (box score, play-by-play) whose game is not on their
+        date's schedule: filed under another date than the game's own, or a game the
+        schedule does not know at all. Checked against the loaded schedule table (the
+        processors reading these files depend on it)."""
+        games = [f for f in todo if f.source in GAME_FILE_SOURCES]
+        if not games or not ctx.wh.table_exists(SCHEDULE_TABLE):
+            return todo
+        dates: dict[str, set[date]] = {}
+        for game_id, day in ctx.wh.query(f"SELECT game_id, game_date FROM {SCHEDULE_TABLE}"):
+            dates.setdefault(game_id, set()).add(day)
+        # dates whose schedule is known: games on it, or a scoreboard (maybe of no games)
+        known = {d for days in dates.values() for d in days}
+        known |= {f.game_date for f in games
+                  if f.game_date not in known and ctx.store.list_files(SCOREBOARD, f.game_date)}
+        dropped: set[RawFile] = set()
+        for f in games:
+            if f.game_date not in known:
+                continue   # no schedule for that date at all: its partition is blocked
+            game_id = f.name.split(".", 1)[0]
+            on = dates.get(game_id)
+            if on is not None and f.game_date in on:
+                continue
+            if on:
+                reason = (f"game {game_id} is scheduled on "
+                          f"{', '.join(str(d) for d in sorted(on))}, not on {f.game_date} "
+                          "(filed under the wrong date)")
+            else:
+                reason = f"game {game_id} has no schedule entry (no scoreboard lists it)"
+            dropped.add(f)
+            self._quarantine(ctx, loaded, f, "gameId", reason,
+                             f"{f.display}: field 'gameId': {reason}", run_id)
+        return [f for f in todo if f not in dropped]
+
+    def _held_back(self, ctx, loaded: Loaded, todo: list[RawFile], sources: list[str],
+                   run_id: str) -> tuple[list[RawFile], dict[RawFile, Q.QuarantineRecord]]:
+        """Apply the raw store's quarantine records to the files about to be parsed.
+
+        A date with a record stays failed while the quarantined file is absent or back with
+        the same bytes (put aside again); a file with different bytes is parsed again, and
+        its record released if it passes (returned as ``recheck``)."""
+        days = set(loaded.days)
+        records = [r for r in Q.all_records(ctx.store)
+                   if r.source in sources and r.game_date in days]
+        if not records:
+            return todo, {}
+        present = {(f.source, f.game_date, f.name): f for f in todo}
+        recheck: dict[RawFile, Q.QuarantineRecord] = {}
+        dropped: set[RawFile] = set()
+        for rec in records:
+            f = present.get((rec.source, rec.game_date, rec.name))
+            if f is not None and ctx.store.content_hash(f) != rec.sha256:
+                recheck[f] = rec
+                continue
+            message = rec.message(ctx.store)
+            if f is not None:   # the same bytes again: still bad
+                dropped.add(f)
+                self._quarantine(ctx, loaded, f, rec.field, rec.reason, message, run_id)
+            else:
+                loaded.bad_files.setdefault(rec.game_date, []).append(message)
+        return [f for f in todo if f not in dropped], recheck
 
     def _take_shared(self, ctx, todo: list[RawFile], table: str) -> dict[RawFile, ParseOutput]:
         """Outputs of files already parsed for another table, handed over once: a file whose
@@ -153,7 +245,9 @@ class RawFileLoader:
             out[f] = rest
             left = {t: r for t, r in rest.rows.items() if t != table}
             if left:
-                self._shared[key] = ParseOutput(rows=left, registry_errors=rest.registry_errors)
+                self._shared[key] = ParseOutput(rows=left, registry_errors=rest.registry_errors,
+                                                row_errors=rest.row_errors,
+                                                warnings=rest.warnings)
             else:
                 del self._shared[key]
         return out

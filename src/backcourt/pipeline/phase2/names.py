@@ -132,10 +132,12 @@ class PlayerResolver:
         self._ids: dict[str, set[int]] = {}
         self._active: set[int] = set()
         self._aliases: dict[str, int] = {}
+        self._known: set[int] = set()   # every registered player id
         if reference:
             self._load_reference()
 
     def _register(self, player_id: int, name: str, active: bool) -> None:
+        self._known.add(player_id)
         key = player_lookup(name)
         if not key:
             return
@@ -156,6 +158,10 @@ class PlayerResolver:
     @property
     def player_count(self) -> int:
         return len(set().union(*self._ids.values())) if self._ids else 0
+
+    def knows_id(self, player_id: int) -> bool:
+        """Whether the player registry (reference players, rosters seen) has this id."""
+        return player_id in self._known
 
     def candidates(self, lookup: str) -> set[int]:
         return set(self._ids.get(lookup, ()))

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from backcourt.pipeline.phase2.decode import parse_raw_file
 from backcourt.pipeline.phase2.parsers import PARSERS, TABLE_SOURCES
 from backcourt.pipeline.phase2.parsers.base import ParseOutput, RawRecordError, Resolver
 from backcourt.rawstore.store import RawFile, RawStore
@@ -121,6 +122,9 @@ class Parsed:
     registry_errors: list[dict] = field(default_factory=list)
     # each file that failed validation, with its error
     bad: list[tuple[RawFile, RawRecordError]] = field(default_factory=list)
+    # defects of some games of a file whose other games loaded
+    bad_rows: list[tuple[RawFile, RawRecordError]] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
     # shared-source file -> what it holds for the other tables
     shared: dict[RawFile, ParseOutput] = field(default_factory=dict)
 
@@ -132,16 +136,19 @@ def parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
         parsed = job.cached.get(f)
         if parsed is None:
             try:
-                parsed = PARSERS[f.source](store.read_bytes(f), f, resolver)
+                parsed = parse_raw_file(store, f, resolver)
             except RawRecordError as exc:
                 out.bad.append((f, exc))
                 continue
             if f.source in SHARED_SOURCES:
                 out.shared[f] = ParseOutput(
                     rows={t: r for t, r in parsed.rows.items() if t != job.table},
-                    registry_errors=parsed.registry_errors)
+                    registry_errors=parsed.registry_errors, row_errors=parsed.row_errors,
+                    warnings=parsed.warnings)
         rows.extend(parsed.rows.get(job.table, ()))
         out.registry_errors.extend(parsed.registry_errors)
+        out.bad_rows.extend((f, e) for e in parsed.row_errors)
+        out.warnings.extend(parsed.warnings)
     out.table = first_per_key(to_arrow(rows, job.columns), list(job.key_columns))
     return out
 

@@ -9,13 +9,17 @@ from backcourt.registry.model import Learned
 from backcourt.registry.pipeline import LoaderSpec
 
 REGISTRY_ERRORS_TABLE = "nba_raw.player_registry_errors"
+# what a parser dropped without failing anything (exact duplicate rows), with the reason
+RAW_WARNINGS_TABLE = "nba_raw.raw_input_warnings"
 
 # the parsers behind every Phase 2 processor, imported only when a Phase 2 partition runs
 LOADER = LoaderSpec(
     target="backcourt.pipeline.phase2.loader:RawFileLoader",
     package="backcourt.pipeline.phase2",
-    code=("names.py", "loader.py", "parse_files.py", "tables.py", "parsers/"),
-    extra_tables={REGISTRY_ERRORS_TABLE: T.REGISTRY_ERRORS},
+    code=("names.py", "franchises.py", "decode.py", "loader.py", "parse_files.py",
+          "tables.py", "parsers/"),
+    extra_tables={REGISTRY_ERRORS_TABLE: T.REGISTRY_ERRORS,
+                  RAW_WARNINGS_TABLE: T.RAW_WARNINGS},
 )
 
 SCHEDULE = E.SCHEDULE

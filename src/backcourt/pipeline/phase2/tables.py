@@ -177,3 +177,12 @@ REGISTRY_ERRORS: Columns = {
     "player_lookup": "VARCHAR",
     "reason": "VARCHAR",            # 'unknown name' | 'ambiguous: 2 players'
 }
+
+
+RAW_WARNINGS: Columns = {
+    "game_date": "DATE",
+    "source": "VARCHAR",
+    "source_file": "VARCHAR",
+    "field": "VARCHAR",             # resultSets[0].rowSet[7]
+    "reason": "VARCHAR",            # 'an exact repeat of row 3: dropped'
+}

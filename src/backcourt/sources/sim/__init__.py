@@ -8,6 +8,8 @@ alone has exactly the bytes it has inside a longer range.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +24,10 @@ from backcourt.sources.sim.writer import SOURCES, files_for_date
 __all__ = ["SOURCES", "ScrapeResult", "game_dates", "scrape", "season_of"]
 
 _MIN_DATES_PER_WORKER = 8
+# a test hook: the process kills itself (SIGKILL) after writing this many files, to show
+# that a Phase 1 killed half-way through a date is completed by the next run
+KILL_AFTER_FILES_ENV = "BACKCOURT_SIM_KILL_AFTER_FILES"
+_written_in_process = 0
 
 
 @dataclass(frozen=True)
@@ -37,16 +43,34 @@ def game_dates(season_start_year: int, seed: int = 0) -> list[date]:
     return simulate_season(season_start_year, seed).game_dates()
 
 
-def _write_date(store: RawStore, seed: int, day: date) -> tuple[date, int, int]:
+def _write_date(store: RawStore, seed: int, day: date,
+                only_missing: bool = False) -> tuple[date, int, int]:
     season = season_of(day)
     if season is None:
         return day, 0, 0
     size = 0
     files = files_for_date(simulate_season(season, seed), day)
+    if only_missing:
+        have: dict[str, set[str]] = {}
+        for source in {s for s, _, _ in files}:
+            have[source] = {f.name for f in store.list_files(source, day)}
+        files = [f for f in files if f[1] not in have[f[0]]]
     for source, name, payload in files:
         store.write(source, day, name, payload)
         size += len(payload)
+        _count_written()
     return day, len(files), size
+
+
+def _count_written() -> None:
+    """The kill hook: SIGKILL this process once it has written the configured count."""
+    global _written_in_process
+    limit = os.environ.get(KILL_AFTER_FILES_ENV)
+    if not limit:
+        return
+    _written_in_process += 1
+    if _written_in_process >= int(limit):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 # the store and seed of a forked worker (inherited from the parent, never pickled)
@@ -100,6 +124,31 @@ def _by_season(days: list[date]) -> list[list[date]]:
     """The days of each season, in order (days outside any season dropped)."""
     return [list(group) for season, group in groupby(days, key=season_of)
             if season is not None]
+
+
+def complete(store: RawStore, day: date, seed: int = 0) -> int:
+    """Write the files of ``day`` that are missing (the others are already these bytes:
+    the simulation is deterministic and every write is atomic). Returns the count."""
+    return _write_date(store, seed, day, only_missing=True)[1]
+
+
+def fill(store: RawStore, start: date, end: date, seed: int = 0,
+         on_date: Callable[[date, int], None] | None = None) -> int:
+    """Phase 1's fetch: write what is missing of each date in [start, end] (all of a date
+    that has nothing yet, only the missing files of a half-written one). Returns the count
+    of files written."""
+    from backcourt.rawstore import provenance
+
+    provenance.claim(store, "sim")   # refuses a store of real data before writing anything
+    written = 0
+    day = start
+    while day <= end:
+        n = complete(store, day, seed=seed)
+        written += n
+        if on_date is not None:
+            on_date(day, n)
+        day += timedelta(days=1)
+    return written
 
 
 def scrape(store: RawStore, start: date, end: date, seed: int = 0,

@@ -36,7 +36,7 @@ from backcourt.sources.sim.game import (
     SUBTYPES,
 )
 from backcourt.sources.sim.names import bookmaker_name, last_first, name_i, slugify
-from backcourt.sources.sim.odds import game_documents
+from backcourt.sources.sim.odds import STEP, event_id, game_documents
 from backcourt.sources.sim.people import age_on, person, season_rosters
 from backcourt.sources.sim.rng import stable_unit
 from backcourt.sources.sim.schedule import RegularGame
@@ -56,8 +56,10 @@ INJURY_REPORT = "nba_injury_report"
 ROSTERS = "nba_rosters"
 PROPS = "odds_player_props"
 LINES = "odds_game_lines"
+EVENTS = "odds_events"
 SCHEDULE = "nba_schedule"
-SOURCES = (SCOREBOARD, BOXSCORE, PLAYBYPLAY, INJURY_REPORT, ROSTERS, PROPS, LINES, SCHEDULE)
+SOURCES = (SCOREBOARD, BOXSCORE, PLAYBYPLAY, INJURY_REPORT, ROSTERS, PROPS, LINES, EVENTS,
+           SCHEDULE)
 
 RawFileOut = tuple[str, str, bytes]        # (source, file name, payload)
 
@@ -484,16 +486,32 @@ def odds_files(sim: SeasonSim, g: PlayedGame) -> list[RawFileOut]:
     return files
 
 
+def odds_events(sim: SeasonSim, finals: list[PlayedGame], snapshots: list[str]) -> dict[str, Any]:
+    """The date's event list as The Odds API's historical events endpoint returns it
+    (``GET /v4/historical/sports/basketball_nba/events?date=<snapshot>``), taken at the
+    date's first snapshot: the index of the date's odds files (one or more per event)."""
+    teams = load_teams()
+    first = datetime.strptime(min(snapshots), "%Y%m%dT%H%M%SZ")
+    events = [{"id": event_id(sim.seed, g.game_id), "sport_key": "basketball_nba",
+               "sport_title": "NBA", "commence_time": iso_z(tip_utc(g.day, g.tip)),
+               "home_team": teams[g.home.team].full_name,
+               "away_team": teams[g.away.team].full_name} for g in finals]
+    return {"timestamp": iso_z(first), "previous_timestamp": iso_z(first - STEP),
+            "next_timestamp": iso_z(first + STEP), "data": events}
+
+
 # -- one date -------------------------------------------------------------------------------
 def files_for_date(sim: SeasonSim, day: date) -> list[RawFileOut]:
-    """Every file of every source for one game date (empty when no game is listed)."""
+    """Every file of every source for one game date (empty when no game is listed), in
+    the order they are written: the indexes last (the odds event list after the odds
+    files, the scoreboard after everything), so a write killed half-way leaves a date
+    whose missing index marks it incomplete (see ``sources.completeness``)."""
     slate = sim.slates.get(day)
     files: list[RawFileOut] = []
     if day == sim.opening:
         files.append((SCHEDULE, "schedule.json", _dump(season_schedule(sim))))
     if slate is None:
         return files
-    files.append((SCOREBOARD, "scoreboard.json", _dump(scoreboard(sim, day))))
     finals = sorted(slate.finals, key=lambda g: (g.tip, g.game_id))
     if finals:
         files.append((INJURY_REPORT, "injury_report.json", _dump(injury_report(sim, day))))
@@ -506,4 +524,9 @@ def files_for_date(sim: SeasonSim, day: date) -> list[RawFileOut]:
         files.append((BOXSCORE, f"{g.game_id}.json", _dump(boxscore(g))))
         files.append((PLAYBYPLAY, f"{g.game_id}.json", _dump(playbyplay(g))))
         files += odds_files(sim, g)
+    snapshots = [name.rsplit("_", 1)[1].removesuffix(".json")
+                 for source, name, _ in files if source == LINES]
+    if snapshots:
+        files.append((EVENTS, "events.json", _dump(odds_events(sim, finals, snapshots))))
+    files.append((SCOREBOARD, "scoreboard.json", _dump(scoreboard(sim, day))))
     return files

@@ -15,7 +15,14 @@ from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import orjson
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+)
 from pydantic import ValidationError as _ValidationError
 
 from backcourt.calendar.calendar import season_name as season_label
@@ -137,12 +144,24 @@ def get_list(file: RawFile, parent: dict[str, Any], key: str, path: str) -> list
 
 # -- field types ---------------------------------------------------------------------------
 
-NonNegInt = Annotated[int, Field(ge=0)]
-PosInt = Annotated[int, Field(gt=0)]
+def _integral(value: Any) -> Any:
+    """A float with a whole value (``11.0``, as real stats responses send counts) is that
+    integer; anything else goes on to strict integer validation (``10.5`` is rejected)."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+# integer fields: strict (no "12", no null, no true), but an integral float is accepted
+Int = Annotated[int, BeforeValidator(_integral)]
+NonNegInt = Annotated[int, BeforeValidator(_integral), Field(ge=0)]
+PosInt = Annotated[int, BeforeValidator(_integral), Field(gt=0)]
 NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
 GameId = Annotated[str, StringConstraints(pattern=r"^00[1-6]\d{7}$")]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# a file named for its game (``0022300001.json``)
+GAME_FILE_NAME = re.compile(r"^00[1-6]\d{7}$")
 
 
 def _to_utc_naive(value: str) -> datetime:
@@ -240,6 +259,13 @@ def stat_problem(
     if pts != 2 * fgm + fg3m + ftm:
         return "pts", f"points {pts} != 2*FGM + 3PM + FTM = {2 * fgm + fg3m + ftm}"
     return None
+
+
+def known_id(resolver: Resolver, player_id: int) -> bool:
+    """Whether the resolver's player registry has this id (a resolver that keeps no
+    registry of ids knows every id)."""
+    knows = getattr(resolver, "knows_id", None)
+    return True if knows is None else knows(player_id)
 
 
 # -- names ---------------------------------------------------------------------------------

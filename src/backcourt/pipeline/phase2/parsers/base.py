@@ -24,11 +24,20 @@ class Resolver(Protocol):
         """(player_id, None) when resolved, (None, reason) when not."""
         ...
 
+    def knows_id(self, player_id: int) -> bool:
+        """Whether the player registry has this id."""
+        ...
+
 
 @dataclass
 class ParseOutput:
     rows: dict[str, list[Row]] = field(default_factory=dict)   # table name -> rows
     registry_errors: list[Row] = field(default_factory=list)
+    # defects confined to some games of a multi-game file: those games are left out (the
+    # rest of the file loads) and the date is failed with each error (file, row, field)
+    row_errors: list[RawRecordError] = field(default_factory=list)
+    # things dropped without failing anything (exact duplicate rows), recorded
+    warnings: list[Row] = field(default_factory=list)
 
     def add(self, table: str, row: Row) -> None:
         self.rows.setdefault(table, []).append(row)

@@ -8,10 +8,12 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter, with_config
 from typing_extensions import TypedDict
 
+from backcourt.pipeline.phase2.franchises import abbr_problem
 from backcourt.pipeline.phase2.names import player_lookup
 from backcourt.rawstore.store import RawFile
 
 from ._common import (
+    GAME_FILE_NAME,
     GAMEBOOK_PLAYER_STATS,
     STRICT,
     TEAM_BOXSCORE,
@@ -19,6 +21,7 @@ from ._common import (
     NonNegInt,
     PosInt,
     fail,
+    known_id,
     parse_minutes,
     season_of_game,
     stat_problem,
@@ -121,6 +124,10 @@ def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
     home_id, away_id = box["homeTeamId"], box["awayTeamId"]
     if home_id == away_id:
         fail(file, "boxScoreTraditional.awayTeamId", "same team as homeTeamId")
+    stem = file.name.split(".", 1)[0]
+    if GAME_FILE_NAME.match(stem) and stem != game_id:
+        fail(file, "boxScoreTraditional.gameId", f"game {game_id} in the file of game {stem}")
+    registry_errors: list[Row] = []
     source_file = file.display
     players_out: list[Row] = []
     teams_out: list[Row] = []
@@ -132,6 +139,10 @@ def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
         tpath = f"boxScoreTraditional.{side}"
         if team["teamId"] != team_id:
             fail(file, f"{tpath}.teamId", f"{team['teamId']} does not match {side}Id {team_id}")
+        problem = abbr_problem(team_id, team["teamTricode"])
+        if problem:
+            fail(file, f"{tpath}.teamId" if "abbreviation" not in problem
+                 else f"{tpath}.teamTricode", problem)
         common: Row = {
             "game_date": file.game_date,
             "game_id": game_id,
@@ -169,6 +180,12 @@ def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
                     )
                 status = "INACTIVE" if comment.startswith("Inactive") else "DNP"
             name = f"{p['firstName']} {p['familyName']}".strip()
+            if not known_id(resolver, pid):
+                registry_errors.append({
+                    "game_date": file.game_date, "source": file.source,
+                    "source_file": source_file, "player_name_raw": name,
+                    "player_lookup": player_lookup(name),
+                    "reason": f"unknown player id {pid} ({ppath}.personId)"})
             position = p["position"]
             players_out.append(
                 {
@@ -208,4 +225,5 @@ def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
                 "source_file": source_file,
             }
         )
-    return ParseOutput(rows={GAMEBOOK_PLAYER_STATS: players_out, TEAM_BOXSCORE: teams_out})
+    return ParseOutput(rows={GAMEBOOK_PLAYER_STATS: players_out, TEAM_BOXSCORE: teams_out},
+                       registry_errors=registry_errors)

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import TypeAdapter, with_config
 from typing_extensions import TypedDict
 
+from backcourt.pipeline.phase2.franchises import abbr_problem
 from backcourt.rawstore.store import RawFile
 
 from ._common import (
@@ -21,7 +22,7 @@ from ._common import (
     season_of_game,
     validate_json,
 )
-from .base import ParseOutput, Resolver
+from .base import ParseOutput, RawRecordError, Resolver
 
 POSTPONED_TEXTS = frozenset({"PPD", "POSTPONED"})
 
@@ -76,6 +77,16 @@ def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
         home, away = g["homeTeam"], g["awayTeam"]
         if home["teamId"] == away["teamId"]:
             fail(file, f"scoreboard.games[{i}].awayTeam.teamId", "same team as the home team")
+        problems = []
+        for side in ("homeTeam", "awayTeam"):
+            why = abbr_problem(g[side]["teamId"], g[side]["teamTricode"])
+            if why:
+                key = "teamTricode" if "abbreviation" in why else "teamId"
+                problems.append((f"scoreboard.games[{i}].{side}.{key}", why))
+        if problems:   # this game is left out; the scoreboard's other games load
+            out.row_errors += [RawRecordError(file.display, field, why)
+                               for field, why in problems]
+            continue
         season, season_type = season_of_game(game_id)
         final = g["gameStatus"] == 3
         out.add(

@@ -1,0 +1,126 @@
+"""Real stats-site team game logs as they come: integral floats for counts, historical
+franchise abbreviations, repeated rows, one bad row among good ones, an unknown team."""
+
+from __future__ import annotations
+
+import copy
+
+import orjson
+
+from backcourt.pipeline.phase2.franchises import abbr_problem, team_at, team_id_of_abbr
+from backcourt.pipeline.phase2.names import PlayerResolver
+from backcourt.pipeline.phase2.parsers import PARSERS
+
+from ._helpers import FIXTURES, check_shape, raw_file
+
+LOG = orjson.loads((FIXTURES / "leaguegamelog.json").read_bytes())
+HEADERS = LOG["resultSets"][0]["headers"]
+COL = {h: j for j, h in enumerate(HEADERS)}
+
+
+def rows() -> list[list]:
+    return copy.deepcopy(LOG["resultSets"][0]["rowSet"])   # MIL 100 @ TOR 128
+
+
+def parse(rowset: list[list], day: str = "2025-11-03", resolver=None):
+    doc = copy.deepcopy(LOG)
+    doc["resultSets"][0]["rowSet"] = rowset
+    f = raw_file("nba_team_gamelogs", day, "log.json")
+    out = PARSERS["nba_team_gamelogs"](orjson.dumps(doc), f, resolver or PlayerResolver())
+    check_shape(out)
+    return out
+
+
+def second_game() -> list[list]:
+    """Another game of the same date (made from the first: BOS @ NYK, same box lines)."""
+    out = rows()
+    for r, (tid, abbr, matchup) in zip(out, [(1610612738, "BOS", "BOS @ NYK"),
+                                              (1610612752, "NYK", "NYK vs. BOS")], strict=True):
+        r[COL["TEAM_ID"]], r[COL["TEAM_ABBREVIATION"]], r[COL["MATCHUP"]] = tid, abbr, matchup
+        r[COL["GAME_ID"]] = "0022500166"
+    return out
+
+
+def test_integral_floats_are_integers_and_fractions_are_not():
+    rs = rows()
+    for r in rs:
+        for c in ("FGM", "FGA", "TOV", "PTS", "REB"):
+            r[COL[c]] = float(r[COL[c]])
+    out = parse(rs)
+    assert not out.row_errors and len(out.rows["team_boxscore"]) == 2
+    tov = out.rows["team_boxscore"][0]["tov"]
+    assert tov == 12 and type(tov) is int
+    rs[0][COL["TOV"]] = 10.5
+    out = parse(rs)
+    [err] = out.row_errors
+    assert err.field == f"resultSets[0].rowSet[0][{COL['TOV']}]" and "TOV" in err.reason
+
+
+def test_historical_franchises_resolve_by_team_id():
+    assert team_at(1610612740, 2011) == ("NOH", "New Orleans Hornets")
+    assert team_at(1610612740, 2006)[0] == "NOK" and team_at(1610612740, 2023)[0] == "NOP"
+    assert team_at(1610612766, 2000)[0] == "CHH" and team_at(1610612766, 2010)[0] == "CHA"
+    for abbr, team in (("NJN", 1610612751), ("SEA", 1610612760), ("VAN", 1610612763),
+                       ("CHO", 1610612766), ("NOK", 1610612740)):
+        assert team_id_of_abbr(abbr) == team and abbr_problem(team, abbr) is None
+    assert abbr_problem(1610612740, "NJN") == "NJN is team 1610612751, not 1610612740"
+    # a 2011-12 game of New Orleans at New Jersey, in the shape of the real log
+    rs = rows()
+    for r, (tid, abbr, matchup) in zip(rs, [(1610612740, "NOH", "NOH @ NJN"),
+                                             (1610612751, "NJN", "NJN vs. NOH")], strict=True):
+        r[COL["TEAM_ID"]], r[COL["TEAM_ABBREVIATION"]], r[COL["MATCHUP"]] = tid, abbr, matchup
+        r[COL["SEASON_ID"]], r[COL["GAME_ID"]] = "22011", "0021100165"
+        r[COL["GAME_DATE"]] = "2012-01-03"
+    out = parse(rs, "2012-01-03")
+    assert not out.row_errors
+    [game] = out.rows["schedule"]
+    assert (game["home_team_id"], game["home_team_abbr"]) == (1610612751, "NJN")
+    assert (game["away_team_id"], game["away_team_abbr"]) == (1610612740, "NOH")
+
+
+def test_exact_duplicates_are_dropped_with_a_warning():
+    rs = rows()
+    rs.append(copy.deepcopy(rs[1]))                       # identical in every value
+    out = parse(rs)
+    assert not out.row_errors and len(out.rows["team_boxscore"]) == 2
+    assert len(out.rows["schedule"]) == 1
+    [w] = out.warnings
+    assert w["field"] == "resultSets[0].rowSet[2]" and "repeat of row 1" in w["reason"]
+
+
+def test_repeats_differing_only_in_rank_columns_are_dropped_with_a_warning():
+    doc = orjson.loads((FIXTURES / "teamgamelogs.json").read_bytes())
+    rs = doc["resultSets"][0]
+    headers = rs["headers"]
+    again = copy.deepcopy(rs["rowSet"][0])
+    again[headers.index("PTS_RANK")] = 7                  # only a rank differs
+    rs["rowSet"].append(again)
+    f = raw_file("nba_team_gamelogs", "2025-11-03", "teamgamelogs.json")
+    out = PARSERS["nba_team_gamelogs"](orjson.dumps(doc), f, PlayerResolver())
+    assert not out.row_errors and len(out.rows["team_boxscore"]) == 1
+    [w] = out.warnings
+    assert w["field"] == "resultSets[0].rowSet[1]" and "only columns not read differ" in w["reason"]
+
+
+def test_a_bad_row_leaves_out_only_its_game():
+    rs = rows() + second_game()
+    rs[2][COL["PTS"]] = 101                               # BOS: points no longer add up
+    out = parse(rs)
+    [err] = out.row_errors
+    assert err.field == f"resultSets[0].rowSet[2][{COL['PTS']}]"
+    assert "PTS" in err.reason and err.file.endswith("log.json")
+    assert {r["game_id"] for r in out.rows["team_boxscore"]} == {"0022500165"}
+    assert [g["game_id"] for g in out.rows["schedule"]] == ["0022500165"]
+
+
+def test_an_unknown_team_is_rejected_even_with_one_row_per_team():
+    rs = rows() + second_game()
+    rs[2][COL["TEAM_ID"]], rs[2][COL["TEAM_ABBREVIATION"]] = 1610612799, "XXX"
+    rs[2][COL["MATCHUP"]] = "XXX @ NYK"
+    rs[3][COL["MATCHUP"]] = "NYK vs. XXX"
+    out = parse(rs)
+    fields = {e.field: e.reason for e in out.row_errors}
+    assert fields[f"resultSets[0].rowSet[2][{COL['TEAM_ID']}]"] == \
+        "column TEAM_ID: unknown team id 1610612799"
+    assert all(r["team_id"] != 1610612799 for r in out.rows["team_boxscore"])
+    assert [g["game_id"] for g in out.rows["schedule"]] == ["0022500165"]
