@@ -211,9 +211,10 @@ class Source:
 
     ``produces``: the raw folders it writes for a date; ``complete_when``: a date's files
     are known complete when each of these folders holds files for it (the others may
-    legitimately be absent) and ``incomplete`` finds none missing; ``dates``/``fetch``: ``"module:function"`` of the dates it
-    has in a range (``(start, end, seed, store) -> list[date]``) and of the function that
-    writes them (``(store, start, end, seed=, on_date=)``), imported when first called.
+    legitimately be absent) and ``incomplete`` finds none missing; ``dates``/``fetch``:
+    ``"module:function"`` of the dates it has in a range (``(start, end, seed, store) ->
+    list[date]``) and of the function that writes them (``(store, start, end, seed=,
+    on_date=)``), imported when first called.
     """
 
     name: str
