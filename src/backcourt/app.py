@@ -18,6 +18,7 @@ from backcourt.warehouse.lock import WarehouseBusy as WarehouseBusy  # the CLI c
 from backcourt.warehouse.lock import WarehouseLock
 from backcourt.warehouse.paths import WarehousePathError as WarehousePathError  # the CLI's
 from backcourt.warehouse.paths import check_raw_root, check_warehouse_path
+from backcourt.warehouse.paths import environment_cause as environment_cause  # the CLI's
 
 if TYPE_CHECKING:   # the runner is imported by the commands that run something
     from backcourt.executor.runner import Progress, RunSummary, Targets

@@ -46,7 +46,7 @@ def app() -> None:
         err.print("interrupted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last word on anything a command raised
-        from backcourt.warehouse.paths import environment_cause
+        from backcourt.app import environment_cause
 
         cause = environment_cause(exc)
         first = " ".join(str(exc).split()) or type(exc).__name__

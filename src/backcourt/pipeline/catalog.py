@@ -39,4 +39,5 @@ def pipeline() -> Pipeline:
     """The NBA pipeline: its registry, its calendar and its Python loaders (declared;
     imported when they first run)."""
     return Pipeline(REGISTRY, CALENDAR, {"raw_files": RAW_FILES,
-                                        PREDICTIONS_LOADER: PREDICTIONS})
+                                        PREDICTIONS_LOADER: PREDICTIONS},
+                    input_findings="backcourt.pipeline.phase2.findings:raw_input_findings")

@@ -69,9 +69,19 @@ class Pipeline:
     registry: Registry
     calendar: CalendarSource
     loaders: dict[str, LoaderSpec | Loader] = field(default_factory=dict)
+    # ``"module:function"`` ``(ctx, start, end) -> records`` of what the loaders recorded
+    # about bad input (file, field, reason, kind, severity, game_date), for `validate`
+    input_findings: str | None = None
     _built: dict[str, object] = field(default_factory=dict, init=False, repr=False)
     _fingerprints: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def recorded_input_findings(self, ctx, start, end) -> list:
+        """What the loaders recorded about bad input in [start, end] (none declared: [])."""
+        if self.input_findings is None:
+            return []
+        module, _, name = self.input_findings.partition(":")
+        return getattr(importlib.import_module(module), name)(ctx, start, end)
 
     def loader(self, name: str) -> object:
         """The loader object (built once, shared by the threads of a run)."""

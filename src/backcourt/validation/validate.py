@@ -201,12 +201,11 @@ def validate(ctx: Context, processors: list[Processor], start: date, end: date,
 
 
 def raw_input_findings(ctx, start: date, end: date) -> list[Finding]:
-    """Phase 2's record of bad raw input (quarantined files and games, unknown players,
-    dropped rows): one finding per kind, naming files, fields and reasons."""
-    from backcourt.pipeline.phase2.findings import raw_input_findings as recorded
-
+    """What the pipeline's loaders recorded about bad raw input (quarantined files and
+    games, unknown players, dropped rows): one finding per kind, naming files, fields and
+    reasons."""
     by_kind: dict[str, list] = {}
-    for r in recorded(ctx, start, end):
+    for r in ctx.pipeline.recorded_input_findings(ctx, start, end):
         by_kind.setdefault(r.kind, []).append(r)
     return [Finding(kind, rs[0].severity, "raw input", sorted({r.game_date for r in rs}),
                     f"{len(rs)}: " + "; ".join(f"{r.file}: {r.field}: {r.reason}"
