@@ -387,15 +387,3 @@ class Ledger:
                           f"FROM {T.ENTITY_FAILURES} WHERE game_date BETWEEN ? AND ? "
                           "GROUP BY ALL ORDER BY game_date, processor, category",
                           [start, end], cols)
-
-    def attempt_counts(self, run_ids: Sequence[str]) -> dict[str, dict[str, int]]:
-        """Attempts per run by status (succeeded / failed / skipped)."""
-        if not run_ids:
-            return {}
-        marks = ", ".join("?" * len(run_ids))
-        out: dict[str, dict[str, int]] = {}
-        for run_id, status, n in self.wh.ops.query(
-                f"SELECT run_id, status, count(*) FROM {T.LEDGER} WHERE run_id IN ({marks}) "
-                "GROUP BY ALL", list(run_ids)):
-            out.setdefault(run_id, {})[status] = n
-        return out

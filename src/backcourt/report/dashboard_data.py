@@ -23,23 +23,16 @@ def status_cells(matrix) -> list[dict]:
 
 
 def runs_table(ctx, limit: int = RUNS_SHOWN) -> list[dict]:
-    """Recent runs with their duration and attempt counts by state."""
-    import orjson
-
-    rows = ctx.ledger.runs(limit)
-    counts = ctx.ledger.attempt_counts([r["run_id"] for r in rows])
+    """Recent runs with their duration and attempt counts by state (the ledger's)."""
     out = []
-    for r in rows:
-        summary = orjson.loads(r["summary"]) if r.get("summary") else {}
-        seconds = ((r["finished_at"] - r["started_at"]).total_seconds()
-                   if r.get("finished_at") and r.get("started_at") else None)
+    for r in ctx.ledger.runs(limit):
+        counts = {k: n for k, n in r["counts"].items() if k != "rows" and n}
         out.append({"run_id": r["run_id"], "mode": r["mode"], "status": r["status"],
                     "command": r["command"], "start_date": _plain(r["start_date"]),
                     "end_date": _plain(r["end_date"]), "started_at": _plain(r["started_at"]),
                     "finished_at": _plain(r["finished_at"]),
-                    "seconds": None if seconds is None else round(seconds, 2),
-                    "attempts": counts.get(r["run_id"], {}),
-                    "rows": summary.get("rows")})
+                    "seconds": None if r["duration_s"] is None else round(r["duration_s"], 2),
+                    "attempts": counts, "rows": r["counts"]["rows"]})
     return out
 
 

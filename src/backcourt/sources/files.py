@@ -124,13 +124,18 @@ def _import_one(store: RawStore, path: Path, result: ImportResult) -> None:
             "resultSets": [{"name": rs["name"], "headers": headers, "rowSet": day_rows}]})
         target = RawFile(FOLDER, day, name, "")
         try:
-            parse(payload, target, resolver)
+            # a defect confined to some games is a row error: the date is not imported
+            # either (Phase 2 would fail it), so it is named like a defect of the file
+            errors = parse(payload, target, resolver).row_errors
         except RawRecordError as exc:
-            # the row as numbered in the input file, not in the date's part of it
-            where = _ROW.sub(lambda m, day=day: f"rowSet[{index[day][int(m.group(1))]}]",
-                             exc.field)
-            result.problems.append(f"{path}: field '{where}': {exc.reason}; the rows of "
-                                   f"{day} are not imported")
+            errors = [exc]
+        if errors:
+            for exc in errors:
+                # the row as numbered in the input file, not in the date's part of it
+                where = _ROW.sub(lambda m, day=day: f"rowSet[{index[day][int(m.group(1))]}]",
+                                 exc.field)
+                result.problems.append(f"{path}: field '{where}': {exc.reason}; the rows "
+                                       f"of {day} are not imported")
             continue
         store.write(FOLDER, day, name, payload)
         result.written += 1
