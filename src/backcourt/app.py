@@ -49,8 +49,11 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
 
     wh = open_warehouse(settings.warehouse, read_only=read_only, engine=settings.engine,
                         spark_master=settings.spark_master)
-    ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
-                  mode=get_mode(mode), seed=settings.seed)
+    from backcourt.rawstore import provenance
+
+    store = RawStore(settings.raw)
+    ctx = Context(wh=wh, store=store, pipeline=pipeline(), mode=get_mode(mode),
+                  seed=provenance.sim_seed(store, settings.seed))
     ctx.ledger.alone = settings.warehouse in _LOCKS   # we hold the lock: nothing else runs
     if not read_only:
         ctx.ledger.close_abandoned_runs()

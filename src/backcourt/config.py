@@ -24,7 +24,7 @@ class Settings(BaseModel):
 
     warehouse: str = DEFAULT_WAREHOUSE["duckdb"]
     raw: str = DEFAULT_RAW
-    seed: int = 0
+    seed: int | None = None   # the simulator's; None: the raw store's own (else 0)
     engine: Engine = "duckdb"
     spark_master: str = DEFAULT_SPARK_MASTER
 
@@ -39,7 +39,8 @@ def load_settings(warehouse: str | None = None, raw: str | None = None,
         warehouse=warehouse or os.environ.get("BACKCOURT_WAREHOUSE")
         or DEFAULT_WAREHOUSE[engine],
         raw=raw or os.environ.get("BACKCOURT_RAW") or DEFAULT_RAW,
-        seed=seed if seed is not None else int(os.environ.get("BACKCOURT_SEED", "0")),
+        seed=seed if seed is not None else (
+            int(os.environ["BACKCOURT_SEED"]) if os.environ.get("BACKCOURT_SEED") else None),
         engine=engine,
         spark_master=os.environ.get("BACKCOURT_SPARK_MASTER") or DEFAULT_SPARK_MASTER,
     )

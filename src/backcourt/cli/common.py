@@ -92,6 +92,7 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
     warehouse's (unless ``switch_raw``), is one line naming it and the cause, exit 2."""
     from backcourt.app import WarehouseBusy, WarehousePathError
     from backcourt.rawroot import RawRootMismatch
+    from backcourt.rawstore.provenance import ProvenanceError
 
     try:
         return lib.open_context(cfg, mode, command_line(), wait, switch_raw,
@@ -105,7 +106,7 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
         else:
             err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_BUSY) from None
-    except (RawRootMismatch, WarehousePathError) as exc:
+    except (RawRootMismatch, WarehousePathError, ProvenanceError) as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None
 

@@ -103,7 +103,7 @@ def backfill(start: Start, end: End,
             track.stage("phase 1: fetch missing raw files")
         try:
             first, plan, summary = lib.backfill_phases(
-                ctx, wanted, s, e, command, cfg.seed, reprocess, progress=track,
+                ctx, wanted, s, e, command, ctx.seed, reprocess, progress=track,
                 on_plan=lambda p: track.planned(p, ctx.registry), workers=max(1, workers),
                 on_scraped=track.scraped, sources=source or None)
         except (ProvenanceError, ValueError) as exc:
@@ -136,7 +136,7 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     with interruptible(), tracking(cfg.warehouse, command, "daily") as track:
         track.stage(f"daily {day}")
         try:
-            first, plan, summary = lib.daily(ctx, day, cfg.seed, command, track,
+            first, plan, summary = lib.daily(ctx, day, ctx.seed, command, track,
                                              on_plan=lambda p: track.planned(p, ctx.registry),
                                              workers=max(1, workers))
         except (ProvenanceError, lib.DateTooOld) as exc:

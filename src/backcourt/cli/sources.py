@@ -23,6 +23,7 @@ from backcourt.cli.common import (
     settings,
 )
 from backcourt.cli.progress import progress
+from backcourt.rawstore import provenance
 from backcourt.rawstore.provenance import ProvenanceError
 
 SOURCES = ("sim", "nba", "odds")
@@ -73,7 +74,7 @@ def scrape(start: Start, end: End, source: SourceOpt = "sim",
                            description=f"scrape {source} {day}")
 
             if source == "sim":
-                result = _sim(store, s, e, cfg.seed, tick)
+                result = _sim(store, s, e, provenance.sim_seed(store, cfg.seed), tick)
             elif source == "nba":
                 result = _nba(store, s, e, rate, attempts, backoff, base_url, tick)
             else:

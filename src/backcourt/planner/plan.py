@@ -15,7 +15,7 @@ before ``start`` included). Blocked partitions are never run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from backcourt.ledger import FAILED, SKIPPED
@@ -229,8 +229,40 @@ def plan_from(ctx: Context, states: States, processors: list[Processor],
             else:
                 plan.cells[(p.name, d)] = PlanCell(p.name, d, st.state, False, st.reason)
     plan.blocked_from = _first_cause(states, plan.blocked)
+    _stale_after_end(ctx, plan, run)
     plan.seconds_per_partition = past_rates(ctx)
     return plan
+
+
+def _stale_after_end(ctx: Context, plan: Plan, run: dict[str, set[date]]) -> None:
+    """A narrow repair: partitions after the range's end (in its season) that read what
+    this plan rewrites will be stale afterwards. They are not run (the range is what was
+    asked for); the plan says so, with the command that refreshes them."""
+    if not any(run.values()):
+        return
+    cal = ctx.calendar
+    after = [d for d in cal.game_dates(plan.end + timedelta(days=1))
+             if cal.season(d) == cal.season(plan.end)]
+    if not after:
+        return
+    order = ctx.registry.order()
+    done = ctx.ledger.latest([p.name for p in order], after[0], after[-1])
+    affected: dict[str, set[date]] = {p.name: set() for p in order}
+    for p in order:
+        targets = [d for d in after if (p.name, d) in done]
+        for i in p.inputs:
+            if i.is_raw or not targets:
+                continue
+            u = ctx.registry.by_table(i.ref).name
+            ups = sorted(run[u] | affected[u])
+            affected[p.name] |= set(WindowMapping(i, cal).downstream(ups, targets))
+    days = sorted(d for ds in affected.values() for d in ds)
+    if days:
+        phases = [p.phase for p in order if affected[p.name]]
+        plan.warnings.append(
+            f"{sum(map(len, affected.values()))} partitions after {plan.end} read what this "
+            f"run rewrites and will be stale ({days[0]} … {days[-1]}); refresh them: "
+            + backfill_command(days[0], days[-1], min(phases), max(phases)))
 
 
 def _first_cause(states: States, blocked: list[PlanCell]) -> date | None:

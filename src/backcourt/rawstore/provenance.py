@@ -80,3 +80,30 @@ def claim(store, source: str) -> Provenance:
     store.write_note(NOTE, orjson.dumps({"sources": dict(sorted(updated.sources.items()))},
                                         option=orjson.OPT_INDENT_2))
     return updated
+
+
+# the seed of the simulated league a store holds: another seed is another league
+SEED_NOTE = "sim-seed.json"
+
+
+def sim_seed(store, asked: int | None) -> int:
+    """The seed to simulate into ``store`` with: the one asked for, else the store's own
+    (else 0). A seed other than the store's is refused (``ProvenanceError``): its games
+    would be merged with another league's."""
+    raw = store.read_note(SEED_NOTE)
+    recorded = orjson.loads(raw)["seed"] if raw else None
+    if asked is None:
+        return 0 if recorded is None else recorded
+    if recorded is not None and asked != recorded:
+        raise ProvenanceError(
+            f"the raw store {store.root_url} holds the simulated league of seed {recorded}; "
+            f"seed {asked} is another league and the two are never mixed: drop --seed / "
+            "BACKCOURT_SEED, or use another --raw folder")
+    return asked
+
+
+def claim_sim_seed(store, seed: int) -> None:
+    """Record the seed the simulator writes with (refusing another one, as above)."""
+    sim_seed(store, seed)
+    if store.read_note(SEED_NOTE) is None:
+        store.write_note(SEED_NOTE, orjson.dumps({"seed": seed}))

@@ -190,8 +190,10 @@ def validate(ctx: Context, processors: list[Processor], start: date, end: date,
             reprocess = "all" if kind in ("null_critical", "zero_value", "out_of_range",
                                           "partial_data", "cascade") else "stale"
             fix = _fix(ctx, p, ds, reprocess)
-            if kind == "absent_optional":   # Phase 1 fetches exactly the missing files
-                fix = backfill_command(min(ds), max(ds), min(ctx.registry.phases),
+            if kind == "absent_optional":
+                # Phase 1 fetches exactly the missing files; through the end of the range,
+                # so that what reads the reloaded dates afterwards is refreshed too
+                fix = backfill_command(min(ds), end, min(ctx.registry.phases),
                                        ctx.registry.phases[-1])
             v.findings.append(Finding(kind, SEVERITY[kind], p.name, ds,
                                       details.get(kind, ""), fix))

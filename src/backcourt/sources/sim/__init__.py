@@ -140,6 +140,7 @@ def fill(store: RawStore, start: date, end: date, seed: int = 0,
     from backcourt.rawstore import provenance
 
     provenance.claim(store, "sim")   # refuses a store of real data before writing anything
+    provenance.claim_sim_seed(store, seed)   # and one of another simulated league
     written = 0
     day = start
     while day <= end:
@@ -164,6 +165,7 @@ def scrape(store: RawStore, start: date, end: date, seed: int = 0,
     from backcourt.rawstore import provenance
 
     provenance.claim(store, "sim")   # refuses a store of real data before writing anything
+    provenance.claim_sim_seed(store, seed)   # and one of another simulated league
     t0 = time.perf_counter()
     days = [start + timedelta(days=k) for k in range((end - start).days + 1)]
     written: list[date] = []
