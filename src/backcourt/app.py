@@ -14,7 +14,7 @@ from backcourt.pipeline.catalog import pipeline
 from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
 from backcourt.registry.mode import get_mode
-from backcourt.warehouse import open_warehouse
+from backcourt.warehouse import open_warehouse, paths
 from backcourt.warehouse.lock import WarehouseLock
 
 if TYPE_CHECKING:   # the runner is imported by the commands that run something
@@ -27,6 +27,7 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
                  wait_s: float = 0.0, switch_raw: bool = False) -> Context:
     """Open the warehouse (taking its lock: one process at a time) and the raw store —
     the one the warehouse was filled from (``switch_raw``: the raw files moved here)."""
+    paths.check(settings.warehouse, settings.engine)   # a mistake named before the lock
     if settings.warehouse != ":memory:" and settings.warehouse not in _LOCKS:
         lock = WarehouseLock(settings.warehouse)
         lock.acquire(command or "backcourt", wait_s)

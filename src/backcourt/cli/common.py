@@ -11,6 +11,7 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from backcourt import app as lib
 from backcourt.config import load_settings
@@ -55,7 +56,7 @@ def command_line() -> str:
 
 def fail_usage(message: str) -> typer.Exit:
     """Print a usage error; ``raise fail_usage(...)``."""
-    err.print(f"[red]{message}[/red]")
+    err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)   # one line, as written
     return typer.Exit(EXIT_USAGE)
 
 
@@ -83,6 +84,7 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
 
 def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = False):
     from backcourt.rawroot import RawRootMismatch
+    from backcourt.warehouse.base import WarehouseConfigError
     from backcourt.warehouse.lock import WarehouseBusy
 
     try:
@@ -90,7 +92,7 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
     except WarehouseBusy as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_BUSY) from None
-    except RawRootMismatch as exc:
+    except (RawRootMismatch, WarehouseConfigError) as exc:
         raise fail_usage(str(exc)) from None
 
 

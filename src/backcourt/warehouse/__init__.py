@@ -3,7 +3,8 @@
 Processor SQL is written once, in a portable DuckDB subset; other engines transpile it.
 """
 
-from backcourt.warehouse.base import Warehouse
+from backcourt.warehouse import paths
+from backcourt.warehouse.base import Warehouse, WarehouseConfigError
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 
 ENGINES = ("duckdb", "spark")
@@ -11,14 +12,22 @@ ENGINES = ("duckdb", "spark")
 
 def open_warehouse(path: str, read_only: bool = False, engine: str = "duckdb",
                    spark_master: str = "local[*]") -> Warehouse:
-    """``path`` is the DuckDB file, or the Spark warehouse folder (local or a URL)."""
+    """``path`` is the DuckDB file, or the Spark warehouse folder (local or a URL). A path
+    that does not fit the engine raises ``WarehouseConfigError`` before anything is made."""
+    paths.check(path, engine)
     if engine == "duckdb":
         return DuckDBWarehouse(path, read_only=read_only)
     if engine == "spark":
-        from backcourt.warehouse.spark import SparkWarehouse  # pyspark only when asked
-
+        try:
+            from backcourt.warehouse.spark import SparkWarehouse  # pyspark only when asked
+        except ImportError as exc:
+            raise WarehouseConfigError(
+                f"--engine spark needs pyspark ({exc}): pip install 'backcourt[spark]'"
+            ) from None
         return SparkWarehouse(path, master=spark_master)
-    raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    raise WarehouseConfigError(
+        f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
 
 
-__all__ = ["ENGINES", "DuckDBWarehouse", "Warehouse", "open_warehouse"]
+__all__ = ["ENGINES", "DuckDBWarehouse", "Warehouse", "WarehouseConfigError",
+           "open_warehouse"]
