@@ -84,6 +84,7 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
 
 def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = False):
     from backcourt.rawroot import RawRootMismatch
+    from backcourt.rawstore.remote import RawRootUnreachable
     from backcourt.warehouse.base import WarehouseConfigError
     from backcourt.warehouse.lock import WarehouseBusy
 
@@ -92,7 +93,18 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
     except WarehouseBusy as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_BUSY) from None
-    except (RawRootMismatch, WarehouseConfigError) as exc:
+    except (RawRootMismatch, RawRootUnreachable, WarehouseConfigError) as exc:
+        raise fail_usage(str(exc)) from None
+
+
+def open_store(raw: str):
+    """The raw store alone (commands that write raw files without a warehouse)."""
+    from backcourt.rawstore import RawStore
+    from backcourt.rawstore.remote import RawRootUnreachable
+
+    try:
+        return RawStore(raw)
+    except RawRootUnreachable as exc:
         raise fail_usage(str(exc)) from None
 
 
