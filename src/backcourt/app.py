@@ -33,7 +33,8 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
         lock.acquire(command or "backcourt", wait_s)
         _LOCKS[settings.warehouse] = lock
     wh = open_warehouse(settings.warehouse, engine=settings.engine,
-                        spark_master=settings.spark_master)
+                        spark_master=settings.spark_master, bq_project=settings.bq_project,
+                        bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint)
     ctx = Context(wh=wh, store=RawStore(settings.raw), pipeline=pipeline(),
                   mode=get_mode(mode))
     ctx.ledger.close_abandoned_runs()   # we hold the lock: nothing else is running

@@ -23,7 +23,7 @@ from moto.server import ThreadedMotoServer
 from tests.engines.compare import differences, rows_of
 
 BUCKET = "backcourt-raw"
-START, END = "2023-10-24", "2023-10-28"
+START, END = "2023-10-24", "2023-10-31"   # 8 dates: enough files that Phase 2 forks
 # columns that name the run or the moment, not the data
 VOLATILE = {"run_id", "recorded_at", "code_fingerprint"}
 

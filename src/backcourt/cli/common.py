@@ -23,11 +23,13 @@ out = Console(width=None if sys.stdout.isatty() else LOG_WIDTH)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else LOG_WIDTH)
 
 Warehouse = Annotated[str | None, typer.Option(
-    "--warehouse", help="DuckDB file, or Spark warehouse folder (env BACKCOURT_WAREHOUSE; "
-                        "default ./backcourt.duckdb, ./backcourt_spark with --engine spark)")]
+    "--warehouse", help="DuckDB file, Spark warehouse folder, or BigQuery's ledger folder "
+                        "(env BACKCOURT_WAREHOUSE; default ./backcourt.duckdb, "
+                        "./backcourt_spark, ./backcourt_bigquery)")]
 EngineOpt = Annotated[str | None, typer.Option(
-    "--engine", help="duckdb (embedded, default) or spark (env BACKCOURT_ENGINE; Spark "
-                     "master from BACKCOURT_SPARK_MASTER, default local[*])")]
+    "--engine", help="duckdb (embedded, default), spark or bigquery (env BACKCOURT_ENGINE; "
+                     "Spark master from BACKCOURT_SPARK_MASTER, default local[*]; BigQuery "
+                     "from BACKCOURT_BQ_PROJECT, _LOCATION, _ENDPOINT)")]
 Raw = Annotated[str | None, typer.Option(
     "--raw", help="raw store root, folder or fsspec URL (env BACKCOURT_RAW; default ./raw)")]
 Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]

@@ -41,7 +41,9 @@ def check(path: str, engine: str) -> None:
     if engine == "duckdb":
         _check_duckdb(path)
     elif engine == "spark":
-        _check_spark(path)
+        _check_spark(path, "Spark warehouse folder", "spark")
+    elif engine == "bigquery":   # the data is in the project; the ledger in this folder
+        _check_spark(path, "BigQuery ledger folder", "bigquery")
 
 
 def _check_parent(path: str, what: str) -> None:
@@ -74,26 +76,27 @@ def _check_duckdb(path: str) -> None:
     _check_parent(path, "DuckDB file")
 
 
-def _check_spark(path: str) -> None:
+def _check_spark(path: str, what: str, engine: str) -> None:
+    """A folder holding the ledger file beside the data (Spark, BigQuery)."""
     if os.path.isfile(path):
         if is_duckdb_file(path):
             raise WarehousePathError(
-                f"warehouse {path}: this is a DuckDB file, not a Spark warehouse folder: "
-                "drop --engine spark (or BACKCOURT_ENGINE) to use it with DuckDB, or "
-                "point --warehouse at a Spark warehouse folder")
+                f"warehouse {path}: this is a DuckDB file, not a {what}: drop --engine "
+                f"{engine} (or BACKCOURT_ENGINE) to use it with DuckDB, or point "
+                f"--warehouse at a {what}")
         raise WarehousePathError(
-            f"warehouse {path}: this is a file, not a Spark warehouse folder: point "
-            "--warehouse at a folder (it is created if missing)")
+            f"warehouse {path}: this is a file, not a {what}: point --warehouse at a "
+            "folder (it is created if missing)")
     if os.path.isdir(path):
         ledger = os.path.join(path, SPARK_LEDGER)
         if os.path.exists(ledger) and not is_duckdb_file(ledger) and (
                 os.path.getsize(ledger) or not os.path.isfile(ledger)):
             raise WarehousePathError(
-                    f"warehouse {path}: its ledger {ledger} is not a DuckDB file: this "
-                    "folder is not a Spark warehouse")
+                f"warehouse {path}: its ledger {ledger} is not a DuckDB file: this "
+                f"folder is not a {what}")
         if not os.path.exists(ledger) and os.listdir(path):
             raise WarehousePathError(
                 f"warehouse {path}: this folder holds other files and no {SPARK_LEDGER}: "
-                "it is not a Spark warehouse. Point --warehouse at an empty or new folder")
+                f"it is not a {what}. Point --warehouse at an empty or new folder")
         return
-    _check_parent(path, "Spark warehouse folder")
+    _check_parent(path, what)
