@@ -94,3 +94,16 @@ def test_a_new_path_in_a_new_folder_is_created(tmp_path):
     assert p.returncode == 1, p.stderr   # an empty warehouse: incomplete, not an error
     assert "Traceback" not in p.stderr
     assert path.is_file()
+
+
+def test_bigquery_engine_on_a_duckdb_file(tmp_path, duckdb_file):
+    p = _cli(tmp_path, "--warehouse", str(duckdb_file), "--engine", "bigquery",
+             BACKCOURT_BQ_PROJECT="backcourt-test")
+    _assert_usage_error(p, duckdb_file, "is a DuckDB file", "BigQuery ledger folder")
+
+
+def test_bigquery_engine_without_a_project(tmp_path):
+    p = _cli(tmp_path, "--warehouse", str(tmp_path / "bq"), "--engine", "bigquery")
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr
+    assert "BACKCOURT_BQ_PROJECT" in p.stderr
