@@ -13,7 +13,7 @@ from backcourt.partitions.context import Context
 from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
 from backcourt.registry.mode import get_mode
-from backcourt.warehouse import open_warehouse
+from backcourt.warehouse import engine_paths, open_warehouse
 from backcourt.warehouse.lock import WarehouseBusy as WarehouseBusy  # the CLI catches it
 from backcourt.warehouse.lock import WarehouseLock
 from backcourt.warehouse.paths import WarehousePathError as WarehousePathError  # the CLI's
@@ -33,6 +33,7 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
     the one the warehouse was filled from (``switch_raw``: the raw files moved here).
     ``read_only``: a read command's — an existing warehouse opened read-only, never
     created (``WarehousePathError`` names an unusable path before anything is made)."""
+    engine_paths.check(settings.warehouse, settings.engine)   # named before the lock
     if settings.engine == "duckdb":
         check_warehouse_path(settings.warehouse, read_only)
     check_raw_root(settings.raw)
@@ -48,7 +49,8 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
     from backcourt.pipeline.catalog import pipeline  # the NBA pipeline
 
     wh = open_warehouse(settings.warehouse, read_only=read_only, engine=settings.engine,
-                        spark_master=settings.spark_master)
+                        spark_master=settings.spark_master, bq_project=settings.bq_project,
+                        bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint)
     from backcourt.rawstore import provenance
 
     store = RawStore(settings.raw)

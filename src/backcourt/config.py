@@ -3,6 +3,9 @@
 Defaults are relative to the working directory; the environment variables
 ``BACKCOURT_WAREHOUSE``, ``BACKCOURT_RAW``, ``BACKCOURT_ENGINE`` and
 ``BACKCOURT_SPARK_MASTER`` override them, and command-line options override both.
+BigQuery reads ``BACKCOURT_BQ_PROJECT``, ``BACKCOURT_BQ_LOCATION`` and
+``BACKCOURT_BQ_ENDPOINT`` (a local emulator's URL); its datasets are named like the
+schemas, its scratch dataset is ``backcourt_scratch``.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-DEFAULT_WAREHOUSE = {"duckdb": "backcourt.duckdb", "spark": "backcourt_spark"}
+# for BigQuery, the local folder of the ledger beside the data (the data is in the project)
+DEFAULT_WAREHOUSE = {"duckdb": "backcourt.duckdb", "spark": "backcourt_spark",
+                     "bigquery": "backcourt_bigquery"}
 DEFAULT_RAW = "raw"
 DEFAULT_SPARK_MASTER = "local[*]"
 
-Engine = Literal["duckdb", "spark"]
+Engine = Literal["duckdb", "spark", "bigquery"]
 
 
 class Settings(BaseModel):
@@ -27,6 +32,9 @@ class Settings(BaseModel):
     seed: int | None = None   # the simulator's; None: the raw store's own (else 0)
     engine: Engine = "duckdb"
     spark_master: str = DEFAULT_SPARK_MASTER
+    bq_project: str | None = None     # BigQuery: the project holding the datasets
+    bq_location: str | None = None    # BigQuery: the jobs' location (US, EU, …)
+    bq_endpoint: str | None = None    # BigQuery: another API server (a local emulator)
 
 
 def load_settings(warehouse: str | None = None, raw: str | None = None,
@@ -34,7 +42,7 @@ def load_settings(warehouse: str | None = None, raw: str | None = None,
     """Options win over environment variables, which win over defaults."""
     engine = engine or os.environ.get("BACKCOURT_ENGINE") or "duckdb"
     if engine not in DEFAULT_WAREHOUSE:
-        raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
+        raise ValueError(f"unknown engine {engine!r}: choose duckdb, spark or bigquery")
     return Settings(
         warehouse=warehouse or os.environ.get("BACKCOURT_WAREHOUSE")
         or DEFAULT_WAREHOUSE[engine],
@@ -43,4 +51,7 @@ def load_settings(warehouse: str | None = None, raw: str | None = None,
             int(os.environ["BACKCOURT_SEED"]) if os.environ.get("BACKCOURT_SEED") else None),
         engine=engine,
         spark_master=os.environ.get("BACKCOURT_SPARK_MASTER") or DEFAULT_SPARK_MASTER,
+        bq_project=os.environ.get("BACKCOURT_BQ_PROJECT") or None,
+        bq_location=os.environ.get("BACKCOURT_BQ_LOCATION") or None,
+        bq_endpoint=os.environ.get("BACKCOURT_BQ_ENDPOINT") or None,
     )

@@ -56,6 +56,12 @@ class RecordingClient:
         self.jobs.append({"kind": "query", "sql": sql, "config": job_config})
         return _Job()
 
+    def create_table(self, table):
+        self.jobs.append({"kind": "create", "destination": table.reference.path,
+                          "schema": [(f.name, f.field_type) for f in table.schema],
+                          "expires": table.expires})
+        return table
+
     def load_table_from_file(self, fh, destination, job_config=None, location=None):
         self.jobs.append({"kind": "load", "destination": destination, "config": job_config,
                           "data": fh.read()})
@@ -102,16 +108,18 @@ def test_partition_replace_is_one_transaction_scoped_to_the_days(bq):
     assert parses(sql)
     statements = [s.strip() for s in sql.split(";\n") if s.strip()]
     assert statements[0] == "BEGIN TRANSACTION"
-    assert statements[1] == f"DELETE FROM {p.table} WHERE game_date IN UNNEST(?)"
+    # the days are written into the script (a script's statements take no job parameters
+    # on the emulator), as a DATE array
+    in_days = "IN UNNEST([CAST('2023-11-08' AS DATE), CAST('2023-11-09' AS DATE)])"
+    assert statements[1] == f"DELETE FROM {p.table} WHERE game_date {in_days}"
     assert statements[2].startswith(f"INSERT INTO {p.table} (`game_date`, `team_id`, `points`)")
+    assert statements[2].endswith(f"WHERE s.game_date {in_days}")
     assert statements[-1] == "COMMIT TRANSACTION;" or statements[-1] == "COMMIT TRANSACTION"
     config = script["config"].to_api_repr()["query"]
     assert config["useLegacySql"] is False
     assert config["defaultDataset"] == {"projectId": "backcourt-demo",
                                         "datasetId": "backcourt_scratch"}
-    days = [v["value"] for v in
-            config["queryParameters"][0]["parameterValue"]["arrayValues"]]
-    assert days == ["2023-11-08", "2023-11-09"]
+    assert not config.get("queryParameters")
     _golden("replace_team_offense_game_summary.json",
             json.dumps({"sql": sql, "config": script["config"].to_api_repr()},
                        indent=2, sort_keys=True) + "\n")
@@ -123,14 +131,19 @@ def test_arrow_rows_arrive_by_parquet_load_job(bq):
     wh._columns[table] = {"game_date": "DATE", "player_id": "INT64"}
     rows = pa.table({"game_date": [DAYS[0]] * 2, "player_id": [2544, 201939]})
     wh.replace_partitions(table, [DAYS[0]], rows)
-    load = client.jobs[0]
+    assert client.jobs[0]["sql"] == "CREATE SCHEMA IF NOT EXISTS backcourt_scratch"
+    create, load = client.jobs[1], client.jobs[2]
+    assert create["kind"] == "create"   # with the rows' schema: DATE stays DATE
+    assert create["schema"] == [("game_date", "DATE"), ("player_id", "INT64")]
+    assert create["destination"].endswith(load["destination"].rsplit(".", 1)[1])
+    assert create["expires"] is not None
     assert load["kind"] == "load"
     assert load["destination"].startswith("backcourt-demo.backcourt_scratch._load_")
     cfg = load["config"].to_api_repr()["load"]
     assert cfg["sourceFormat"] == "PARQUET" and cfg["writeDisposition"] == "WRITE_TRUNCATE"
     assert pq.read_table(io.BytesIO(load["data"])).equals(rows)
     scratch = load["destination"].split(".", 1)[1]
-    assert f"FROM (SELECT * FROM {scratch}) AS s" in client.jobs[1]["sql"]
+    assert f"FROM (SELECT * FROM {scratch}) AS s" in client.jobs[3]["sql"]
 
 
 @pytest.mark.parametrize("p", [p for p in REGISTRY.order() if p.sql], ids=lambda p: p.name)

@@ -11,6 +11,7 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from backcourt import app as lib
 from backcourt.config import load_settings
@@ -22,11 +23,13 @@ out = Console(width=None if sys.stdout.isatty() else LOG_WIDTH)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else LOG_WIDTH)
 
 Warehouse = Annotated[str | None, typer.Option(
-    "--warehouse", help="DuckDB file, or Spark warehouse folder (env BACKCOURT_WAREHOUSE; "
-                        "default ./backcourt.duckdb, ./backcourt_spark with --engine spark)")]
+    "--warehouse", help="DuckDB file, Spark warehouse folder, or BigQuery's ledger folder "
+                        "(env BACKCOURT_WAREHOUSE; default ./backcourt.duckdb, "
+                        "./backcourt_spark, ./backcourt_bigquery)")]
 EngineOpt = Annotated[str | None, typer.Option(
-    "--engine", help="duckdb (embedded, default) or spark (env BACKCOURT_ENGINE; Spark "
-                     "master from BACKCOURT_SPARK_MASTER, default local[*])")]
+    "--engine", help="duckdb (embedded, default), spark or bigquery (env BACKCOURT_ENGINE; "
+                     "Spark master from BACKCOURT_SPARK_MASTER, default local[*]; BigQuery "
+                     "from BACKCOURT_BQ_PROJECT, _LOCATION, _ENDPOINT)")]
 Raw = Annotated[str | None, typer.Option(
     "--raw", help="raw store root, folder or fsspec URL (env BACKCOURT_RAW; default ./raw)")]
 Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]
@@ -57,7 +60,7 @@ def command_line() -> str:
 
 def fail_usage(message: str) -> typer.Exit:
     """Print a usage error; ``raise fail_usage(...)``."""
-    err.print(f"[red]{message}[/red]")
+    err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)   # one line, as written
     return typer.Exit(EXIT_USAGE)
 
 
@@ -93,6 +96,8 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
     from backcourt.app import WarehouseBusy, WarehousePathError
     from backcourt.rawroot import RawRootMismatch
     from backcourt.rawstore.provenance import ProvenanceError
+    from backcourt.rawstore.remote import RawRootUnreachable
+    from backcourt.warehouse.base import WarehouseConfigError
 
     try:
         return lib.open_context(cfg, mode, command_line(), wait, switch_raw,
@@ -106,9 +111,21 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
         else:
             err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_BUSY) from None
-    except (RawRootMismatch, WarehousePathError, ProvenanceError) as exc:
+    except (RawRootMismatch, WarehousePathError, ProvenanceError, RawRootUnreachable,
+            WarehouseConfigError) as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None
+
+def open_store(raw: str):
+    """The raw store alone (commands that write raw files without a warehouse)."""
+    from backcourt.rawstore import RawStore
+    from backcourt.rawstore.remote import RawRootUnreachable
+
+    try:
+        return RawStore(raw)
+    except RawRootUnreachable as exc:
+        raise fail_usage(str(exc)) from None
+
 
 @contextmanager
 def interruptible():

@@ -19,6 +19,7 @@ from backcourt.cli.common import (
     date_range,
     emit_json,
     fail_usage,
+    open_store,
     out,
     settings,
 )
@@ -61,9 +62,7 @@ def scrape(start: Start, end: End, source: SourceOpt = "sim",
     if rate <= 0 or attempts < 1 or backoff < 0:
         raise fail_usage("--rate must be > 0, --attempts >= 1, --backoff >= 0")
     cfg = settings(raw=raw, seed=seed)
-    from backcourt.rawstore import RawStore
-
-    store = RawStore(cfg.raw)
+    store = open_store(cfg.raw)
     days = (e - s).days + 1
     try:
         with progress() as bar:
@@ -154,11 +153,11 @@ def import_(files: Annotated[list[str], typer.Argument(
     missing = [f for f in files if not os.path.isfile(f)]
     if missing:
         raise fail_usage(f"no such file: {', '.join(missing)}")
-    from backcourt.rawstore import RawStore
     from backcourt.sources.files import import_files
 
+    store = open_store(cfg.raw)
     try:
-        result = import_files(RawStore(cfg.raw), files)
+        result = import_files(store, files)
     except ProvenanceError as exc:
         raise fail_usage(str(exc)) from None
     if json:

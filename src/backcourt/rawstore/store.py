@@ -26,6 +26,7 @@ from backcourt.rawstore.listing import (
     remote_parts,
     stat_local,
 )
+from backcourt.rawstore.remote import check_bucket
 
 # a hidden folder for what a source remembers about the store (never a source, never listed)
 NOTES = ".backcourt"
@@ -65,11 +66,13 @@ class RawStore:
         local = _local_path(root)
         self._local = local is not None
         self._fs = None
+        self._pid = os.getpid()   # the process that made ``_fs``
         if local is not None:
             self.root = local.rstrip("/") or "/"
         else:
             self._fs, path = _url_to_fs(root)
             self.root = path.rstrip("/")
+            check_bucket(self._fs, root, self.root)   # missing or denied: named now
         self._listings: dict[str, Listing] = {}
         self._present: dict[str, set[date]] = {}
         self._days: dict[tuple[str, date], str] = {}   # (source, date) -> fingerprint
@@ -84,9 +87,11 @@ class RawStore:
 
     @property
     def fs(self):
-        """The fsspec filesystem (for a local folder: made on first use)."""
-        if self._fs is None:
-            self._fs = _url_to_fs(self.root)[0]
+        """The fsspec filesystem (for a local folder: made on first use; in a forked parsing
+        worker: made again, as an object store's async client is not fork-safe)."""
+        if self._fs is None or self._pid != os.getpid():
+            self._fs = _url_to_fs(self.root if self._local else self.root_url)[0]
+            self._pid = os.getpid()
         return self._fs
 
     # -- paths -------------------------------------------------------------

@@ -16,6 +16,11 @@ if TYPE_CHECKING:   # only in annotations: importing pyarrow costs ~0.2 s per co
     import pyarrow as pa
 
 
+class WarehouseConfigError(ValueError):
+    """The warehouse cannot be opened as configured (wrong path for the engine, engine not
+    installed, unreachable project…): a usage or environment error, named in one line."""
+
+
 class Warehouse(Protocol):
     engine: str          # "duckdb" | "spark" | "bigquery"
     path: str            # where it lives (a file, a folder, a project.dataset prefix)

@@ -23,6 +23,7 @@ class WarehouseLock:
         self._watching_forks = False
 
     def acquire(self, command: str, wait_s: float = 0.0) -> None:
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         fh = open(self.path, "a+")  # noqa: SIM115 - held for the life of the process
         deadline = time.monotonic() + wait_s
         while True:

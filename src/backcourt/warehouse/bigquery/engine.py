@@ -23,13 +23,19 @@ import threading
 import uuid
 from collections.abc import Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from backcourt.warehouse.bigquery.dialect import bigquery_type, condition, to_bigquery
+from backcourt.warehouse.bigquery.dialect import (
+    arrow_schema_fields,
+    bigquery_type,
+    condition,
+    inline_params,
+    to_bigquery,
+)
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside
 
@@ -72,12 +78,24 @@ class BigQueryWarehouse(LedgerBeside):
         self._columns: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
         self.timeout_ms = QUERY_TIMEOUT_MS
+        self._scratch_ready = False
 
     @classmethod
-    def connect(cls, project: str, ops_path: str, location: str | None = None):
+    def connect(cls, project: str, ops_path: str, location: str | None = None,
+                endpoint: str | None = None):
+        """The official client on ``project``; ``endpoint`` points it at another API
+        server (a local emulator: anonymous credentials)."""
         from google.cloud import bigquery
 
-        return cls(bigquery.Client(project=project, location=location), ops_path, location)
+        kwargs: dict[str, Any] = {}
+        if endpoint:
+            from google.api_core.client_options import ClientOptions
+            from google.auth.credentials import AnonymousCredentials
+
+            kwargs = {"client_options": ClientOptions(api_endpoint=endpoint),
+                      "credentials": AnonymousCredentials()}
+        return cls(bigquery.Client(project=project, location=location, **kwargs),
+                   ops_path, location)
 
     def fork(self) -> BigQueryWarehouse:
         other = object.__new__(BigQueryWarehouse)
@@ -99,9 +117,12 @@ class BigQueryWarehouse(LedgerBeside):
                                  location=self.location).result()
 
     def _script(self, statements: list[str], params: Sequence[Any] | None = None):
-        """Statements already in BigQuery SQL, as one transaction."""
-        body = ";\n".join(["BEGIN TRANSACTION", *statements, "COMMIT TRANSACTION"]) + ";"
-        return self.client.query(body, job_config=self.job_config(params),
+        """Statements already in BigQuery SQL, as one transaction; the parameters are
+        written into the statements as literals (see ``dialect.inline_params``)."""
+        body = ";\n".join(["BEGIN TRANSACTION",
+                            inline_params(";\n".join(statements), params),
+                            "COMMIT TRANSACTION"]) + ";"
+        return self.client.query(body, job_config=self.job_config(),
                                  location=self.location).result()
 
     # -- reading -------------------------------------------------------------------
@@ -143,7 +164,14 @@ class BigQueryWarehouse(LedgerBeside):
             self._columns[table] = dict(columns)
 
     # -- writing -------------------------------------------------------------------
+    def _ensure_scratch(self) -> None:
+        if not self._scratch_ready:
+            self.client.query(f"CREATE SCHEMA IF NOT EXISTS {SCRATCH}",
+                              location=self.location).result()
+            self._scratch_ready = True
+
     def materialize(self, name: str, sql: str) -> dict[str, str]:
+        self._ensure_scratch()
         self.client.query(
             f"CREATE OR REPLACE TABLE {SCRATCH}.{name} OPTIONS(expiration_timestamp = "
             f"TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL {SCRATCH_EXPIRY_HOURS} HOUR)) AS\n"
@@ -154,10 +182,16 @@ class BigQueryWarehouse(LedgerBeside):
         self.materialize(f"_probe_{uuid.uuid4().hex[:8]}", "SELECT 1 AS x")
 
     def load_arrow(self, rows: pa.Table) -> str:
-        """A Parquet load job into a fresh scratch table; returns its name."""
+        """A Parquet load job into a fresh scratch table (made first with the rows' schema,
+        expiring with the scratch dataset's tables); returns its name."""
         from google.cloud import bigquery
 
         name = f"{SCRATCH}._load_{uuid.uuid4().hex[:12]}"
+        self._ensure_scratch()
+        table = bigquery.Table(f"{self.client.project}.{name}", schema=[
+            bigquery.SchemaField(c, k) for c, k in arrow_schema_fields(rows.schema)])
+        table.expires = datetime.now(UTC) + timedelta(hours=SCRATCH_EXPIRY_HOURS)
+        self.client.create_table(table)
         buf = io.BytesIO()
         pq.write_table(rows, buf)
         buf.seek(0)
