@@ -14,6 +14,7 @@ from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
 from backcourt.registry.mode import get_mode
 from backcourt.warehouse import engine_paths, open_warehouse
+from backcourt.warehouse.base import WarehouseConfigError as WarehouseConfigError  # the CLI's
 from backcourt.warehouse.lock import WarehouseBusy as WarehouseBusy  # the CLI catches it
 from backcourt.warehouse.lock import WarehouseLock
 from backcourt.warehouse.paths import WarehousePathError as WarehousePathError  # the CLI's

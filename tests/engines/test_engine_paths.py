@@ -88,12 +88,27 @@ def test_a_path_under_a_file(tmp_path):
     _assert_usage_error(p, path, "is a file")
 
 
-def test_a_new_path_in_a_new_folder_is_created(tmp_path):
-    path = tmp_path / "new" / "deeper" / "wh.duckdb"
+def test_a_new_warehouse_is_created_by_a_run_in_an_existing_folder_only(tmp_path):
+    path = tmp_path / "new" / "wh.duckdb"
     p = _cli(tmp_path, "--warehouse", str(path))
-    assert p.returncode == 1, p.stderr   # an empty warehouse: incomplete, not an error
-    assert "Traceback" not in p.stderr
-    assert path.is_file()
+    assert p.returncode == 2 and "no warehouse there" in p.stderr   # status creates nothing
+    (tmp_path / "raw").mkdir()
+    full = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOURT_")}
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "backcourt.cli", "run", "--phase", "2", "--start",
+             "2023-11-01", "--end", "2023-11-01", "--raw", str(tmp_path / "raw"),
+             "--warehouse", str(path)], capture_output=True, text=True, env=full,
+            cwd=tmp_path, timeout=120)
+
+    missing = run()   # a mistyped folder is named, not created
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    assert not path.parent.exists()
+    path.parent.mkdir()
+    made = run()
+    assert made.returncode == 0, made.stderr   # nothing to run on an empty store
+    assert "Traceback" not in made.stderr and path.is_file()
 
 
 def test_bigquery_engine_on_a_duckdb_file(tmp_path, duckdb_file):

@@ -93,11 +93,10 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
     published progress passes ``live(state, holder_message)``: it renders that state
     (saying it is live) before the exit. An unusable path, or a raw root other than the
     warehouse's (unless ``switch_raw``), is one line naming it and the cause, exit 2."""
-    from backcourt.app import WarehouseBusy, WarehousePathError
+    from backcourt.app import WarehouseBusy, WarehouseConfigError, WarehousePathError
     from backcourt.rawroot import RawRootMismatch
     from backcourt.rawstore.provenance import ProvenanceError
     from backcourt.rawstore.remote import RawRootUnreachable
-    from backcourt.warehouse.base import WarehouseConfigError
 
     try:
         return lib.open_context(cfg, mode, command_line(), wait, switch_raw,
@@ -113,8 +112,7 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
         raise typer.Exit(EXIT_BUSY) from None
     except (RawRootMismatch, WarehousePathError, ProvenanceError, RawRootUnreachable,
             WarehouseConfigError) as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
-        raise typer.Exit(EXIT_USAGE) from None
+        raise fail_usage(str(exc)) from None
 
 def open_store(raw: str):
     """The raw store alone (commands that write raw files without a warehouse)."""
