@@ -45,9 +45,12 @@ def remote_parts(fs, base: str, depth: int) -> Iterator[tuple[list[str], str]]:
 
 
 def stat_local(folder: str) -> list[str]:
-    """One date folder's stat parts ([] when it holds no raw file)."""
+    """One date folder's stat parts ([] when it holds no raw file). A folder that is there
+    but cannot be read raises ``PermissionError`` naming it: it is not an empty folder."""
     if not os.path.isdir(folder):
         return []
+    with os.scandir(folder):   # the walker reports nothing for an unreadable root
+        pass
     return walk_local(folder, 1).get((), [])
 
 
