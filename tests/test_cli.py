@@ -52,7 +52,7 @@ def test_usage_errors_exit_2(tmp_path):
 
 def test_modes_table_lists_thirteen_behaviors():
     body = orjson.loads(invoke("modes", "--json").stdout)
-    assert set(body) == {"daily", "backfill", "not_switches"}
+    assert set(body) == {"daily", "backfill", "not_switches", "rules"}
     from backcourt.registry.mode import Mode
 
     numbered = sorted(int(f.description.split(".")[0]) for f in Mode.model_fields.values()

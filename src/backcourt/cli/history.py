@@ -26,7 +26,7 @@ from backcourt.cli.common import (
     settings,
 )
 from backcourt.cli.live_view import show_busy
-from backcourt.registry.mode import MODES, NOT_FIELDS, Mode
+from backcourt.registry.mode import MODES, NOT_FIELDS, RUN_RULES, Mode
 
 
 def report(start: Start, end: End,
@@ -181,7 +181,7 @@ def modes(json: Json = False) -> None:
     fields = [f for f in Mode.model_fields if f != "name"]
     if json:
         emit_json({**{n: m.model_dump() for n, m in MODES.items()},
-                   "not_switches": NOT_FIELDS})
+                   "not_switches": NOT_FIELDS, "rules": RUN_RULES})
         return
     t = Table(title="modes")
     t.add_column("behavior")
@@ -193,6 +193,8 @@ def modes(json: Json = False) -> None:
     out.print(t)
     for behavior, why in NOT_FIELDS.items():
         out.print(f"{behavior}: not a switch. {why}")
+    for case, rule in RUN_RULES.items():
+        out.print(f"{case}: {rule}")
 
 
 COMMANDS = (report, runs, breakers, modes)

@@ -87,6 +87,17 @@ NOT_FIELDS = {
         "always on in both modes, not a switch: a mode with an unknown key is refused",
 }
 
+# How a run treats what its windows need, in both modes (printed by `backcourt modes`).
+RUN_RULES = {
+    "a date whose windows read dates never run":
+        "both modes run those dates' partitions first when their raw files are there (the "
+        "plan's upstream closure); what cannot be produced is blocked, named with its "
+        "reason and the command that unblocks it, and the run exits 1",
+    "partitions after --end that read what the run rewrites":
+        "not run (the range is what was asked for): the run warns, names them and prints "
+        "the command that refreshes them",
+}
+
 DAILY = Mode(
     name="daily", dependency_check="window_complete", entity_completeness_check=True,
     alerts="notify", query_timeout_s=600, circuit_breakers=True, downstream_triggers=True,
