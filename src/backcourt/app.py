@@ -35,9 +35,10 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
     ``read_only``: a read command's — an existing warehouse opened read-only, never
     created (``WarehousePathError`` names an unusable path before anything is made)."""
     engine_paths.check(settings.warehouse, settings.engine)   # named before the lock
+    check_raw_root(settings.raw)
+    store = RawStore(settings.raw)   # (a remote root's bucket and credentials checked)
     if settings.engine == "duckdb":
         check_warehouse_path(settings.warehouse, read_only)
-    check_raw_root(settings.raw)
     if settings.warehouse != ":memory:" and settings.warehouse not in _LOCKS:
         lock = WarehouseLock(settings.warehouse)
         try:
@@ -54,7 +55,6 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
                         bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint)
     from backcourt.rawstore import provenance
 
-    store = RawStore(settings.raw)
     ctx = Context(wh=wh, store=store, pipeline=pipeline(), mode=get_mode(mode),
                   seed=provenance.sim_seed(store, settings.seed))
     ctx.ledger.alone = settings.warehouse in _LOCKS   # we hold the lock: nothing else runs
