@@ -76,6 +76,14 @@ def warehouse_readable(settings: Settings) -> bool:
     return True
 
 
+def request_stop() -> None:
+    """A signal asked this process to stop: the run in progress stops at once (what
+    finished is recorded) instead of recording the interrupted statement as a failure."""
+    from backcourt.executor.runner import STOP
+
+    STOP.set()
+
+
 def release_locks() -> None:
     """Let another process have the warehouses this process opened."""
     for lock in _LOCKS.values():

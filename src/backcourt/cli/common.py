@@ -130,9 +130,10 @@ def interruptible():
     """Ctrl-C or SIGTERM stops the work: what finished stays recorded (the run is closed
     as interrupted, with the ledger's counts), and the command exits 130."""
     def stop(signum, frame):
+        lib.request_stop()
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     except KeyboardInterrupt:
@@ -140,7 +141,8 @@ def interruptible():
                   "command again to resume[/yellow]")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def select(ctx, phases, processors):

@@ -8,6 +8,7 @@ writes its ledger rows in one transaction.
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -122,11 +123,17 @@ def contiguous_batches(days: list[date], calendar_days: list[date]) -> list[list
 Targets = dict[str, set[date]]
 
 
+# set when the process is asked to stop (SIGTERM, Ctrl-C): a statement the engine
+# interrupted for it is a stop, not a processing error, and no further batch starts
+STOP = threading.Event()
+
+
 def run_processors(ctx: Context, processors: list[Processor], start: date, end: date,
                    run_id: str, targets: Targets | None = None,
                    progress: Progress | None = None, workers: int = 1) -> RunSummary:
     """Run ``processors`` over their partitions in [start, end] (or only ``targets[name]``,
     as the planner chose them)."""
+    STOP.clear()
     t0 = time.perf_counter()
     ctx.store.refresh()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
@@ -266,6 +273,8 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
     all_days = ctx.partitions(p, min(targets), max(targets))
     broken = 0  # consecutive batches that crashed: the processor's circuit breaker
     for batch in contiguous_batches(go, all_days):
+        if STOP.is_set():
+            raise KeyboardInterrupt("stopped by a signal")
         if broken >= ctx.mode.breaker_after:
             batch_attempts = [Attempt(
                 p.name, d, FAILED, input_fingerprint=ready[d].fingerprint,
@@ -403,6 +412,8 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
             with attempt, ctx.wh.timeout(ctx.mode.query_timeout_s):
                 execute()
     except Exception as exc:  # a bug or an engine error: the transaction rolled back
+        if STOP.is_set():   # the engine turned a stop signal into its own error
+            raise KeyboardInterrupt("stopped by a signal") from exc
         msg = f"{type(exc).__name__}: {exc}"
         detail = traceback.format_exc(limit=3)
         attempts = [Attempt(p.name, d, FAILED, input_fingerprint=input_fps[d],
