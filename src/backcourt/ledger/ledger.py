@@ -131,12 +131,15 @@ class Ledger:
         ids = [r[0] for r in self.wh.query(
             f"SELECT run_id FROM {T.RUNS} WHERE status = 'running'")]
         for run_id in ids:
-            last = self.wh.query(
-                f"SELECT max(finished_at) FROM {T.LEDGER} WHERE run_id = ?", [run_id])[0][0]
             self.finish_run(run_id, "interrupted",
                             {**self.tally(run_id), "noticed_at": now().isoformat()},
-                            finished_at=last)
+                            finished_at=self.last_attempt_at(run_id))
         return len(ids)
+
+    def last_attempt_at(self, run_id: str) -> datetime | None:
+        """When the run's last recorded attempt finished (a killed run's end)."""
+        return self.wh.query(f"SELECT max(finished_at) FROM {T.LEDGER} WHERE run_id = ?",
+                             [run_id])[0][0]
 
     def finish_run(self, run_id: str, status: str, summary: dict,
                    finished_at: datetime | None = None) -> None:
@@ -197,8 +200,7 @@ class Ledger:
                 run["counts"] = dict(zip((SUCCEEDED, SKIPPED, FAILED, "rows"),
                                          (int(x) for x in r[len(cols):]), strict=True))
             if run["status"] == "running" and self.alone:   # read-only: shown, not stored
-                last = self.wh.query(f"SELECT max(finished_at) FROM {T.LEDGER} "
-                                     "WHERE run_id = ?", [run["run_id"]])[0][0]
+                last = self.last_attempt_at(run["run_id"])
                 run.update(status="interrupted", finished_at=last or run["started_at"],
                            summary={**(run["summary"] or {}), **self.tally(run["run_id"]),
                                     "ok": False, "interrupted": True})
