@@ -11,6 +11,7 @@ from backcourt import rawroot
 from backcourt.config import Settings
 from backcourt.partitions.context import Context
 from backcourt.rawstore import RawStore
+from backcourt.rawstore.provenance import ProvenanceError as ProvenanceError  # the CLI's
 from backcourt.registry import Processor
 from backcourt.registry.mode import get_mode
 from backcourt.warehouse import engine_paths, open_warehouse

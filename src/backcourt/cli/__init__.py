@@ -22,7 +22,10 @@ import typer
 from backcourt.cli import history, inspecting, monitoring, names, running, sources, views
 from backcourt.cli.common import DEBUG, EXIT_FAILED, EXIT_USAGE, err
 
+# help and usage errors in click's plain layout: Rich's (panels, Markdown) costs its
+# Markdown parser and syntax highlighter at every start (more than the rest of start-up)
 cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None,
                   help="backcourt: NBA player-points-props pipeline with a trustworthy backfill.")
 
 

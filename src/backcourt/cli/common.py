@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import signal
 import sys
 from contextlib import contextmanager
@@ -10,17 +11,52 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from backcourt import app as lib
-from backcourt.config import load_settings
+
+def lazy_module(name: str):
+    """``name``, imported when one of its attributes is first used: ``--help`` and a usage
+    error never pay for the library (DuckDB, pydantic, the pipeline's registry)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+lib = lazy_module("backcourt.app")   # the library's operations
 
 # a log or a pipe gets lines as wide as they need (Rich's default there is 80 columns,
 # which cut processor names short); a terminal keeps its own width
 LOG_WIDTH = 200
-out = Console(width=None if sys.stdout.isatty() else LOG_WIDTH)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else LOG_WIDTH)
+
+
+class LazyConsole:
+    """A Rich console made when something is first printed: importing Rich costs a third
+    of the command line's start-up, which ``--help`` and a usage error do not need.
+    ``console`` is the console itself (for Rich objects that take one)."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self.stderr = stderr
+        self._console = None
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            tty = (sys.stderr if self.stderr else sys.stdout).isatty()
+            self._console = Console(stderr=self.stderr, width=None if tty else LOG_WIDTH)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.console, name)
+
+
+out = LazyConsole()
+err = LazyConsole(stderr=True)
 
 Warehouse = Annotated[str | None, typer.Option(
     "--warehouse", help="DuckDB file, Spark warehouse folder, or BigQuery's ledger folder "
@@ -60,6 +96,8 @@ def command_line() -> str:
 
 def fail_usage(message: str) -> typer.Exit:
     """Print a usage error; ``raise fail_usage(...)``."""
+    from rich.markup import escape
+
     err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)   # one line, as written
     return typer.Exit(EXIT_USAGE)
 
@@ -80,6 +118,8 @@ def date_range(start: str, end: str) -> tuple[date, date]:
 
 def settings(warehouse: str | None = None, raw: str | None = None, seed: int | None = None,
              engine: str | None = None):
+    from backcourt.config import load_settings
+
     try:
         return load_settings(warehouse, raw, seed, engine)
     except ValueError as exc:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -21,12 +19,15 @@ from backcourt.cli.common import (
     emit_json,
     err,
     fail_usage,
+    lazy_module,
+    lib,
     open_ctx,
     out,
     settings,
 )
-from backcourt.cli.live_view import show_busy
-from backcourt.registry.mode import MODES, NOT_FIELDS, RUN_RULES, Mode
+
+live_view = lazy_module("backcourt.cli.live_view")   # Rich, when a command prints
+rich_table = lazy_module("rich.table")
 
 
 def report(start: Start, end: End,
@@ -41,7 +42,7 @@ def report(start: Start, end: End,
     if json:
         emit_json(body)
     else:
-        t = Table(title=f"prediction systems {s} … {e} "
+        t = rich_table.Table(title=f"prediction systems {s} … {e} "
                         f"(break-even hit rate {body['break_even_hit_rate']:.1%})")
         for c in ("system", "part", "dates", "MAE", "bias", "picks", "graded", "hit rate"):
             t.add_column(c, justify="left" if c in ("system", "part") else "right")
@@ -76,8 +77,8 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
          warehouse: Warehouse = None, engine: EngineOpt = None, json: Json = False) -> None:
     """Past runs, with their original windows; or one run's attempts. While another process
     holds the warehouse: the running one's live progress, exit 3."""
-    ctx = open_ctx(settings(warehouse, engine=engine), live=show_busy(json, "the run history"),
-                   read_only=True)
+    ctx = open_ctx(settings(warehouse, engine=engine),
+                   live=live_view.show_busy(json, "the run history"), read_only=True)
     if run_id:
         r = ctx.ledger.run(run_id)
         if r is None:
@@ -102,7 +103,7 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
     if json:
         emit_json([_plain(r) for r in rows])
         return
-    t = Table(title="runs")
+    t = rich_table.Table(title="runs")
     for c in ("run_id", "mode", "window", "status", "started (UTC)", "took", "done",
               "skipped", "failed", "command"):
         t.add_column(c, justify="right" if c in ("took", "done", "skipped", "failed")
@@ -158,7 +159,7 @@ def breakers(processor: Annotated[str | None, typer.Option(help="one processor")
                                 "failures": s.failures, "category": s.last_category,
                                 "trips_at": board.after} for s in streaks]})
     else:
-        t = Table(title="entity circuit breakers (daily mode)")
+        t = rich_table.Table(title="entity circuit breakers (daily mode)")
         for c in ("processor", "entity", "state", "tripped (UTC)", "until (UTC)", "failures",
                   "last failure"):
             t.add_column(c)
@@ -178,12 +179,14 @@ def breakers(processor: Annotated[str | None, typer.Option(help="one processor")
 def modes(json: Json = False) -> None:
     """The behaviors that differ between daily and backfill mode (PIPELINE.md's 13), and
     those that are not switches, with why."""
+    from backcourt.registry.mode import MODES, NOT_FIELDS, RUN_RULES, Mode
+
     fields = [f for f in Mode.model_fields if f != "name"]
     if json:
         emit_json({**{n: m.model_dump() for n, m in MODES.items()},
                    "not_switches": NOT_FIELDS, "rules": RUN_RULES})
         return
-    t = Table(title="modes")
+    t = rich_table.Table(title="modes")
     t.add_column("behavior")
     for n in MODES:
         t.add_column(n)

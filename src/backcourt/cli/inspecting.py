@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -19,16 +18,20 @@ from backcourt.cli.common import (
     date_range,
     emit_json,
     fail_usage,
+    lazy_module,
+    lib,
     open_ctx,
     select,
     settings,
 )
-from backcourt.cli.live_view import show_busy
-from backcourt.cli.render import print_plan, print_preflight, print_status, print_validation
 
 Phase = Annotated[list[int] | None, typer.Option(help="phase(s)")]
 ProcessorOpt = Annotated[list[str] | None, typer.Option(help="processor(s)")]
 Reprocess = Annotated[str, typer.Option(help="missing | failed | failed-only | stale | all")]
+
+# the rendering (Rich) is imported when a command prints
+render = lazy_module("backcourt.cli.render")
+live_view = lazy_module("backcourt.cli.live_view")
 
 
 def preflight(start: Start, end: End, warehouse: Warehouse = None,
@@ -48,7 +51,7 @@ def preflight(start: Start, end: End, warehouse: Warehouse = None,
     if json:
         emit_json(report.as_dict())
     else:
-        print_preflight(report, s, e)
+        render.print_preflight(report, s, e)
     raise typer.Exit(report.exit_code)
 
 
@@ -62,7 +65,7 @@ def plan(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt = 
     from backcourt.planner import make_plan
 
     ctx = open_ctx(settings(warehouse, raw, engine=engine),
-                   live=show_busy(json, "the plan"), read_only=True)
+                   live=live_view.show_busy(json, "the plan"), read_only=True)
     procs = select(ctx, phase, processor)
     try:
         p = make_plan(ctx, procs, s, e, reprocess, sources=lib.select_sources(ctx, phase))
@@ -71,7 +74,7 @@ def plan(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt = 
     if json:
         emit_json(p.as_dict(ctx.registry))
     else:
-        print_plan(p, ctx.registry)
+        render.print_plan(p, ctx.registry)
     raise typer.Exit(EXIT_FAILED if p.blocked else EXIT_OK)
 
 
@@ -95,7 +98,7 @@ def validate(start: Start, end: End, phase: Phase = None, processor: ProcessorOp
     if json:
         emit_json(v.as_dict(strict))
     else:
-        print_validation(v, strict, details)
+        render.print_validation(v, strict, details)
     raise typer.Exit(v.exit_code(strict))
 
 
@@ -108,7 +111,7 @@ def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt 
     process holds the warehouse: its live progress, exit 3."""
     s, e = date_range(start, end)
     ctx = open_ctx(settings(warehouse, raw, engine=engine),
-                   live=show_busy(json, "the status matrix"), read_only=True)
+                   live=live_view.show_busy(json, "the status matrix"), read_only=True)
     procs = select(ctx, phase, processor)
     from backcourt.status import status_matrix
 
@@ -116,7 +119,7 @@ def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt 
     if json:
         emit_json(m.as_dict())
     else:
-        print_status(m)
+        render.print_status(m)
     raise typer.Exit(EXIT_OK if m.complete and m.dates else EXIT_FAILED)
 
 

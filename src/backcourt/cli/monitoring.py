@@ -23,11 +23,13 @@ from backcourt.cli.common import (
     emit_json,
     err,
     fail_usage,
+    lazy_module,
     open_ctx,
     out,
     settings,
 )
-from backcourt.cli.live_view import live_panel
+
+live_view = lazy_module("backcourt.cli.live_view")   # Rich, when a command prints
 
 
 def _json_line(state) -> None:
@@ -73,12 +75,12 @@ def watch(warehouse: Warehouse = None, json: Json = False,
             state = read_live(cfg.warehouse) or state
     from rich.live import Live
 
-    with Live(live_panel(state), console=out, refresh_per_second=4,
+    with Live(live_view.live_panel(state), console=out.console, refresh_per_second=4,
               transient=False) as screen:
         while (code := ended(state)) is None:
             time.sleep(interval)
             state = read_live(cfg.warehouse) or state
-            screen.update(live_panel(state))
+            screen.update(live_view.live_panel(state))
     if state.stale:
         err.print(f"[red]the run is stale: {state.stale_reason}[/red]")
     raise typer.Exit(code if code is not None else EXIT_OK)

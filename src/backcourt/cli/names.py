@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -17,6 +16,7 @@ from backcourt.cli.common import (
     Warehouse,
     emit_json,
     fail_usage,
+    lib,
     open_ctx,
     out,
     settings,

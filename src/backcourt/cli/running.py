@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -25,6 +24,8 @@ from backcourt.cli.common import (
     emit_json,
     fail_usage,
     interruptible,
+    lazy_module,
+    lib,
     open_ctx,
     out,
     parse_date,
@@ -32,9 +33,8 @@ from backcourt.cli.common import (
     settings,
 )
 from backcourt.cli.progress import tracking
-from backcourt.cli.render import print_phase1, print_summary
-from backcourt.rawstore.provenance import ProvenanceError
-from backcourt.registry.mode import MODES
+
+render = lazy_module("backcourt.cli.render")   # Rich, imported when a command prints
 
 Seed = Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")]
 Workers = Annotated[int, typer.Option(
@@ -51,6 +51,8 @@ def run(start: Start, end: End,
     s, e = date_range(start, end)
     if not phase and not processor:
         raise fail_usage("give --phase and/or --processor")
+    from backcourt.registry.mode import MODES
+
     if mode not in MODES:
         raise fail_usage(f"unknown mode '{mode}' (known: {', '.join(MODES)})")
     cfg = settings(warehouse, raw, engine=engine)
@@ -67,7 +69,7 @@ def run(start: Start, end: End,
     if json:
         emit_json(summary.as_dict())
     else:
-        print_summary(summary)
+        render.print_summary(summary)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
 
 
@@ -106,7 +108,7 @@ def backfill(start: Start, end: End,
                 ctx, wanted, s, e, command, ctx.seed, reprocess, progress=track,
                 on_plan=lambda p: track.planned(p, ctx.registry), workers=max(1, workers),
                 on_scraped=track.scraped, sources=source or None)
-        except (ProvenanceError, ValueError) as exc:
+        except (lib.ProvenanceError, ValueError) as exc:
             track.finish(EXIT_USAGE)
             raise fail_usage(str(exc)) from None
         track.finish(EXIT_OK if summary.ok and (first is None or first.ok) else EXIT_FAILED)
@@ -117,8 +119,8 @@ def backfill(start: Start, end: End,
                    "planned": plan.to_run, **summary.as_dict()})
     else:
         if first is not None:
-            print_phase1(first)
-        print_summary(summary)
+            render.print_phase1(first)
+        render.print_summary(summary)
     ok = summary.ok and (first is None or first.ok)
     raise typer.Exit(EXIT_OK if ok else EXIT_FAILED)
 
@@ -139,7 +141,7 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
             first, plan, summary = lib.daily(ctx, day, ctx.seed, command, track,
                                              on_plan=lambda p: track.planned(p, ctx.registry),
                                              workers=max(1, workers))
-        except (ProvenanceError, lib.DateTooOld) as exc:
+        except (lib.ProvenanceError, lib.DateTooOld) as exc:
             track.finish(EXIT_USAGE)
             raise fail_usage(str(exc)) from None
         track.finish(EXIT_OK if summary.ok else EXIT_FAILED)
@@ -150,8 +152,8 @@ def daily(date_: Annotated[str, typer.Option("--date", help="the game date, YYYY
     else:
         out.print(f"daily {day}: fetched {len(first.dates)} date(s); "
                   f"{events} downstream events")
-        print_phase1(first, quiet=True)
-        print_summary(summary)
+        render.print_phase1(first, quiet=True)
+        render.print_summary(summary)
     raise typer.Exit(EXIT_OK if summary.ok and first.ok else EXIT_FAILED)
 
 

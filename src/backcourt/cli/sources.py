@@ -24,8 +24,6 @@ from backcourt.cli.common import (
     settings,
 )
 from backcourt.cli.progress import progress
-from backcourt.rawstore import provenance
-from backcourt.rawstore.provenance import ProvenanceError
 
 SOURCES = ("sim", "nba", "odds")
 SourceOpt = Annotated[str, typer.Option(
@@ -61,6 +59,9 @@ def scrape(start: Start, end: End, source: SourceOpt = "sim",
                          "in hand are added with `backcourt import`")
     if rate <= 0 or attempts < 1 or backoff < 0:
         raise fail_usage("--rate must be > 0, --attempts >= 1, --backoff >= 0")
+    from backcourt.rawstore import provenance
+    from backcourt.rawstore.provenance import ProvenanceError
+
     cfg = settings(raw=raw, seed=seed)
     store = open_store(cfg.raw)
     days = (e - s).days + 1
@@ -153,6 +154,7 @@ def import_(files: Annotated[list[str], typer.Argument(
     missing = [f for f in files if not os.path.isfile(f)]
     if missing:
         raise fail_usage(f"no such file: {', '.join(missing)}")
+    from backcourt.rawstore.provenance import ProvenanceError
     from backcourt.sources.files import import_files
 
     store = open_store(cfg.raw)

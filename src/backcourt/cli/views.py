@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from backcourt.cli.common import (
     EXIT_FAILED,
@@ -19,13 +18,16 @@ from backcourt.cli.common import (
     date_range,
     emit_json,
     fail_usage,
+    lazy_module,
     open_ctx,
     out,
     settings,
 )
-from backcourt.report import views as V
 
 Limit = Annotated[int, typer.Option(help="at most this many rows")]
+
+V = lazy_module("backcourt.report.views")
+rich_table = lazy_module("rich.table")
 
 
 def events(run: Annotated[str | None, typer.Option("--run", help="one run's events")] = None,
@@ -37,7 +39,7 @@ def events(run: Annotated[str | None, typer.Option("--run", help="one run's even
     if json:
         emit_json(rows)
         return
-    t = Table(title=f"events ({len(rows)} shown; only `backcourt daily` emits them)")
+    t = rich_table.Table(title=f"events ({len(rows)} shown; only `backcourt daily` emits them)")
     for c in ("emitted (UTC)", "event", "processor", "phase", "game_date", "run"):
         t.add_column(c)
     for r in rows:
@@ -75,7 +77,7 @@ def quarantine(release: Annotated[str | None, typer.Option(
     if json:
         emit_json(rows)
     else:
-        t = Table(title=f"quarantined raw files ({len(rows)})")
+        t = rich_table.Table(title=f"quarantined raw files ({len(rows)})")
         for c in ("game_date", "source", "file", "field", "reason", "now at"):
             t.add_column(c, overflow="fold")
         for r in rows:
@@ -99,7 +101,7 @@ def failures(start: Start, end: End, warehouse: Warehouse = None, engine: Engine
         emit_json(body)
         return
     cats = body["categories"]
-    t = Table(title=f"entity failures {s} … {e} ({body['total']} entities)")
+    t = rich_table.Table(title=f"entity failures {s} … {e} ({body['total']} entities)")
     t.add_column("game_date")
     t.add_column("processor")
     for c in cats:
@@ -120,8 +122,8 @@ def quality(start: Start, end: End, warehouse: Warehouse = None, engine: EngineO
         emit_json(body)
     else:
         tiers = body["tiers"]
-        t = Table(title=f"quality tiers {s} … {e} (ready = score ≥ {body['ready_min_score']}"
-                        " and no required feature defaulted)")
+        t = rich_table.Table(title=f"quality tiers {s} … {e} (ready = score ≥ "
+                             f"{body['ready_min_score']} and no required feature defaulted)")
         for c in ("processor", "game_date", *tiers, "rows", "avg score", "ready"):
             t.add_column(c, justify="left" if c in ("processor", "game_date") else "right")
         for r in body["rows"]:
