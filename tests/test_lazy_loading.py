@@ -32,6 +32,21 @@ def test_cli_import_is_light():
     assert _imported_after("import backcourt.cli") == set()
 
 
+def test_help_imports_no_library():
+    """``backcourt --help`` (the start-up every command pays) loads no engine, no settings
+    model, no raw store and no Rich: commands reach them when they run."""
+    code = ("import runpy, sys\nsys.argv = ['backcourt', '--help']\n"
+            "try:\n    runpy.run_module('backcourt', run_name='__main__')\n"
+            "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+            "heavy = ('duckdb', 'pydantic', 'backcourt.rawstore.store', 'rich.console',\n"
+            "         'typer.rich_utils', 'backcourt.ledger', 'backcourt.config')\n"
+            "sys.stderr.write(','.join(m for m in heavy if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert "plan" in done.stdout and "validate" in done.stdout   # the commands are listed
+    assert done.stderr.strip().splitlines()[-1:] in ([], [""]), done.stderr
+
+
 def test_planning_a_warehouse_imports_no_loader(tmp_path, sim_raw):
     code = f"""
 from datetime import date
