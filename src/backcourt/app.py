@@ -107,7 +107,8 @@ def run(ctx: Context, processors: list[Processor], start: date, end: date, comma
         targets: Targets | None = None, progress: Progress | None = None,
         workers: int = 1, blocked=None) -> RunSummary:
     """One recorded run: a row in the runs table, attempts in the ledger. ``blocked``: the
-    plan whose blocked partitions the run could not do (they make it not ok)."""
+    plan being run — its blocked partitions (the run could not do them: they make it not
+    ok), and its state pass, which the runner asks what is ready."""
     rawroot.remember(ctx.ledger, ctx.store.root_url)
     run_id = ctx.ledger.start_run(command, ctx.mode.name, start, end,
                                   [p.name for p in processors])
@@ -116,7 +117,7 @@ def run(ctx: Context, processors: list[Processor], start: date, end: date, comma
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
     try:
         summary = run_processors(ctx, processors, start, end, run_id, targets, progress,
-                                 workers)
+                                 workers, getattr(blocked, "states", None))
     except KeyboardInterrupt:   # (SIGTERM too, in the CLI): the ledger counts what finished
         ctx.ledger.finish_run(run_id, "interrupted", {"run_id": run_id, "mode": ctx.mode.name})
         raise

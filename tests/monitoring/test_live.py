@@ -62,10 +62,27 @@ def test_other_processes_see_a_running_backfill_and_watch_ends_with_it(tmp_path,
         # each cell's state: Phase 2 written, player_game_summary not yet
         assert set(live["cells"]["gamebook_player_stats"].values()) == {"done"}
         assert set(live["cells"]["player_game_summary"].values()) <= {"queued", "running"}
+        # the status matrix itself, in the state pass's words: the cells the run works on
+        # are running; queued ones keep their plan's state; Phase 2's are done
+        cells = {(n, d): c for n, row in body["processors"].items()
+                 for d, c in row["dates"].items()}
+        running = {n for (n, _), c in cells.items() if c["state"] == "running"}
+        working = {n for n, r in live["processors"].items() if r["state"] == "running"}
+        assert running and running == working
+        assert all(body["processors"][n]["phase"] == 3 for n in running)
+        assert all(c["state"] == "done" for (n, _), c in cells.items()
+                   if n == "gamebook_player_stats")
+        assert all(c["state"] in ("running", "missing") for (n, _), c in cells.items()
+                   if n == "player_game_summary")
+        assert sum(row["running"] for row in body["summary"].values()) == sum(
+            c["state"] == "running" for c in cells.values()) > 0
         for args in (["runs", "--json"], ["plan", *RANGE, "--json"]):
             other = cli(args, env)
             assert other.returncode == 3
             assert orjson.loads(other.stdout)["live"]["run_id"] == live["run_id"]
+        planned = orjson.loads(other.stdout)["cells"]   # plan's cells, from the same file
+        assert {c["processor"] for c in planned if c["state"] == "running"} == running
+        assert all(c["run"] for c in planned if c["state"] == "running")
         page = tmp_path / "busy.html"
         made = cli(["dashboard", *RANGE, "--out", str(page), "--json"], env)
         assert made.returncode == 3 and orjson.loads(made.stdout)["live"] is True

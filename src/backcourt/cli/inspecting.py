@@ -65,7 +65,8 @@ def plan(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt = 
     from backcourt.planner import make_plan
 
     ctx = open_ctx(settings(warehouse, raw, engine=engine),
-                   live=live_view.show_busy(json, "the plan"), read_only=True)
+                   live=live_view.show_busy(json, "the plan", _live("live_plan", s, e)),
+                   read_only=True)
     procs = select(ctx, phase, processor)
     try:
         p = make_plan(ctx, procs, s, e, reprocess, sources=lib.select_sources(ctx, phase))
@@ -111,7 +112,8 @@ def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt 
     process holds the warehouse: its live progress, exit 3."""
     s, e = date_range(start, end)
     ctx = open_ctx(settings(warehouse, raw, engine=engine),
-                   live=live_view.show_busy(json, "the status matrix"), read_only=True)
+                   live=live_view.show_busy(json, "the status matrix",
+                                            _live("live_status", s, e)), read_only=True)
     procs = select(ctx, phase, processor)
     from backcourt.status import status_matrix
 
@@ -121,6 +123,15 @@ def status(start: Start, end: End, phase: Phase = None, processor: ProcessorOpt 
     else:
         render.print_status(m)
     raise typer.Exit(EXIT_OK if m.complete and m.dates else EXIT_FAILED)
+
+
+def _live(view: str, s, e):
+    """``backcourt.status``'s ``view`` of a run's published progress over [s, e]."""
+    def of(data: dict) -> dict:
+        from backcourt import status
+
+        return getattr(status, view)(data, s, e)
+    return of
 
 
 COMMANDS = (preflight, plan, validate, status)

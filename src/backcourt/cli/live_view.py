@@ -62,12 +62,15 @@ def live_panel(state) -> Group:
     return Group(head, t, *(Text.from_markup(x) for x in foot))
 
 
-def show_busy(json: bool, what: str):
-    """A renderer for ``open_ctx(live=...)``: the live progress instead of ``what``."""
+def show_busy(json: bool, what: str, view=None):
+    """A renderer for ``open_ctx(live=...)``: the live progress instead of ``what``;
+    ``view(data)``: the part of ``what``'s JSON the published progress can give (its
+    cells' states, ``running`` where the run works)."""
     def render(state, message: str) -> None:
         if json:
-            emit_json({"busy": True, "holder": message, "complete": False,
-                       "live": state.as_dict()})
+            emit_json({"busy": True, "holder": message,
+                       **(view(state.data) if view is not None else {}),
+                       "complete": False, "live": state.as_dict()})
             return
         err.print(f"[yellow]{message}[/yellow]")
         err.print(f"[yellow]{what} is not readable while that run holds the warehouse; its "

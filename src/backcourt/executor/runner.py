@@ -1,9 +1,11 @@
 """Run processors over a date range: stage by stage, contiguous dates in one statement.
 
-For each processor: bootstrap dates are recorded as skipped, dates whose upstream is not
-there are recorded as failed (MISSING_DEPENDENCY), and the rest run in batches of
-consecutive game dates. Each batch replaces its partitions, runs the blocking checks and
-writes its ledger rows in one transaction.
+For each processor: bootstrap dates are recorded as skipped, dates the state pass says are
+not ready (``States.ready``: an upstream partition in a window not there or not good, raw
+files absent) are recorded as failed (MISSING_DEPENDENCY), and the rest run in batches of
+consecutive game dates; after each stage the pass re-reads what the stage recorded. Each
+batch replaces its partitions, runs the blocking checks and writes its ledger rows in one
+transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import date
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from backcourt.checks.partition import run_checks
-from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt
+from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt, PartitionState
 from backcourt.ledger.breakers import EntityBreakers
 from backcourt.ledger.ledger import (
     BAD_RAW_INPUT,
@@ -29,8 +31,8 @@ from backcourt.ledger.ledger import (
     PROCESSING_ERROR,
     now,
 )
-from backcourt.partitions import readiness
 from backcourt.partitions.context import Context
+from backcourt.partitions.state import States, run_pass
 from backcourt.registry import Processor
 from backcourt.registry.templating import absent_tables, render
 
@@ -130,14 +132,17 @@ STOP = threading.Event()
 
 def run_processors(ctx: Context, processors: list[Processor], start: date, end: date,
                    run_id: str, targets: Targets | None = None,
-                   progress: Progress | None = None, workers: int = 1) -> RunSummary:
+                   progress: Progress | None = None, workers: int = 1,
+                   states: States | None = None) -> RunSummary:
     """Run ``processors`` over their partitions in [start, end] (or only ``targets[name]``,
-    as the planner chose them)."""
+    as the planner chose them). ``states``: the state pass of the plan being run (its
+    ledger part is read here otherwise); what is ready to run is asked of it."""
     STOP.clear()
     t0 = time.perf_counter()
     ctx.store.refresh()
     summary = RunSummary(run_id=run_id, mode=ctx.mode.name)
-    counts = readiness.RowCounts()   # shared by the processors run on ``ctx`` itself
+    if states is None or not states.covers(ctx, start, end):
+        states = run_pass(ctx, start, end)
     stages = ctx.registry.stages(processors)
     # loaders' work ahead starts after the last stage with another Python loader: those may
     # fork worker processes, and a process must not fork while one of its threads works
@@ -149,8 +154,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
     def one(c: Context, p: Processor) -> tuple[Processor, list[Attempt], float]:
         only = None if targets is None else targets.get(p.name, set())
         t1 = time.perf_counter()
-        attempts = run_one(c, p, start, end, run_id, only, progress,
-                           counts if c is ctx else None)
+        attempts = run_one(c, p, start, end, run_id, only, progress, states)
         return p, attempts, time.perf_counter() - t1
 
     extra_tables = list(ctx.pipeline.extra_tables())
@@ -159,7 +163,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
         for k, stage in enumerate(stages):
             if k == ahead_at:
                 ahead = prepare_loaders(ctx, processors, start, end, targets)
-            _run_stage(ctx, stage, one, workers, counts, extra_tables, run_id, summary)
+            _run_stage(ctx, stage, one, workers, states, extra_tables, run_id, summary)
     finally:   # no work ahead outlives its run (the next run's Phase 2 may fork)
         wait(ahead)
     if ctx.mode.circuit_breakers and any(p.entity for p in processors):
@@ -171,7 +175,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
 
 
 def _run_stage(ctx: Context, stage: list[Processor], one, workers: int,
-               counts: readiness.RowCounts, extra_tables: list[str], run_id: str,
+               states: States, extra_tables: list[str], run_id: str,
                summary: RunSummary) -> None:
     if workers > 1 and len(stage) > 1:
         # processors of a stage read only earlier stages: each on its own connection
@@ -180,8 +184,7 @@ def _run_stage(ctx: Context, stage: list[Processor], one, workers: int,
             done = list(pool.map(one, forks, stage))
     else:
         done = [one(ctx, p) for p in stage]
-    for table in [p.table for p in stage] + extra_tables:
-        counts.forget(table)
+    states.wrote(ctx, stage, extra_tables)   # what the next stages read, as it is now
     for p, attempts, seconds in done:
         summary.add(attempts)
         if ctx.mode.downstream_triggers:  # never in backfill mode
@@ -225,18 +228,15 @@ def prepare_loaders(ctx: Context, processors: list[Processor], start: date, end:
 
 def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
             dates: set[date] | None = None, progress: Progress | None = None,
-            counts: readiness.RowCounts | None = None) -> list[Attempt]:
+            states: States | None = None) -> list[Attempt]:
     targets = [d for d in ctx.partitions(p, start, end) if dates is None or d in dates]
     code_fp = ctx.pipeline.code_fingerprint(p)
     attempts: list[Attempt] = []
     if not targets:
         return attempts
-    upstream = [u.name for u in ctx.registry.upstream(p)]
-    # windows never reach before the season of their target date
-    first = ctx.calendar.season_start(min(targets))
-    latest = ctx.ledger.latest(upstream, first, max(targets)) if upstream else {}
-    rows_of = counts.rows_of(ctx.wh, first, max(targets)) if counts is not None else None
-    ready = readiness.check(ctx, p, targets, latest, rows_of=rows_of)
+    if states is None:
+        states = run_pass(ctx, min(targets), max(targets))
+    ready = states.ready(ctx, p, targets)
     total = len(targets)
     done = 0
 
@@ -284,7 +284,8 @@ def run_one(ctx: Context, p: Processor, start: date, end: date, run_id: str,
             ctx.ledger.record(run_id, ctx.mode.name, batch_attempts)
         else:
             batch_attempts = run_batch(ctx, p, batch, run_id, code_fp,
-                                       {d: ready[d].fingerprint for d in batch})
+                                       {d: ready[d].fingerprint for d in batch},
+                                       states.latest)
             crashed = all(a.failure_category == PROCESSING_ERROR for a in batch_attempts)
             broken = broken + 1 if crashed else 0
         attempts.extend(batch_attempts)
@@ -335,7 +336,8 @@ def absent_raw(ctx: Context, p: Processor, days: list[date], input_fps: dict[dat
 
 
 def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_fp: str,
-              input_fps: dict[date, str]) -> list[Attempt]:
+              input_fps: dict[date, str],
+              latest: dict[tuple[str, date], PartitionState] | None = None) -> list[Attempt]:
     started = now()
     attempts: list[Attempt] = []
     bad_input: dict[date, list[str]] = {}
@@ -370,7 +372,7 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
                 failure_message="; ".join(problems) or None))
         ctx.ledger.record(run_id, ctx.mode.name, attempts)
 
-    absent = absent_inputs(ctx, p, batch)
+    absent = absent_inputs(ctx, p, batch, latest)
     ensure_input_tables(ctx, p, batch[0])
 
     def execute() -> None:
@@ -427,16 +429,20 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
     return attempts
 
 
-def absent_inputs(ctx: Context, p: Processor, batch: list[date]) -> dict[str, list[date]]:
+def absent_inputs(ctx: Context, p: Processor, batch: list[date],
+                  latest: dict[tuple[str, date], PartitionState] | None = None
+                  ) -> dict[str, list[date]]:
     """For each optional same-day input: the batch's dates on which that input's partition
     did not succeed (absent, skipped, missing or failed). The SQL may ask for them
-    (``{absent:table}``); a partition that wrote nothing names them."""
+    (``{absent:table}``); a partition that wrote nothing names them. ``latest``: the run's
+    state pass's attempts (current for every earlier stage); else read from the ledger."""
     tables = {i.ref for i in p.inputs if not i.is_raw and not i.required
               and i.window.kind == "same_day"} | absent_tables(p.sql or "")
     if not tables:
         return {}
     names = {t: ctx.registry.by_table(t).name for t in tables}
-    latest = ctx.ledger.latest(sorted(names.values()), min(batch), max(batch))
+    if latest is None:
+        latest = ctx.ledger.latest(sorted(names.values()), min(batch), max(batch))
     return {t: [d for d in batch if (st := latest.get((n, d))) is None
                 or st.status != SUCCEEDED] for t, n in names.items()}
 

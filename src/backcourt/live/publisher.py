@@ -76,7 +76,8 @@ class LivePublisher:
             "stage": "starting", "stage_index": 0, "stages_total": 0,
             "window": None, "planned": None, "done": 0, "succeeded": 0, "failed": 0,
             "skipped": 0, "rate_per_s": None, "eta_s": None, "elapsed_s": 0.0,
-            "processors": {}, "cells": {}, "failures": [], "failures_total": 0,
+            "processors": {}, "cells": {}, "planned_states": {}, "phases": {},
+            "failures": [], "failures_total": 0,
             "heartbeat_at": None, "heartbeat_epoch": None,
         }
 
@@ -97,10 +98,15 @@ class LivePublisher:
             d = self.data
             d["window"] = [plan.start.isoformat(), plan.end.isoformat()]
             d["planned"] = plan.to_run
+            # a queued cell's state until the run records it (missing, failed, stale)
+            before = d["planned_states"]
             for c in plan.cells.values():
-                d["cells"].setdefault(c.processor, {})[c.game_date.isoformat()] = (
-                    QUEUED if c.run else c.state)
-            phase = {p.name: p.phase for p in plan.processors}
+                day = c.game_date.isoformat()
+                d["cells"].setdefault(c.processor, {})[day] = QUEUED if c.run else c.state
+                if c.run:
+                    before.setdefault(c.processor, {})[day] = c.state
+            phase = {p.name: p.phase for p in [*plan.sources, *plan.processors]}
+            d["phases"].update(phase)
             for name, days in plan.targets().items():
                 d["processors"].setdefault(name, self._blank(phase.get(name)))["total"] = \
                     len(days)

@@ -11,6 +11,13 @@ it and nothing else, so they cannot disagree. In three steps, in dependency orde
    is stale too (rows deleted behind the tool's back upstream leave no fingerprint);
 3. blocked: a partition that is not done and needs what cannot be produced — raw files
    that are not there, or a required upstream partition that is itself blocked.
+
+Whether a partition is ready to run (every partition its windows read there and good, its
+raw files present) and its input fingerprint are one function of the pass,
+``States.ready``: the pass asks it for the fingerprints of done partitions, the runner
+before each processor (``States.wrote`` re-reads what earlier stages of the run recorded),
+validation for its cascades. A cell a run in progress is working on is ``running``: only
+that run's published progress knows it (``status.matrix.live_matrix`` reads it).
 """
 
 from __future__ import annotations
@@ -30,8 +37,9 @@ if TYPE_CHECKING:
     from backcourt.partitions.context import Context
 
 DONE, MISSING, STALE, BLOCKED = "done", "missing", "stale", "blocked"
+RUNNING = "running"   # a run in progress is working on it (seen in its live progress)
 # every state a cell can be in (FAILED and SKIPPED are the ledger's own words)
-STATES = (DONE, MISSING, FAILED, STALE, BLOCKED, SKIPPED)
+STATES = (DONE, MISSING, FAILED, STALE, BLOCKED, SKIPPED, RUNNING)
 CURRENT = (DONE, SKIPPED)            # nothing to do
 NOT_DONE = (MISSING, FAILED, STALE, BLOCKED)
 
@@ -62,9 +70,37 @@ class States:
     latest: dict[tuple[str, date], PartitionState]
     rows: TableRows
     readiness: dict[str, dict[date, Readiness]] = field(default_factory=dict)
+    processors: bool = True   # whether the processors' attempts were read (not only sources)
 
     def get(self, name: str, day: date) -> State:
         return self.cells.get((name, day), NEVER_RUN)
+
+    def ready(self, ctx: Context, p: Processor, days: list[date],
+              complete: bool | None = None) -> dict[date, Readiness]:
+        """Is each of ``p``'s ``days`` ready to run — every upstream partition its windows
+        read there and good (``complete``: its rows still what the ledger recorded; default
+        as the mode says), its raw files present — and its input fingerprint, from this
+        pass's latest attempts and row counts. The one definition of ready: the pass, the
+        runner and validation all ask here. ``ctx`` may be a worker's fork (its own
+        connection counts the rows)."""
+        rows = self.rows if ctx.wh is self.rows.wh else TableRows(ctx.wh, self.first, self.end)
+        return check(ctx, p, days, self.latest, complete, rows)
+
+    def covers(self, ctx: Context, start: date, end: date) -> bool:
+        """Whether the pass's attempts and rows cover what a run of [start, end] reads."""
+        return (self.processors and self.first <= ctx.calendar.season_start(start)
+                and end <= self.end)
+
+    def wrote(self, ctx: Context, processors: list[Processor],
+              tables: list[str] = ()) -> None:
+        """A run recorded attempts of ``processors`` (and wrote ``tables`` besides theirs)
+        since the pass read the ledger: re-read their latest attempts, forget their rows,
+        so that what reads them next sees them as they are now."""
+        if processors:
+            self.latest.update(ctx.ledger.latest([p.name for p in processors],
+                                                 self.first, self.end))
+        for table in [p.table for p in processors] + list(tables):
+            self.rows.forget(table)
 
 
 def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = None,
@@ -83,11 +119,21 @@ def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = 
     first = ctx.calendar.season_start(start)
     latest = ctx.ledger.latest([p.name for p in order], first, end) if order else {}
     rows = TableRows(ctx.wh, first, end)
-    s = States(start, end, first, {}, {}, latest, rows)
+    s = States(start, end, first, {}, {}, latest, rows, processors=bool(order))
     fetched = _phase1(ctx, sources, s)
     _recorded(ctx, order, s, complete)
     _through_windows(ctx, order, s, scrape, fetched)
     return s
+
+
+def run_pass(ctx: Context, start: date, end: date) -> States:
+    """The part of the pass a run without a plan reads (``backcourt run``): the latest
+    attempts of every processor and the row counts over [season start of ``start``, end],
+    no cells; the runner asks it ``ready`` and tells it what it ``wrote``."""
+    first = ctx.calendar.season_start(start)
+    order = ctx.registry.order()
+    latest = ctx.ledger.latest([p.name for p in order], first, end) if order else {}
+    return States(start, end, first, {}, {}, latest, TableRows(ctx.wh, first, end))
 
 
 def _phase1(ctx: Context, sources: list[Source], s: States) -> dict[str, set[date]]:
@@ -160,7 +206,7 @@ def _recorded(ctx: Context, order: list[Processor], s: States, complete: bool | 
     # raw store still running in the background (RawStore.listing_ahead)
     checks.sort(key=lambda pc: any(i.is_raw for i in pc[0].inputs))
     for p, compare in checks:
-        ready = check(ctx, p, [d for d, _ in compare], s.latest, complete, s.rows)
+        ready = s.ready(ctx, p, [d for d, _ in compare], complete)
         s.readiness[p.name] = ready
         for d, fp in compare:
             if fp != ready[d].fingerprint:

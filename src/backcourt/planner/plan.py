@@ -54,6 +54,8 @@ class Plan:
     warnings: list[str] = field(default_factory=list)   # e.g. reads of stale upstream
     blocked_from: date | None = None   # the earliest root cause of a blocked partition
     sources: list[Source] = field(default_factory=list)   # Phase 1 sources with a cell
+    # the state pass it was made from: the run of the plan asks it what is ready
+    states: States | None = field(default=None, repr=False)
 
     def targets(self) -> dict[str, set[date]]:
         out: dict[str, set[date]] = {}
@@ -203,7 +205,7 @@ def plan_from(ctx: Context, states: States, processors: list[Processor],
                 elif ust.state == STALE and ud not in run[u.name]:
                     stale_reads.setdefault((u.name, ud), set()).add(p.name)
 
-    plan = Plan(start, end, reprocess, [])
+    plan = Plan(start, end, reprocess, [], states=states)
     refused = _stale_upstream(ctx, plan, run, stale_reads, states)
     for src in sources:   # Phase 1: (re)fetch the dates whose files are not complete
         days = states.days.get(src.name, [])

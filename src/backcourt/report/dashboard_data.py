@@ -63,17 +63,16 @@ def gather(ctx, start: date, end: date) -> dict:
 
 def from_live(state, start: date, end: date) -> dict:
     """What can be shown while another process holds the warehouse: its published cells
-    (the plan's states, updated as partitions finish) and its progress."""
+    (the plan's states, ``running`` where it works, updated as partitions finish) and its
+    progress."""
+    from backcourt.status.matrix import live_cells
+
     d = state.data
-    phases = {n: r.get("phase") for n, r in d.get("processors", {}).items()}
-    cells = [{"processor": name, "phase": phases.get(name), "table": "", "date": day,
-              "state": st, "rows": 0, "reason": f"live: {st} in run {d.get('run_id')}"}
-             for name, days in d.get("cells", {}).items() for day, st in days.items()
-             if start.isoformat() <= day <= end.isoformat()]
-    for f in d.get("failures", []):
-        for c in cells:
-            if c["processor"] == f["processor"] and c["date"] == f["game_date"]:
-                c["reason"] = f"{f['category']}: {f['message']}"
+    phases = {**{n: r.get("phase") for n, r in d.get("processors", {}).items()},
+              **d.get("phases", {})}
+    cells = [{"processor": name, "phase": phases.get(name), "table": "",
+              "date": day.isoformat(), "state": c.state, "rows": 0, "reason": c.reason}
+             for (name, day), c in live_cells(d, start, end).items()]
     summary: dict[str, dict[str, int]] = {}
     for c in cells:
         row = summary.setdefault(c["processor"], {})
@@ -81,7 +80,7 @@ def from_live(state, start: date, end: date) -> dict:
     return {
         "start": start.isoformat(), "end": end.isoformat(),
         "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "live": state.as_dict() | {"cells": None},
+        "live": state.as_dict() | {"cells": None, "planned_states": None},
         "status": {"complete": False, "dates": sorted({c["date"] for c in cells}),
                    "summary": summary, "cells": cells, "phases": phases},
         "runs": [], "validation": None, "entity_failures": None, "quality": None,

@@ -61,7 +61,8 @@ class DashboardServer(HTTPServer):
                 raise RuntimeError(str(exc)) from None
             try:
                 self._data = gather(ctx, self.start, self.end)
-                self._data["live"] = state.as_dict() | {"cells": None} if state else None
+                self._data["live"] = (state.as_dict() | {"cells": None, "planned_states": None}
+                                      if state else None)
             finally:
                 ctx.wh.close()
                 lib.release_locks()

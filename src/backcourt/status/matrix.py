@@ -9,15 +9,23 @@ from datetime import date
 from backcourt.ledger import FAILED
 from backcourt.partitions.context import Context
 from backcourt.partitions.no_gc import no_gc
-from backcourt.partitions.state import BLOCKED, MISSING, STALE, STATES, state_pass
+from backcourt.partitions.state import (
+    BLOCKED,
+    MISSING,
+    RUNNING,
+    STALE,
+    STATES,
+    state_pass,
+)
 from backcourt.registry import Processor, Source
 
 
 @dataclass(frozen=True)
 class Cell:
-    state: str                  # done | missing | failed | stale | skipped
+    state: str                  # done | missing | failed | stale | skipped | blocked | running
     rows: int = 0
     reason: str | None = None
+    run: bool = False           # live: the run in progress runs it (queued or running)
 
 
 @dataclass
@@ -88,3 +96,61 @@ def status_matrix(ctx: Context, processors: list[Processor], start: date, end: d
              | {src.name for src in sources}}
     m.dates = sorted(set(m.dates) | extra)
     return m
+
+
+# the words of a run's published progress that are not states: a cell the plan queued
+QUEUED = "queued"
+
+
+def live_cells(data: dict, start: date, end: date) -> dict[tuple[str, date], Cell]:
+    """The cells of [start, end] as a run in progress publishes them (``backcourt.live``):
+    the state pass's states, with ``running`` for the cells the run is working on. A cell
+    queued for the run keeps the state its plan gave it (missing, failed, stale) until the
+    run records it; recorded ones are done, failed or skipped."""
+    run = data.get("run_id") or "(starting)"
+    before = data.get("planned_states", {})
+    failures = {(f["processor"], f["game_date"]): f"{f['category']}: {f['message']}"
+                for f in data.get("failures", [])}
+    lo, hi = start.isoformat(), end.isoformat()
+    out: dict[tuple[str, date], Cell] = {}
+    for name, days in data.get("cells", {}).items():
+        for day, word in days.items():
+            if not lo <= day <= hi:
+                continue
+            if word == RUNNING:
+                cell = Cell(RUNNING, 0, f"run {run} is working on it", True)
+            elif word == QUEUED:
+                cell = Cell(before.get(name, {}).get(day, MISSING), 0,
+                            f"queued in run {run}", True)
+            else:
+                cell = Cell(word, 0, failures.get((name, day)) or f"live: {word} in run {run}")
+            out[(name, date.fromisoformat(day))] = cell
+    return out
+
+
+def live_status(data: dict, start: date, end: date) -> dict:
+    """``status --json``'s matrix (dates, summary, processors) while a run holds the
+    warehouse, from its published progress (``live_cells``); never complete."""
+    cells = live_cells(data, start, end)
+    phases = {**{n: r.get("phase") for n, r in data.get("processors", {}).items()},
+              **data.get("phases", {})}
+    summary: dict[str, dict[str, int]] = {}
+    processors: dict[str, dict] = {}
+    for (name, day), c in sorted(cells.items(), key=lambda kv: (phases.get(kv[0][0]) or 0,
+                                                                 kv[0])):
+        counts = summary.setdefault(name, dict.fromkeys(STATES, 0))
+        counts[c.state] = counts.get(c.state, 0) + 1
+        row = processors.setdefault(name, {"phase": phases.get(name), "table": None,
+                                           "dates": {}})
+        row["dates"][day.isoformat()] = {"state": c.state, "rows": None, "reason": c.reason}
+    return {"dates": sorted({d.isoformat() for _, d in cells}), "complete": False,
+            "summary": summary, "processors": processors}
+
+
+def live_plan(data: dict, start: date, end: date) -> dict:
+    """``plan --json``'s cells while a run holds the warehouse (``live_cells``): what that
+    run does (``run``: queued or running) and the state of each cell."""
+    cells = live_cells(data, start, end)
+    return {"cells": [{"processor": n, "game_date": d.isoformat(), "state": c.state,
+                       "run": c.run, "reason": c.reason}
+                      for (n, d), c in sorted(cells.items())]}

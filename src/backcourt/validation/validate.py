@@ -22,7 +22,6 @@ from backcourt.ledger.tables import ENTITY_FAILURES
 from backcourt.partitions.context import Context
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
-from backcourt.partitions.readiness import check
 from backcourt.partitions.state import BLOCKED, DONE, MISSING, STALE, state_pass
 from backcourt.registry import Processor
 from backcourt.registry.commands import backfill_command
@@ -164,7 +163,7 @@ def validate(ctx: Context, processors: list[Processor], start: date, end: date,
             ready = dict(states.readiness.get(p.name, {}))
             rest = [d for d in done_days if d not in ready]
             if rest:   # stale, or before the range: the state pass did not need their inputs
-                ready.update(check(ctx, p, rest, latest, True, rows))
+                ready.update(states.ready(ctx, p, rest, complete=True))
             ups = [(WindowMapping(i, ctx.calendar), ctx.registry.by_table(i.ref).name)
                    for i in p.inputs if not i.is_raw]
             ups = [(m, up, bad_days[up]) for m, up in ups if bad_days.get(up)]
