@@ -8,7 +8,10 @@ leaves one: whole.duckdb, its raw store beside it); ``plan``, ``status`` and ``v
 only read it. ``daily`` runs on a fresh copy of ``--daily-base`` each time (a warehouse
 backfilled up to the day before ``D``, whose raw files are present). Prints, per command,
 the best and median wall time and the median CPU time (user + system) of the process, the
-machine's load, and each target met or missed (on the best wall time).
+machine's load, and each target met or missed (on the best wall time). ``--before SRC``
+(the ``src`` folder of another checkout, e.g. ``git archive BASE src | tar -x -C DIR``)
+times that code too, each of its runs right before the same run of this code (the same
+load for both), and prints both.
 """
 
 from __future__ import annotations
@@ -39,20 +42,29 @@ def process(args: list[str], env: dict) -> tuple[float, float, int]:
     return wall, cpu, p.returncode
 
 
-def timed(name: str, runs: int, args: list[str], env: dict, before=None) -> dict:
-    walls, cpus, codes = [], [], set()
+def timed(name: str, runs: int, args: list[str], envs: dict[str, dict],
+          before=None) -> dict:
+    """``runs`` runs of ``args`` with each environment in turn (this code last)."""
+    walls: dict[str, list[float]] = {k: [] for k in envs}
+    cpus: dict[str, list[float]] = {k: [] for k in envs}
+    codes: dict[str, set[int]] = {k: set() for k in envs}
     for _ in range(runs):
-        if before is not None:
-            before()
-        wall, cpu, rc = process(args, env)
-        walls.append(wall)
-        cpus.append(cpu)
-        codes.add(rc)
-    best = min(walls)
-    return {"command": "backcourt " + " ".join(args), "exit_codes": sorted(codes),
-            "wall_best_s": round(best, 3), "wall_median_s": round(statistics.median(walls), 3),
-            "cpu_median_s": round(statistics.median(cpus), 3),
-            "target_s": TARGETS[name], "met": best <= TARGETS[name]}
+        for key, env in envs.items():
+            if before is not None:
+                before()
+            wall, cpu, rc = process(args, env)
+            walls[key].append(wall)
+            cpus[key].append(cpu)
+            codes[key].add(rc)
+    out = {}
+    for key in envs:
+        best = min(walls[key])
+        out[key] = {"command": "backcourt " + " ".join(args),
+                    "exit_codes": sorted(codes[key]), "wall_best_s": round(best, 3),
+                    "wall_median_s": round(statistics.median(walls[key]), 3),
+                    "cpu_median_s": round(statistics.median(cpus[key]), 3),
+                    "target_s": TARGETS[name], "met": best <= TARGETS[name]}
+    return out
 
 
 def main() -> int:
@@ -65,16 +77,20 @@ def main() -> int:
     ap.add_argument("--daily-base", default=None, help="warehouse copied before each daily")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", nargs="*", default=None, help="some of: " + ", ".join(TARGETS))
+    ap.add_argument("--before", default=None, help="the src folder of the code to compare")
     a = ap.parse_args()
     env = {**os.environ, "BACKCOURT_WAREHOUSE": a.warehouse, "BACKCOURT_RAW": a.raw}
+    envs = {"now": env}
+    if a.before:
+        envs = {"before": {**env, "PYTHONPATH": os.path.abspath(a.before)}, "now": env}
     rng = ["--start", a.start, "--end", a.end]
     wanted = set(a.only or TARGETS)
     out: dict[str, dict] = {"load_before": list(os.getloadavg()), "runs": a.runs}
     if "start-up" in wanted:
-        out["start-up"] = timed("start-up", a.runs, ["--help"], env)
+        out["start-up"] = timed("start-up", a.runs, ["--help"], envs)
     for name in ("plan", "status", "validate"):
         if name in wanted:
-            out[name] = timed(name, a.runs, [name, *rng, "--json"], env)
+            out[name] = timed(name, a.runs, [name, *rng, "--json"], envs)
     if "daily" in wanted and a.daily_date and a.daily_base:
         work = Path(tempfile.mkdtemp(prefix="bench-daily-"))
         copy = work / "daily.duckdb"
@@ -82,18 +98,17 @@ def main() -> int:
         def fresh() -> None:
             shutil.copy(a.daily_base, copy)
 
-        denv = {**env, "BACKCOURT_WAREHOUSE": str(copy)}
+        denvs = {k: {**e, "BACKCOURT_WAREHOUSE": str(copy)} for k, e in envs.items()}
         out["daily"] = timed("daily", a.runs, ["daily", "--date", a.daily_date, "--json"],
-                             denv, before=fresh)
+                             denvs, before=fresh)
         shutil.rmtree(work, ignore_errors=True)
     out["load_after"] = list(os.getloadavg())
     print(json.dumps(out, indent=1))
     for name in TARGETS:
-        if name in out:
-            r = out[name]
-            print(f"{name:9} best {r['wall_best_s']:.3f}s (median {r['wall_median_s']:.3f}s, "
-                  f"cpu {r['cpu_median_s']:.3f}s), target {r['target_s']}s: "
-                  f"{'met' if r['met'] else 'MISSED'}; exit {r['exit_codes']}")
+        for key, r in out.get(name, {}).items():
+            print(f"{name:9} {key:6} best {r['wall_best_s']:.3f}s (median "
+                  f"{r['wall_median_s']:.3f}s, cpu {r['cpu_median_s']:.3f}s), target "
+                  f"{r['target_s']}s: {'met' if r['met'] else 'MISSED'}; exit {r['exit_codes']}")
     return 0
 
 

@@ -101,24 +101,6 @@ class TableRows:
             del self._rows[key]
 
 
-class RowCounts:
-    """The ``TableRows`` of each range a run asks about, forgotten for a table when the run
-    rewrites it: daily mode compares every upstream window's rows with the ledger, and a
-    day's processors read the same few tables over the same season."""
-
-    def __init__(self) -> None:
-        self._ranges: dict[tuple[date, date], TableRows] = {}
-
-    def rows_of(self, wh, start: date, end: date) -> TableRows:
-        if (start, end) not in self._ranges:
-            self._ranges[(start, end)] = TableRows(wh, start, end)
-        return self._ranges[(start, end)]
-
-    def forget(self, table: str) -> None:
-        for rows in self._ranges.values():
-            rows.forget(table)
-
-
 def check(ctx, p: Processor, days: list[date],
           latest: dict[tuple[str, date], PartitionState],
           complete: bool | None = None, rows_of: RowsOf | None = None) -> dict[date, Readiness]:
