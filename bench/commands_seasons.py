@@ -1,7 +1,7 @@
 """Time the read commands, the start-up and `daily` as whole processes on a built warehouse.
 
-    .venv/bin/python bench/commands_seasons.py --warehouse W --raw R --start A --end B \
-        [--daily-date D --daily-base W0] [--runs 5]
+    PYTHONPATH=src .venv/bin/python bench/commands_seasons.py --warehouse W --raw R \
+        --start A --end B [--daily-date D --daily-base W0] [--runs 5] [--before SRC]
 
 ``W`` is a warehouse of several seasons with every partition done (bench/four_seasons.py
 leaves one: whole.duckdb, its raw store beside it); ``plan``, ``status`` and ``validate``
