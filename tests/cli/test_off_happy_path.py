@@ -1,0 +1,53 @@
+"""A new operator off the happy path: typos, missing files, signals. Every command keeps
+the exit-code table (0 done, 1 not done and named, 2 usage/environment, 3 busy, 130
+interrupted), prints no traceback for a user mistake, and a read command creates nothing.
+
+Real parts: a simulated raw store of two game dates written by the simulator, DuckDB files
+in tmp folders, the command line through Typer's runner (and a real process for signals).
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from backcourt.cli import cli
+
+START, END = "2023-10-24", "2023-10-25"
+RANGE = ["--start", START, "--end", END]
+runner = CliRunner()
+
+
+def invoke(*args: str, env: dict | None = None):
+    return runner.invoke(cli, list(args), env=env)
+
+
+@pytest.fixture(scope="module")
+def tiny_raw(tmp_path_factory) -> str:
+    """Two simulated game dates (opening night and the next), written once."""
+    from datetime import date
+
+    from backcourt.rawstore import RawStore
+    from backcourt.sources import sim
+
+    root = tmp_path_factory.mktemp("tiny") / "store"
+    sim.scrape(RawStore(str(root)), date(2023, 10, 24), date(2023, 10, 25), seed=3)
+    return str(root)
+
+
+@pytest.fixture(scope="module")
+def filled(tiny_raw, tmp_path_factory) -> str:
+    """A warehouse whose Phase 2 schedule ran from ``tiny_raw`` (its recorded raw root)."""
+    wh = str(tmp_path_factory.mktemp("wh") / "w.duckdb")
+    r = invoke("run", "--processor", "schedule", *RANGE, "--warehouse", wh, "--raw", tiny_raw)
+    assert r.exit_code == 0, r.output
+    return wh
+
+
+@pytest.mark.parametrize("command", ["status", "plan", "validate"])
+def test_an_unknown_phase_is_a_usage_error(command, filled, tiny_raw):
+    """`--phase 7` selected nothing and exited 0 with an empty matrix: a typo read as
+    "everything is done"."""
+    r = invoke(command, *RANGE, "--phase", "7", "--warehouse", filled, "--raw", tiny_raw)
+    assert r.exit_code == 2, r.output
+    assert "7" in r.output and "Traceback" not in r.output
