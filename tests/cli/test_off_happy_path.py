@@ -51,3 +51,23 @@ def test_an_unknown_phase_is_a_usage_error(command, filled, tiny_raw):
     r = invoke(command, *RANGE, "--phase", "7", "--warehouse", filled, "--raw", tiny_raw)
     assert r.exit_code == 2, r.output
     assert "7" in r.output and "Traceback" not in r.output
+
+
+READS_WITHOUT_RAW = [["events"], ["failures", *RANGE], ["quality", *RANGE], ["breakers"]]
+READS_WITH_RAW = [["quarantine"], ["names", "--unresolved"],
+                  ["dashboard", *RANGE, "--out", "{tmp}/d.html"]]
+
+
+@pytest.mark.parametrize("args", READS_WITHOUT_RAW + READS_WITH_RAW,
+                         ids=lambda a: a[0])
+def test_a_read_command_on_a_missing_warehouse_creates_nothing(args, tmp_path, tiny_raw):
+    """These opened the warehouse for writing: a mistyped --warehouse created an empty
+    one (and its lock file) and most of them answered 'nothing here', exit 0."""
+    wh = tmp_path / "typo.duckdb"
+    extra = ["--raw", tiny_raw] if args in READS_WITH_RAW else []
+    r = invoke(*[a.format(tmp=tmp_path) for a in args], "--warehouse", str(wh), *extra,
+               "--json")
+    assert r.exit_code == 2, r.output
+    assert "no warehouse there" in r.output and "Traceback" not in r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+

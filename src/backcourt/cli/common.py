@@ -99,8 +99,10 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
     from backcourt.rawstore.remote import RawRootUnreachable
 
     try:
-        return lib.open_context(cfg, mode, command_line(), wait, switch_raw,
-                                read_only=read_only)
+        ctx = lib.open_context(cfg, mode, command_line(), wait, switch_raw,
+                               read_only=read_only)
+        _close_with_command(ctx.wh)
+        return ctx
     except WarehouseBusy as exc:
         from backcourt.live import read_live
 
@@ -113,6 +115,17 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
     except (RawRootMismatch, WarehousePathError, ProvenanceError, RawRootUnreachable,
             WarehouseConfigError) as exc:
         raise fail_usage(str(exc)) from None
+
+def _close_with_command(wh) -> None:
+    """The command's connection closes when the command ends (its log checkpointed), so a
+    next command in the same process (a test's runner, a script) may open the file in
+    the other mode: DuckDB refuses a read-write connection beside a read-only one."""
+    from typer.main import get_current_context
+
+    command = get_current_context(silent=True)
+    if command is not None:
+        command.call_on_close(wh.close)
+
 
 def open_store(raw: str):
     """The raw store alone (commands that write raw files without a warehouse)."""

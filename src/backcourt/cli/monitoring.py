@@ -114,7 +114,7 @@ def dashboard(start: Start, end: End,
         err.print(f"[yellow]{message}[/yellow]")
         write(D.build_live(state, s, e), False, True)
 
-    ctx = open_ctx(cfg, live=busy)
+    ctx = open_ctx(cfg, live=busy, read_only=True)
     from backcourt.report.dashboard_data import gather
     from backcourt.report.page import render
 
