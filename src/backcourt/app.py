@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from backcourt import rawroot
 from backcourt.config import Settings
+from backcourt.ledger import Ledger
 from backcourt.partitions.context import Context
 from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
@@ -31,12 +32,15 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
                  wait_s: float = 0.0, switch_raw: bool = False,
                  read_only: bool = False) -> Context:
     """Open the warehouse (taking its lock: one process at a time) and the raw store —
-    the one the warehouse was filled from (``switch_raw``: the raw files moved here).
+    the one the warehouse was filled from (``switch_raw``: the raw files moved here; with
+    ``settings.raw_from_warehouse``, no root given, that recorded one is opened).
     ``read_only``: a read command's — an existing warehouse opened read-only, never
     created (``WarehousePathError`` names an unusable path before anything is made)."""
     engine_paths.check(settings.warehouse, settings.engine)   # named before the lock
-    check_raw_root(settings.raw)
-    store = RawStore(settings.raw)   # (a remote root's bucket and credentials checked)
+    raw, store = settings.raw, None
+    if not settings.raw_from_warehouse:   # a root given: named before the warehouse path
+        check_raw_root(raw)
+        store = RawStore(raw)   # (a remote root's bucket and credentials checked)
     if settings.engine == "duckdb":
         check_warehouse_path(settings.warehouse, read_only)
     if settings.warehouse != ":memory:" and settings.warehouse not in _LOCKS:
@@ -55,12 +59,16 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
                         bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint)
     from backcourt.rawstore import provenance
 
+    if store is None:   # no root given: the one this warehouse was filled from
+        raw = Ledger(wh).fact(rawroot.KEY) or raw
+        check_raw_root(raw)
+        store = RawStore(raw)
     ctx = Context(wh=wh, store=store, pipeline=pipeline(), mode=get_mode(mode),
                   seed=provenance.sim_seed(store, settings.seed))
     ctx.ledger.alone = settings.warehouse in _LOCKS   # we hold the lock: nothing else runs
     if not read_only:
         ctx.ledger.close_abandoned_runs()
-    rawroot.check(ctx.ledger, settings.raw, switch_raw and not read_only)
+    rawroot.check(ctx.ledger, raw, switch_raw and not read_only)
     return ctx
 
 

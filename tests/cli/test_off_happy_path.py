@@ -71,3 +71,24 @@ def test_a_read_command_on_a_missing_warehouse_creates_nothing(args, tmp_path, t
     assert "no warehouse there" in r.output and "Traceback" not in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
+
+@pytest.mark.parametrize("args", [["runs"], ["report", *RANGE], ["events"],
+                                  ["failures", *RANGE], ["quality", *RANGE], ["breakers"],
+                                  ["status", *RANGE, "--phase", "2"]], ids=lambda a: a[0])
+def test_without_raw_a_command_uses_the_warehouse_s_raw_root(args, filled, tmp_path,
+                                                              monkeypatch):
+    """A warehouse filled with --raw elsewhere refused every command that has no --raw
+    option (runs, report, events, failures, quality, breakers), telling the user to
+    'check --raw': none of them could be used on it."""
+    import orjson
+
+    monkeypatch.chdir(tmp_path)                      # no ./raw here
+    r = invoke(*args, "--warehouse", filled, "--json", env={"BACKCOURT_RAW": None})
+    assert r.exit_code in (0, 1), r.output           # answered (1: not complete)
+    orjson.loads(r.stdout)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mistyped_raw_is_still_refused(filled, tmp_path):
+    r = invoke("status", *RANGE, "--warehouse", filled, "--raw", str(tmp_path / "typo"))
+    assert r.exit_code == 2 and "was filled from the raw store" in r.output
