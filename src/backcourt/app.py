@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from backcourt import rawroot
 from backcourt.config import Settings
 from backcourt.ledger import Ledger
+from backcourt.ledger.tables import LEDGER as LEDGER_TABLE
 from backcourt.partitions.context import Context
 from backcourt.rawstore import RawStore
 from backcourt.registry import Processor
@@ -59,6 +60,11 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
                         bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint)
     from backcourt.rawstore import provenance
 
+    if read_only and not wh.ops.table_exists(LEDGER_TABLE):
+        wh.close()
+        raise WarehousePathError(
+            f"{settings.warehouse}: not a backcourt warehouse (no {LEDGER_TABLE} table: "
+            "nothing of backcourt ever ran on it); check --warehouse or BACKCOURT_WAREHOUSE")
     if store is None:   # no root given: the one this warehouse was filled from
         raw = Ledger(wh).fact(rawroot.KEY) or raw
         check_raw_root(raw)

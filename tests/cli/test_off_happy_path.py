@@ -92,3 +92,19 @@ def test_without_raw_a_command_uses_the_warehouse_s_raw_root(args, filled, tmp_p
 def test_a_mistyped_raw_is_still_refused(filled, tmp_path):
     r = invoke("status", *RANGE, "--warehouse", filled, "--raw", str(tmp_path / "typo"))
     assert r.exit_code == 2 and "was filled from the raw store" in r.output
+
+
+@pytest.mark.parametrize("args", [["status", *RANGE, "--raw", "{raw}"], ["runs"],
+                                  ["validate", *RANGE, "--raw", "{raw}"]], ids=lambda a: a[0])
+def test_a_duckdb_file_that_is_no_warehouse_is_named(args, tmp_path, tiny_raw):
+    """--warehouse pointed at another project's DuckDB file (or an empty one) gave
+    'error: CatalogException: … backcourt_ops.partition_state does not exist', exit 1."""
+    import duckdb
+
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE sales (x INTEGER)")
+    r = invoke(*[a.format(raw=tiny_raw) for a in args], "--warehouse", str(other))
+    assert r.exit_code == 2, r.output
+    assert "not a backcourt warehouse" in r.output and "Catalog" not in r.output
+
