@@ -108,3 +108,24 @@ def test_a_duckdb_file_that_is_no_warehouse_is_named(args, tmp_path, tiny_raw):
     assert r.exit_code == 2, r.output
     assert "not a backcourt warehouse" in r.output and "Catalog" not in r.output
 
+
+def test_sigterm_stops_any_command_with_exit_130(tmp_path):
+    """scrape (and every command outside a run) died of SIGTERM with 143 and no word;
+    the exit-code table promises 130 for Ctrl-C and SIGTERM alike."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    p = subprocess.Popen([sys.executable, "-m", "backcourt", "scrape", "--source", "sim",
+                          "--start", "2023-10-24", "--end", "2024-04-14",
+                          "--raw", str(tmp_path / "raw")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "raw").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)                              # it is writing: the work is under way
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 130, err.decode()[-500:]
+    assert b"interrupted" in err and b"Traceback" not in err
