@@ -129,3 +129,42 @@ def test_sigterm_stops_any_command_with_exit_130(tmp_path):
     out, err = p.communicate(timeout=120)
     assert p.returncode == 130, err.decode()[-500:]
     assert b"interrupted" in err and b"Traceback" not in err
+
+
+def _serve(tmp_path, *args: str):
+    """``backcourt serve`` in a process of its own: its exit code, or None when it is
+    still serving after 60 s (then stopped)."""
+    import os
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-m", "backcourt", "serve", *RANGE, *args],
+                         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=os.environ)
+    try:
+        _, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.terminate()
+        p.communicate()
+        return None, ""
+    return p.returncode, err.decode()
+
+
+def test_serve_refuses_a_missing_warehouse_and_a_bad_port(tmp_path, filled, tiny_raw):
+    """serve on a mistyped --warehouse served an empty dashboard and created the file on
+    the first page view; a port out of range or in use was 'error: OverflowError' or
+    'OSError', exit 1."""
+    import socket
+
+    code, err = _serve(tmp_path, "--warehouse", str(tmp_path / "typo.duckdb"),
+                       "--raw", tiny_raw, "--port", "0")
+    assert code == 2 and "no warehouse there" in err
+    assert not (tmp_path / "typo.duckdb").exists()
+    code, err = _serve(tmp_path, "--warehouse", filled, "--port", "99999")
+    assert code == 2 and "--port" in err and "Traceback" not in err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        code, err = _serve(tmp_path, "--warehouse", filled,
+                           "--port", str(taken.getsockname()[1]))
+    assert code == 2 and "in use" in err, err
