@@ -168,3 +168,26 @@ def test_serve_refuses_a_missing_warehouse_and_a_bad_port(tmp_path, filled, tiny
         code, err = _serve(tmp_path, "--warehouse", filled,
                            "--port", str(taken.getsockname()[1]))
     assert code == 2 and "in use" in err, err
+
+
+@pytest.mark.parametrize("args", [
+    ["status", "--start", "2023-13-01", "--end", END],
+    ["plan", *RANGE, "--reprocess", "bogus", "--raw", "{raw}"],
+    ["validate", *RANGE, "--processor", "nope", "--raw", "{raw}"],
+    ["backfill", *RANGE, "--phases", "3-1", "--raw", "{raw}"],
+    ["daily", "--date", "2023-02-30"],
+    ["runs", "no-such-run"],
+    ["status", *RANGE, "--raw", "{tmp}/typo"],
+], ids=lambda a: "-".join(a[:1] + a[5:6]))
+def test_an_error_under_json_is_json_with_the_same_exit_code(args, filled, tiny_raw,
+                                                            tmp_path):
+    """Under --json a failing command left stdout empty: a script reading it got no
+    answer (status, plan and runs answer a busy warehouse in JSON; the rest did not)."""
+    import orjson
+
+    args = [a.format(raw=tiny_raw, tmp=tmp_path) for a in args]
+    plain = invoke(*args, "--warehouse", filled)
+    as_json = invoke(*args, "--warehouse", filled, "--json")
+    assert as_json.exit_code == plain.exit_code != 0, plain.output
+    body = orjson.loads(as_json.stdout)
+    assert body["ok"] is False and body["exit"] == plain.exit_code and body["error"]

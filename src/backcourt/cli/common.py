@@ -58,10 +58,21 @@ def command_line() -> str:
     return " ".join(sys.argv[1:])
 
 
+def fail(message: str, code: int) -> typer.Exit:
+    """Print why the command stops (one line, as written); under ``--json`` stdout gets it
+    too, as ``{"ok": false, "exit": code, "error": message}``. ``raise fail(...)``."""
+    err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)
+    from typer.main import get_current_context
+
+    command = get_current_context(silent=True)
+    if command is not None and command.params.get("json"):
+        emit_json({"ok": False, "exit": code, "error": message})
+    return typer.Exit(code)
+
+
 def fail_usage(message: str) -> typer.Exit:
-    """Print a usage error; ``raise fail_usage(...)``."""
-    err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)   # one line, as written
-    return typer.Exit(EXIT_USAGE)
+    """A usage or environment error (exit 2); ``raise fail_usage(...)``."""
+    return fail(message, EXIT_USAGE)
 
 
 def parse_date(value: str, name: str) -> date:
@@ -110,7 +121,7 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
         if state is not None:
             live(state, str(exc))
         else:
-            err.print(f"[red]{exc}[/red]")
+            raise fail(str(exc), EXIT_BUSY) from None
         raise typer.Exit(EXIT_BUSY) from None
     except (RawRootMismatch, WarehousePathError, ProvenanceError, RawRootUnreachable,
             WarehouseConfigError) as exc:

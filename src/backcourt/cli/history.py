@@ -20,6 +20,7 @@ from backcourt.cli.common import (
     date_range,
     emit_json,
     err,
+    fail,
     fail_usage,
     open_ctx,
     out,
@@ -81,8 +82,7 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
     if run_id:
         r = ctx.ledger.run(run_id)
         if r is None:
-            err.print(f"[red]no run {run_id}[/red]")
-            raise typer.Exit(EXIT_FAILED)
+            raise fail(f"no run {run_id} (`backcourt runs` lists them)", EXIT_FAILED)
         r["attempts"] = ctx.ledger.attempts(run_id)
         if json:
             emit_json(_plain(r))
