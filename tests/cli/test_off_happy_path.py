@@ -191,3 +191,20 @@ def test_an_error_under_json_is_json_with_the_same_exit_code(args, filled, tiny_
     assert as_json.exit_code == plain.exit_code != 0, plain.output
     body = orjson.loads(as_json.stdout)
     assert body["ok"] is False and body["exit"] == plain.exit_code and body["error"]
+
+
+def test_an_alias_to_an_unknown_player_id_is_refused(tmp_path, tiny_raw):
+    """`names --alias NAME --player-id 1` (a typo: no player has id 1) was accepted,
+    exit 0, and marked the name's dates stale, to be reloaded under a player who does not
+    exist; the library promised a ValueError for an unknown id."""
+    import shutil
+
+    raw = tmp_path / "store"
+    shutil.copytree(tiny_raw, raw)
+    wh = str(tmp_path / "w.duckdb")
+    assert invoke("run", "--phase", "2", *RANGE, "--warehouse", wh, "--raw", str(raw)
+                  ).exit_code == 0
+    r = invoke("names", "--alias", "Boogie Buckets", "--player-id", "1", "--warehouse", wh,
+               "--raw", str(raw))
+    assert r.exit_code == 2 and "player" in r.output and "1" in r.output, r.output
+    assert not (raw / ".backcourt" / "player-aliases.json").exists()
