@@ -208,3 +208,28 @@ def test_an_alias_to_an_unknown_player_id_is_refused(tmp_path, tiny_raw):
                "--raw", str(raw))
     assert r.exit_code == 2 and "player" in r.output and "1" in r.output, r.output
     assert not (raw / ".backcourt" / "player-aliases.json").exists()
+
+
+def test_the_plan_s_fix_for_a_deleted_raw_file_fetches_it_again(tmp_path, tiny_raw):
+    """A box score deleted behind the tool's back: `plan` suggested `backfill … --phases
+    2-5`, which never fetches raw files, so running the fix failed the same way again.
+    The fix it prints now starts with Phase 1 (which fetches only what is missing) and
+    running it leaves the range complete."""
+    import shutil
+
+    import orjson
+
+    raw = tmp_path / "store"
+    shutil.copytree(tiny_raw, raw)
+    wh = str(tmp_path / "w.duckdb")
+    where = ["--warehouse", wh, "--raw", str(raw)]
+    assert invoke("backfill", *RANGE, "--phases", "2-3", *where).exit_code == 0
+    box = sorted((raw / "nba_boxscore" / END).iterdir())[0]
+    box.unlink()
+    plan = invoke("plan", *RANGE, "--phase", "2", "--phase", "3", *where, "--json")
+    [fix] = orjson.loads(plan.stdout)["commands"]
+    assert "--phases 1-3" in fix, fix
+    args = fix.split()[1:]                          # without "backcourt"
+    assert invoke(*args, *where).exit_code == 0
+    assert box.exists()
+    assert invoke("status", *RANGE, "--phase", "2", "--phase", "3", *where).exit_code == 0
