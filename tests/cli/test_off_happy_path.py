@@ -233,3 +233,14 @@ def test_the_plan_s_fix_for_a_deleted_raw_file_fetches_it_again(tmp_path, tiny_r
     assert invoke(*args, *where).exit_code == 0
     assert box.exists()
     assert invoke("status", *RANGE, "--phase", "2", "--phase", "3", *where).exit_code == 0
+
+
+def test_a_range_without_game_dates_is_not_called_complete(filled):
+    """status over the off-season exited 1 ('no game dates in this range') while its
+    --json said "complete": true."""
+    import orjson
+
+    r = invoke("status", "--start", "2023-07-01", "--end", "2023-07-10", "--warehouse",
+               filled, "--json")
+    body = orjson.loads(r.stdout)
+    assert r.exit_code == 1 and body["dates"] == [] and body["complete"] is False
