@@ -78,6 +78,22 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
     return ctx
 
 
+class RawRootMissing(ValueError):
+    pass
+
+
+def require_raw_root(ctx: Context) -> None:
+    """A run that reads raw files without fetching them (no Phase 1): a local raw root that
+    does not exist (a typo, a disk not mounted) is named, never read as a store without
+    games (nothing to do, exit 0)."""
+    import os
+
+    if ctx.store.is_local and not os.path.isdir(ctx.store.root):
+        raise RawRootMissing(
+            f"raw root {ctx.store.root}: does not exist (check --raw / BACKCOURT_RAW; a new "
+            "store is filled by Phase 1: `backcourt scrape`, or a backfill with --phases 1-5)")
+
+
 def warehouse_readable(settings: Settings) -> bool:
     """Whether the warehouse exists and can be opened for reading (preflight asks before
     opening: a warehouse not created yet is not created by a read command)."""
@@ -170,6 +186,8 @@ def backfill_phases(ctx: Context, phases: list[int], start: date, end: date, com
     missing = [p for p in phases if p not in ctx.registry.phases]
     if missing:
         raise ValueError(f"phase(s) {missing} have no processors yet")
+    if 1 not in phases:   # (Phase 1 makes a new store)
+        require_raw_root(ctx)
     from backcourt.planner import REPROCESS
 
     if reprocess not in REPROCESS:

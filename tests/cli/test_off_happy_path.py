@@ -244,3 +244,15 @@ def test_a_range_without_game_dates_is_not_called_complete(filled):
                filled, "--json")
     body = orjson.loads(r.stdout)
     assert r.exit_code == 1 and body["dates"] == [] and body["complete"] is False
+
+
+@pytest.mark.parametrize("args", [["run", "--phase", "2"], ["backfill", "--phases", "2-5"]],
+                         ids=lambda a: a[0])
+def test_a_raw_root_that_does_not_exist_is_named_not_read_as_empty(args, tmp_path):
+    """A mistyped --raw on a new warehouse: run and backfill without Phase 1 found no game
+    dates, did nothing and exited 0 ('ok': true, 0 partitions) — missing read as empty."""
+    r = invoke(*args, *RANGE, "--warehouse", str(tmp_path / "w.duckdb"),
+               "--raw", str(tmp_path / "typo"))
+    assert r.exit_code == 2, r.output
+    assert "typo" in r.output and "does not exist" in r.output
+    assert not (tmp_path / "typo").exists()

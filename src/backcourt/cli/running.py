@@ -58,6 +58,10 @@ def run(start: Start, end: End,
     procs = select(ctx, phase, processor)
     if not procs:
         raise fail_usage("no processor matches")
+    try:
+        lib.require_raw_root(ctx)
+    except lib.RawRootMissing as exc:
+        raise fail_usage(str(exc)) from None
     command = " ".join(sys.argv)
     with interruptible(), tracking(cfg.warehouse, command, mode) as track:
         if track.live is not None:
