@@ -256,3 +256,19 @@ def test_a_raw_root_that_does_not_exist_is_named_not_read_as_empty(args, tmp_pat
     assert r.exit_code == 2, r.output
     assert "typo" in r.output and "does not exist" in r.output
     assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["events", "--limit", "-1"], ["quarantine", "--limit", "-5", "--raw", "{raw}"],
+    ["backfill", *RANGE, "--phases", "2", "--workers", "0", "--raw", "{raw}"],
+    ["daily", "--date", END, "--workers", "-2", "--raw", "{raw}"],
+    ["run", *RANGE, "--phase", "2", "--wait", "-1", "--raw", "{raw}"],
+], ids=lambda a: "-".join(a[:1] + [x for x in a if x.startswith("--") and x not in
+                                     ("--start", "--end", "--raw", "--phases", "--phase",
+                                      "--date")]))
+def test_an_out_of_range_number_is_a_usage_error(args, filled, tiny_raw):
+    """--limit -1 reached the engine ('error: BinderException: LIMIT/OFFSET cannot be
+    negative', exit 1); --workers 0 or -2 and --wait -1 were silently read as 1 and 0."""
+    r = invoke(*[a.format(raw=tiny_raw) for a in args], "--warehouse", filled)
+    assert r.exit_code == 2, r.output
+    assert "Exception" not in r.output and "Invalid value" in r.output

@@ -36,7 +36,7 @@ Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]
 End = Annotated[str, typer.Option("--end", help="last date, YYYY-MM-DD")]
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Wait = Annotated[float, typer.Option(
-    "--wait", help="seconds to wait for another process holding the warehouse")]
+    "--wait", min=0, help="seconds to wait for another process holding the warehouse")]
 SwitchRaw = Annotated[bool, typer.Option(
     "--switch-raw", help="the raw files moved: record --raw as this warehouse's raw root "
                          "(otherwise a --raw other than the recorded one is refused)")]

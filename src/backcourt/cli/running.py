@@ -38,7 +38,7 @@ from backcourt.registry.mode import MODES
 
 Seed = Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")]
 Workers = Annotated[int, typer.Option(
-    help="processors of a stage run in parallel on this many connections")]
+    min=1, help="processors of a stage run in parallel on this many connections")]
 
 
 def run(start: Start, end: End,

@@ -25,7 +25,7 @@ from backcourt.cli.common import (
 )
 from backcourt.report import views as V
 
-Limit = Annotated[int, typer.Option(help="at most this many rows")]
+Limit = Annotated[int, typer.Option(min=1, help="at most this many rows")]
 
 
 def events(run: Annotated[str | None, typer.Option("--run", help="one run's events")] = None,
