@@ -229,6 +229,10 @@ def test_the_plan_s_fix_for_a_deleted_raw_file_fetches_it_again(tmp_path, tiny_r
     plan = invoke("plan", *RANGE, "--phase", "2", "--phase", "3", *where, "--json")
     [fix] = orjson.loads(plan.stdout)["commands"]
     assert "--phases 1-3" in fix, fix
+    found = orjson.loads(invoke("validate", *RANGE, "--phase", "2", *where, "--json").stdout)
+    raw_fixes = [f["fix"] for f in found["findings"] if f["processor"] in
+                 ("gamebook_player_stats", "team_boxscore", "pbp_shots")]
+    assert raw_fixes and all("--phases 1-" in f for f in raw_fixes), raw_fixes
     args = fix.split()[1:]                          # without "backcourt"
     assert invoke(*args, *where).exit_code == 0
     assert box.exists()
