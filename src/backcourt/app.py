@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from backcourt import rawroot
 from backcourt.config import Settings
+from backcourt.ledger import Ledger
+from backcourt.ledger.tables import LEDGER as LEDGER_TABLE
 from backcourt.partitions.context import Context
 from backcourt.rawstore import RawStore
 from backcourt.rawstore.provenance import ProvenanceError as ProvenanceError  # the CLI's
@@ -32,12 +34,15 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
                  wait_s: float = 0.0, switch_raw: bool = False,
                  read_only: bool = False) -> Context:
     """Open the warehouse (taking its lock: one process at a time) and the raw store —
-    the one the warehouse was filled from (``switch_raw``: the raw files moved here).
+    the one the warehouse was filled from (``switch_raw``: the raw files moved here; with
+    ``settings.raw_from_warehouse``, no root given, that recorded one is opened).
     ``read_only``: a read command's — an existing warehouse opened read-only, never
     created (``WarehousePathError`` names an unusable path before anything is made)."""
     engine_paths.check(settings.warehouse, settings.engine)   # named before the lock
-    check_raw_root(settings.raw)
-    store = RawStore(settings.raw)   # (a remote root's bucket and credentials checked)
+    raw, store = settings.raw, None
+    if not settings.raw_from_warehouse:   # a root given: named before the warehouse path
+        check_raw_root(raw)
+        store = RawStore(raw)   # (a remote root's bucket and credentials checked)
     if settings.engine == "duckdb":
         check_warehouse_path(settings.warehouse, read_only)
     if settings.warehouse != ":memory:" and settings.warehouse not in _LOCKS:
@@ -56,13 +61,38 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
                         bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint)
     from backcourt.rawstore import provenance
 
+    if read_only and not wh.ops.table_exists(LEDGER_TABLE):
+        wh.close()
+        raise WarehousePathError(
+            f"{settings.warehouse}: not a backcourt warehouse (no {LEDGER_TABLE} table: "
+            "nothing of backcourt ever ran on it); check --warehouse or BACKCOURT_WAREHOUSE")
+    if store is None:   # no root given: the one this warehouse was filled from
+        raw = Ledger(wh).fact(rawroot.KEY) or raw
+        check_raw_root(raw)
+        store = RawStore(raw)
     ctx = Context(wh=wh, store=store, pipeline=pipeline(), mode=get_mode(mode),
                   seed=provenance.sim_seed(store, settings.seed))
     ctx.ledger.alone = settings.warehouse in _LOCKS   # we hold the lock: nothing else runs
     if not read_only:
         ctx.ledger.close_abandoned_runs()
-    rawroot.check(ctx.ledger, settings.raw, switch_raw and not read_only)
+    rawroot.check(ctx.ledger, raw, switch_raw and not read_only)
     return ctx
+
+
+class RawRootMissing(ValueError):
+    pass
+
+
+def require_raw_root(ctx: Context) -> None:
+    """A run that reads raw files without fetching them (no Phase 1): a local raw root that
+    does not exist (a typo, a disk not mounted) is named, never read as a store without
+    games (nothing to do, exit 0)."""
+    import os
+
+    if ctx.store.is_local and not os.path.isdir(ctx.store.root):
+        raise RawRootMissing(
+            f"raw root {ctx.store.root}: does not exist (check --raw / BACKCOURT_RAW; a new "
+            "store is filled by Phase 1: `backcourt scrape`, or a backfill with --phases 1-5)")
 
 
 def warehouse_readable(settings: Settings) -> bool:
@@ -158,6 +188,8 @@ def backfill_phases(ctx: Context, phases: list[int], start: date, end: date, com
     missing = [p for p in phases if p not in ctx.registry.phases]
     if missing:
         raise ValueError(f"phase(s) {missing} have no processors yet")
+    if 1 not in phases:   # (Phase 1 makes a new store)
+        require_raw_root(ctx)
     from backcourt.planner import REPROCESS
 
     if reprocess not in REPROCESS:

@@ -29,6 +29,9 @@ class Settings(BaseModel):
 
     warehouse: str = DEFAULT_WAREHOUSE["duckdb"]
     raw: str = DEFAULT_RAW
+    # no --raw and no BACKCOURT_RAW: the root the warehouse was filled from (``raw`` only
+    # for a warehouse that never ran anything), so a command needs no --raw to find it
+    raw_from_warehouse: bool = False
     seed: int | None = None   # the simulator's; None: the raw store's own (else 0)
     engine: Engine = "duckdb"
     spark_master: str = DEFAULT_SPARK_MASTER
@@ -47,6 +50,7 @@ def load_settings(warehouse: str | None = None, raw: str | None = None,
         warehouse=warehouse or os.environ.get("BACKCOURT_WAREHOUSE")
         or DEFAULT_WAREHOUSE[engine],
         raw=raw or os.environ.get("BACKCOURT_RAW") or DEFAULT_RAW,
+        raw_from_warehouse=not (raw or os.environ.get("BACKCOURT_RAW")),
         seed=seed if seed is not None else (
             int(os.environ["BACKCOURT_SEED"]) if os.environ.get("BACKCOURT_SEED") else None),
         engine=engine,

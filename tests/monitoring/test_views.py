@@ -86,6 +86,13 @@ def test_quarantine_release_validates_the_fixed_file_and_puts_it_back(damaged):
 
 
 def test_an_empty_range_is_not_a_complete_dashboard(tmp_path):
+    from backcourt import app as lib
+    from backcourt.config import Settings
+
+    # an empty warehouse, made by a write (a read command never creates one)
+    lib.open_context(Settings(warehouse=str(tmp_path / "wh.duckdb"),
+                              raw=str(tmp_path / "raw"))).wh.close()
+    lib.release_locks()
     page = tmp_path / "empty.html"
     r = runner.invoke(cli, ["dashboard", *RANGE, "--out", str(page), "--json"],
                       env={"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),

@@ -13,6 +13,8 @@ traceback only with the global ``--debug``.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import traceback
 from typing import Annotated
@@ -41,8 +43,15 @@ for module in (sources, running, inspecting, history, names, monitoring, views):
         cli.command()(command)
 
 
+def _sigterm(signum, frame) -> None:
+    os.write(2, b"\ninterrupted (SIGTERM): run the same command again to resume\n")
+    raise KeyboardInterrupt(f"signal {signum}")   # Typer exits 130 on it
+
+
 def app() -> None:
-    """The command line's entry point."""
+    """The command line's entry point. SIGTERM stops any command as Ctrl-C does (exit 130;
+    a run records what finished: ``common.interruptible``)."""
+    signal.signal(signal.SIGTERM, _sigterm)
     try:
         cli()
     except KeyboardInterrupt:

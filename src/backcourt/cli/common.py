@@ -72,7 +72,7 @@ Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]
 End = Annotated[str, typer.Option("--end", help="last date, YYYY-MM-DD")]
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Wait = Annotated[float, typer.Option(
-    "--wait", help="seconds to wait for another process holding the warehouse")]
+    "--wait", min=0, help="seconds to wait for another process holding the warehouse")]
 SwitchRaw = Annotated[bool, typer.Option(
     "--switch-raw", help="the raw files moved: record --raw as this warehouse's raw root "
                          "(otherwise a --raw other than the recorded one is refused)")]
@@ -94,12 +94,23 @@ def command_line() -> str:
     return " ".join(sys.argv[1:])
 
 
-def fail_usage(message: str) -> typer.Exit:
-    """Print a usage error; ``raise fail_usage(...)``."""
+def fail(message: str, code: int) -> typer.Exit:
+    """Print why the command stops (one line, as written); under ``--json`` stdout gets it
+    too, as ``{"ok": false, "exit": code, "error": message}``. ``raise fail(...)``."""
     from rich.markup import escape
 
-    err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)   # one line, as written
-    return typer.Exit(EXIT_USAGE)
+    err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)
+    from typer.main import get_current_context
+
+    command = get_current_context(silent=True)
+    if command is not None and command.params.get("json"):
+        emit_json({"ok": False, "exit": code, "error": message})
+    return typer.Exit(code)
+
+
+def fail_usage(message: str) -> typer.Exit:
+    """A usage or environment error (exit 2); ``raise fail_usage(...)``."""
+    return fail(message, EXIT_USAGE)
 
 
 def parse_date(value: str, name: str) -> date:
@@ -139,8 +150,10 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
     from backcourt.rawstore.remote import RawRootUnreachable
 
     try:
-        return lib.open_context(cfg, mode, command_line(), wait, switch_raw,
-                                read_only=read_only)
+        ctx = lib.open_context(cfg, mode, command_line(), wait, switch_raw,
+                               read_only=read_only)
+        _close_with_command(ctx.wh)
+        return ctx
     except WarehouseBusy as exc:
         from backcourt.live import read_live
 
@@ -148,11 +161,22 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
         if state is not None:
             live(state, str(exc))
         else:
-            err.print(f"[red]{exc}[/red]")
+            raise fail(str(exc), EXIT_BUSY) from None
         raise typer.Exit(EXIT_BUSY) from None
     except (RawRootMismatch, WarehousePathError, ProvenanceError, RawRootUnreachable,
             WarehouseConfigError) as exc:
         raise fail_usage(str(exc)) from None
+
+def _close_with_command(wh) -> None:
+    """The command's connection closes when the command ends (its log checkpointed), so a
+    next command in the same process (a test's runner, a script) may open the file in
+    the other mode: DuckDB refuses a read-write connection beside a read-only one."""
+    from typer.main import get_current_context
+
+    command = get_current_context(silent=True)
+    if command is not None:
+        command.call_on_close(wh.close)
+
 
 def open_store(raw: str):
     """The raw store alone (commands that write raw files without a warehouse)."""

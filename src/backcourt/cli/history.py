@@ -18,6 +18,7 @@ from backcourt.cli.common import (
     date_range,
     emit_json,
     err,
+    fail,
     fail_usage,
     lazy_module,
     lib,
@@ -82,8 +83,7 @@ def runs(run_id: Annotated[str | None, typer.Argument(help="show one run")] = No
     if run_id:
         r = ctx.ledger.run(run_id)
         if r is None:
-            err.print(f"[red]no run {run_id}[/red]")
-            raise typer.Exit(EXIT_FAILED)
+            raise fail(f"no run {run_id} (`backcourt runs` lists them)", EXIT_FAILED)
         r["attempts"] = ctx.ledger.attempts(run_id)
         if json:
             emit_json(_plain(r))
@@ -131,7 +131,8 @@ def breakers(processor: Annotated[str | None, typer.Option(help="one processor")
 
     if reset is not None and all_:
         raise fail_usage("give --reset ENTITY or --all, not both")
-    ctx = open_ctx(settings(warehouse, engine=engine))
+    ctx = open_ctx(settings(warehouse, engine=engine),   # listing reads; a reset writes
+                   read_only=reset is None and not all_)
     try:
         name = ctx.registry.get(processor).name if processor else None
     except ValueError as exc:

@@ -10,6 +10,7 @@ from typing import Annotated
 import orjson
 import typer
 
+from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -116,7 +117,7 @@ def dashboard(start: Start, end: End,
         err.print(f"[yellow]{message}[/yellow]")
         write(D.build_live(state, s, e), False, True)
 
-    ctx = open_ctx(cfg, live=busy)
+    ctx = open_ctx(cfg, live=busy, read_only=True)
     from backcourt.report.dashboard_data import gather
     from backcourt.report.page import render
 
@@ -141,8 +142,19 @@ def serve(start: Start, end: End,
     s, e = date_range(start, end)
     if refresh < 1:
         raise fail_usage("--refresh must be at least 1 second")
+    if not 0 <= port <= 65535:
+        raise fail_usage(f"--port {port}: a port is 0-65535 (0: any free one)")
     cfg = settings(warehouse, raw, engine=engine)
-    server = DashboardServer(cfg, s, e, port=port, refresh=refresh)
+    if cfg.engine == "duckdb":   # a read command: the warehouse must exist (never created)
+        try:
+            lib.check_warehouse_path(cfg.warehouse, read_only=True)
+        except lib.WarehousePathError as exc:
+            raise fail_usage(str(exc)) from None
+    try:
+        server = DashboardServer(cfg, s, e, port=port, refresh=refresh)
+    except OSError as exc:
+        raise fail_usage(f"--port {port}: {exc.strerror or exc} on 127.0.0.1 (address in "
+                         "use? another port, or 0 for any free one)") from None
     if json:   # one line, as soon as it listens (a script reads the URL from it)
         sys.stdout.write(orjson.dumps({"url": server.url, "warehouse": cfg.warehouse,
                                        "start": s.isoformat(), "end": e.isoformat()}

@@ -39,7 +39,8 @@ def names(unresolved: Annotated[bool, typer.Option(
         raise fail_usage("give --unresolved, or --alias NAME with --player-id ID")
     if (alias is None) != (player_id is None):
         raise fail_usage("--alias and --player-id go together")
-    ctx = open_ctx(settings(warehouse, raw, engine=engine), "backfill", wait)
+    ctx = open_ctx(settings(warehouse, raw, engine=engine), "backfill", wait,
+                   read_only=alias is None)   # listing reads; an alias writes
     if alias is not None:
         try:
             added, affected = lib.add_alias(ctx, alias, player_id)

@@ -38,7 +38,7 @@ render = lazy_module("backcourt.cli.render")   # Rich, imported when a command p
 
 Seed = Annotated[int | None, typer.Option(help="simulator seed (Phase 1)")]
 Workers = Annotated[int, typer.Option(
-    help="processors of a stage run in parallel on this many connections")]
+    min=1, help="processors of a stage run in parallel on this many connections")]
 
 
 def run(start: Start, end: End,
@@ -60,6 +60,10 @@ def run(start: Start, end: End,
     procs = select(ctx, phase, processor)
     if not procs:
         raise fail_usage("no processor matches")
+    try:
+        lib.require_raw_root(ctx)
+    except lib.RawRootMissing as exc:
+        raise fail_usage(str(exc)) from None
     command = " ".join(sys.argv)
     with interruptible(), tracking(cfg.warehouse, command, mode) as track:
         if track.live is not None:

@@ -24,7 +24,7 @@ from backcourt.cli.common import (
     settings,
 )
 
-Limit = Annotated[int, typer.Option(help="at most this many rows")]
+Limit = Annotated[int, typer.Option(min=1, help="at most this many rows")]
 
 V = lazy_module("backcourt.report.views")
 rich_table = lazy_module("rich.table")
@@ -35,7 +35,7 @@ def events(run: Annotated[str | None, typer.Option("--run", help="one run's even
            json: Json = False) -> None:
     """Downstream-trigger events (partition_ready), newest first. Only daily mode emits
     them; a backfill never does."""
-    rows = V.events(open_ctx(settings(warehouse, engine=engine)), run, limit)
+    rows = V.events(open_ctx(settings(warehouse, engine=engine), read_only=True), run, limit)
     if json:
         emit_json(rows)
         return
@@ -58,7 +58,8 @@ def quarantine(release: Annotated[str | None, typer.Option(
     --release FILE: exit 0 when it parses now and is back in its raw folder (then re-run
     its date), 1 when it still fails (the new error is shown), 2 when FILE names none or
     several quarantined files."""
-    ctx = open_ctx(settings(warehouse, raw, engine=engine))
+    # listing reads; --release writes (and needs a warehouse that exists)
+    ctx = open_ctx(settings(warehouse, raw, engine=engine), read_only=release is None)
     if release is not None:
         done, matches = V.release_quarantined(ctx, release)
         if done is None:
@@ -96,7 +97,8 @@ def failures(start: Start, end: End, warehouse: Warehouse = None, engine: Engine
     """Explained per-entity failures (a player or team left out of a partition, with its
     category) by date and category. Exit 0: they are explained, not failed partitions."""
     s, e = date_range(start, end)
-    body = V.entity_failures(open_ctx(settings(warehouse, engine=engine)), s, e)
+    body = V.entity_failures(open_ctx(settings(warehouse, engine=engine), read_only=True),
+                            s, e)
     if json:
         emit_json(body)
         return
@@ -117,7 +119,7 @@ def quality(start: Start, end: End, warehouse: Warehouse = None, engine: EngineO
     """The feature quality tier mix (gold … critical) per date and processor: how the
     early-season ramp looks. Exit 1 when no table in the range has quality rows."""
     s, e = date_range(start, end)
-    body = V.quality(open_ctx(settings(warehouse, engine=engine)), s, e)
+    body = V.quality(open_ctx(settings(warehouse, engine=engine), read_only=True), s, e)
     if json:
         emit_json(body)
     else:

@@ -96,6 +96,12 @@ class Plan:
         targets = self.targets()
         phases = sorted({p.phase for p in [*self.sources, *self.processors]
                          if p.name in targets})
+        # a partition that reads raw files runs again: its files may be missing or
+        # half-written (deleted, quarantined), and only Phase 1 fetches them (it fetches
+        # nothing for a complete date), so the fix starts there
+        if any(p.name in targets and any(i.is_raw for i in p.inputs)
+               for p in self.processors):
+            phases.insert(0, Source.phase)   # the sources' phase (1)
         return [backfill_command(span[0], span[1], phases[0], phases[-1], self.reprocess)]
 
     def blocked_fix(self) -> str | None:

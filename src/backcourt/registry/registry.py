@@ -88,9 +88,14 @@ class Registry:
 
     def select(self, phases: Iterable[int] | None = None,
                names: Iterable[str] | None = None) -> list[Processor]:
-        """Processors by phase and/or name, in dependency order."""
+        """Processors by phase and/or name, in dependency order. A phase the registry
+        does not have is an error (selecting nothing would read as "all done")."""
         wanted_names = {self.get(n).name for n in names} if names else None
         wanted_phases = set(phases) if phases else None
+        unknown = sorted((wanted_phases or set()) - set(self.phases))
+        if unknown:
+            raise RegistryError(f"unknown phase(s) {', '.join(map(str, unknown))} (known: "
+                                f"{', '.join(map(str, self.phases))})")
         return [p for p in self.order()
                 if (wanted_phases is None or p.phase in wanted_phases)
                 and (wanted_names is None or p.name in wanted_names)]

@@ -53,7 +53,8 @@ class DashboardServer(HTTPServer):
             if self._data is not None and seen == self._seen:
                 return self._data
             try:
-                ctx = lib.open_context(self.cfg, "backfill", "serve (reading the dashboard)")
+                ctx = lib.open_context(self.cfg, "backfill", "serve (reading the dashboard)",
+                                       read_only=True)
             except WarehouseBusy as exc:   # a writer without a progress file (or starting)
                 state = read_live(self.cfg.warehouse)
                 if state is not None:

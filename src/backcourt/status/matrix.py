@@ -53,8 +53,10 @@ class StatusMatrix:
 
     @property
     def complete(self) -> bool:
-        return all(c[MISSING] == 0 and c[FAILED] == 0 and c[STALE] == 0 and c[BLOCKED] == 0
-                   for c in self.counts().values())
+        """Every cell done or skipped, and there are dates (an empty range is not done)."""
+        return bool(self.dates) and all(
+            c[MISSING] == 0 and c[FAILED] == 0 and c[STALE] == 0 and c[BLOCKED] == 0
+            for c in self.counts().values())
 
     def as_dict(self) -> dict:
         counts = self.counts()   # 17,000 cells in 4 seasons: each looked up once here

@@ -86,8 +86,10 @@ class Validation:
 
 
 def _fix(ctx: Context, p: Processor, days: list[date], reprocess: str = "stale") -> str:
-    """The backfill that recomputes ``p`` over ``days`` and everything after it."""
-    return backfill_command(min(days), max(days), p.phase, ctx.registry.phases[-1], reprocess)
+    """The backfill that recomputes ``p`` over ``days`` and everything after it; from
+    Phase 1 when ``p`` reads raw files (they may be missing: only Phase 1 fetches them)."""
+    first = min(ctx.registry.phases) if any(i.is_raw for i in p.inputs) else p.phase
+    return backfill_command(min(days), max(days), first, ctx.registry.phases[-1], reprocess)
 
 
 def validate(ctx: Context, processors: list[Processor], start: date, end: date,

@@ -65,6 +65,9 @@ def add(store, name: str, player_id: int, wh=None) -> tuple[Alias, dict[str, lis
     key = player_lookup(name)
     if not key:
         raise ValueError(f"the name {name!r} has no letters or digits")
+    if not known_player(int(player_id), wh):
+        raise ValueError(f"--player-id {player_id}: no such player (not in the player "
+                         "reference, nor in a roster or box score loaded here)")
     table = read(store)
     alias = table[key] = Alias(name.strip(), key, int(player_id))
     store.write_note(NOTE, orjson.dumps(
@@ -74,6 +77,22 @@ def add(store, name: str, player_id: int, wh=None) -> tuple[Alias, dict[str, lis
     if affected:
         _mark(store, affected, f"{key}={alias.player_id}")
     return alias, affected
+
+
+# the loaded tables that name players by id (beside the reference list)
+_PLAYER_TABLES = ("nba_raw.rosters", "nba_raw.gamebook_player_stats")
+
+
+def known_player(player_id: int, wh=None) -> bool:
+    """Whether the player registry has this id: the reference players, or (with the
+    warehouse) a roster or box score loaded — a simulated league's players are there."""
+    from backcourt.pipeline.phase2.names import PlayerResolver
+
+    if PlayerResolver().knows_id(player_id):
+        return True
+    return wh is not None and any(
+        wh.table_exists(t) and wh.query(f"SELECT 1 FROM {t} WHERE player_id = ? LIMIT 1",
+                                        [player_id]) for t in _PLAYER_TABLES)
 
 
 def _affected(wh, lookup: str) -> dict[str, list[date]]:
