@@ -124,3 +124,19 @@ def test_an_unknown_team_is_rejected_even_with_one_row_per_team():
         "column TEAM_ID: unknown team id 1610612799"
     assert all(r["team_id"] != 1610612799 for r in out.rows["team_boxscore"])
     assert [g["game_id"] for g in out.rows["schedule"]] == ["0022500165"]
+
+
+def test_a_game_of_the_1990s_belongs_to_its_own_season():
+    """Game ids carry the season's last two digits: 0029900123 is 1999-00, not 2099-00
+    (real logs of Vancouver, Seattle or the first Charlotte Hornets are all before 2002)."""
+    rs = rows()
+    for r, (tid, abbr, matchup) in zip(rs, [(1610612763, "VAN", "VAN @ SEA"),
+                                             (1610612760, "SEA", "SEA vs. VAN")], strict=True):
+        r[COL["TEAM_ID"]], r[COL["TEAM_ABBREVIATION"]], r[COL["MATCHUP"]] = tid, abbr, matchup
+        r[COL["SEASON_ID"]], r[COL["GAME_ID"]] = "21999", "0029900123"
+        r[COL["GAME_DATE"]] = "1999-12-01"
+    out = parse(rs, "1999-12-01")
+    assert not out.row_errors, out.row_errors
+    [game] = out.rows["schedule"]
+    assert game["season"] == "1999-00" and game["season_type"] == "Regular Season"
+    assert {r["season"] for r in out.rows["team_boxscore"]} == {"1999-00"}
