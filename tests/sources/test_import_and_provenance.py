@@ -73,12 +73,12 @@ def test_imported_dates_load_in_phase2(tmp_path):
 
 
 def test_a_file_that_is_not_a_game_log_is_a_named_failure(tmp_path):
-    bad = tmp_path / "box.json"
-    bad.write_bytes((FIXTURES / "nba_api_samples" / "boxscoretraditionalv3.json").read_bytes())
+    bad = tmp_path / "scoreboard.json"   # neither a game log nor a box score
+    bad.write_bytes((FIXTURES / "nba_api_samples" / "scoreboardv3.json").read_bytes())
     r = invoke("import", str(bad), str(tmp_path / "nope.json"), raw=tmp_path / "raw")
     assert r.exit_code == 2 and "no such file" in r.output
     r = invoke("import", str(bad), raw=tmp_path / "raw")
-    assert r.exit_code == 1 and "resultSets" in r.stdout
+    assert r.exit_code == 1 and "resultSets" in r.stdout and "box score" in r.stdout
 
 
 def test_a_real_store_is_never_simulated_into(tmp_path):

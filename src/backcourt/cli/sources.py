@@ -145,12 +145,15 @@ def _print(r: dict) -> None:
 
 
 def import_(files: Annotated[list[str], typer.Argument(
-                help="team game logs (leaguegamelog / teamgamelogs JSON, .json.gz too)")],
+                help="team game logs (leaguegamelog / teamgamelogs JSON, .json.gz too) "
+                     "and box-score archives (a folder, .zip or .jsonl of "
+                     "boxscoretraditionalv3 responses)")],
             raw: Raw = None, json: Json = False) -> None:
-    """Split game-log files in hand (a season of team game logs) into the raw store's date
-    folders (nba_team_gamelogs/<date>/), each date checked as Phase 2 will check it."""
+    """Split files in hand into the raw store's date folders, each checked as Phase 2 will
+    check it: a season of team game logs (nba_team_gamelogs/<date>/), box-score archives
+    (nba_boxscore/<date>/<gameId>.json, dated by the store's scoreboards and game logs)."""
     cfg = settings(raw=raw)
-    missing = [f for f in files if not os.path.isfile(f)]
+    missing = [f for f in files if not os.path.exists(f)]
     if missing:
         raise fail_usage(f"no such file: {', '.join(missing)}")
     from backcourt.sources.files import import_files
@@ -166,6 +169,9 @@ def import_(files: Annotated[list[str], typer.Argument(
         rows = sum(result.dates.values())
         out.print(f"imported {rows} rows of {len(result.dates)} date(s) from "
                   f"{len(files)} file(s) into {cfg.raw}/nba_team_gamelogs")
+        if result.boxscores:
+            out.print(f"imported {sum(result.boxscores.values())} box scores of "
+                      f"{len(result.boxscores)} date(s) into {cfg.raw}/nba_boxscore")
         for problem in result.problems:
             out.print(f"  [red]not imported[/red] {problem}")
         if result.problems:
