@@ -199,7 +199,8 @@ def test_the_scrape_command_needs_a_key_and_reports_a_budget_stop(site, tmp_path
 
     from backcourt.cli import cli
 
-    env = {"BACKCOURT_RAW": str(tmp_path / "raw"), "ODDS_API_KEY": ""}
+    env = {"BACKCOURT_RAW": str(tmp_path / "raw"), "ODDS_API_KEY": "",
+           "XDG_CONFIG_HOME": str(tmp_path / "no-config")}   # never the operator's own file
     args = ["scrape", "--source", "odds", "--start", "2025-11-05", "--end", "2025-11-06",
             "--base-url", site.url, "--rate", "100"]
     r = CliRunner().invoke(cli, args, env=env)
@@ -213,3 +214,78 @@ def test_the_scrape_command_needs_a_key_and_reports_a_budget_stop(site, tmp_path
     r = CliRunner().invoke(cli, args, env=env)
     assert r.exit_code == 0, r.output
     assert "6 files" not in r.output and "5 files written" in r.output and KEY not in r.output
+
+
+def test_the_key_comes_from_the_config_file_and_is_never_written_anywhere(site, tmp_path):
+    """No ODDS_API_KEY: the key is read from the config file (BACKCOURT_CONFIG, or
+    $XDG_CONFIG_HOME/backcourt/config.toml), sent to the API, and appears in no output, no
+    --json, no ledger row and no file of the raw store or beside the warehouse."""
+    import duckdb
+    from typer.testing import CliRunner
+
+    from backcourt import app as lib
+    from backcourt.cli import cli
+
+    config = tmp_path / "backcourt.toml"
+    config.write_text(f'[odds]\napi_key = "{KEY}"\n')
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "wh.duckdb"
+    wh.parent.mkdir()
+    env = {"BACKCOURT_RAW": str(raw), "BACKCOURT_WAREHOUSE": str(wh), "ODDS_API_KEY": "",
+           "BACKCOURT_CONFIG": str(config), "BACKCOURT_ODDS_API_URL": site.url}
+    r = CliRunner().invoke(cli, ["scrape", "--source", "odds", "--start", "2025-11-05",
+                                 "--end", "2025-11-05", "--rate", "100", "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    assert site.seen and KEY not in r.output          # the server checked apiKey == KEY
+    r = CliRunner().invoke(cli, ["backfill", "--source", "odds", "--start", "2025-11-06",
+                                 "--end", "2025-11-06", "--phases", "1", "--json"], env=env)
+    assert orjson.loads(r.stdout)["phase1"]["sources"] == ["odds"], r.output
+    assert KEY not in r.output
+    lib.release_locks()
+    for folder in (raw, wh.parent):
+        for p in folder.rglob("*"):
+            if p.is_file() and p.suffix not in (".duckdb", ".wal"):
+                assert KEY.encode() not in p.read_bytes(), p
+    con = duckdb.connect(str(wh))
+    try:
+        for schema, table, column in con.execute(
+                "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+                "WHERE data_type = 'VARCHAR'").fetchall():
+            [(n,)] = con.execute(f'SELECT count(*) FROM "{schema}"."{table}" '
+                                 f'WHERE "{column}" LIKE ?', [f"%{KEY}%"]).fetchall()
+            assert n == 0, (schema, table, column)
+    finally:
+        con.close()
+    # the same key from $XDG_CONFIG_HOME/backcourt/config.toml
+    xdg = tmp_path / "xdg" / "backcourt"
+    xdg.mkdir(parents=True)
+    config.rename(xdg / "config.toml")
+    env.pop("BACKCOURT_CONFIG")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg")
+    seen = len(site.seen)
+    r = CliRunner().invoke(cli, ["scrape", "--source", "odds", "--start", "2025-11-07",
+                                 "--end", "2025-11-07", "--rate", "100"], env=env)
+    assert r.exit_code == 0, r.output
+    assert len(site.seen) > seen and KEY not in r.output
+
+
+def test_a_config_file_that_cannot_give_a_key_is_named_without_its_text(tmp_path):
+    from typer.testing import CliRunner
+
+    from backcourt.cli import cli
+
+    config = tmp_path / "config.toml"
+    config.write_text(f"[odds]\napi_key = {KEY}\n")       # unquoted: not TOML
+    env = {"BACKCOURT_RAW": str(tmp_path / "raw"), "ODDS_API_KEY": "",
+           "BACKCOURT_CONFIG": str(config)}
+    args = ["scrape", "--source", "odds", "--start", "2025-11-05", "--end", "2025-11-05",
+            "--base-url", "http://127.0.0.1:9"]
+    r = CliRunner().invoke(cli, args, env=env)
+    assert r.exit_code == 2 and str(config) in r.output and "not TOML" in r.output
+    assert KEY not in r.output and "Traceback" not in r.output
+    env["BACKCOURT_CONFIG"] = str(tmp_path / "missing.toml")
+    r = CliRunner().invoke(cli, args, env=env)
+    assert r.exit_code == 2 and "no such config file" in r.output
+    config.write_text("[odds]\n")                          # no key at all
+    env["BACKCOURT_CONFIG"] = str(config)
+    r = CliRunner().invoke(cli, args, env=env)
+    assert r.exit_code == 2 and "ODDS_API_KEY" in r.output and str(config) in r.output

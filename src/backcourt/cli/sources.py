@@ -32,7 +32,7 @@ SourceOpt = Annotated[str, typer.Option(
     help="sim: the league simulator; nba: the NBA stats site (stats.nba.com, through "
          "nba_api: scoreboards, box scores, play-by-play, rosters, the season schedule); "
          "odds: The Odds API historical pre-game lines (player points props, h2h, spreads, "
-         "totals; API key in env ODDS_API_KEY)")]
+         "totals; API key in env ODDS_API_KEY or ~/.config/backcourt/config.toml)")]
 
 
 def scrape(start: Start, end: End, source: SourceOpt = "sim",
@@ -110,11 +110,14 @@ def _nba(store, s, e, rate, attempts, backoff, base_url, tick) -> dict:
 def _odds(store, s, e, rate, attempts, backoff, base_url, max_requests, minutes_before,
           tick) -> dict:
     from backcourt.sources import odds
+    from backcourt.sources.odds import key as odds_key
 
-    key = os.environ.get(odds.KEY_ENV)
+    try:
+        key = odds_key.api_key()
+    except odds_key.KeyConfigError as exc:
+        raise fail_usage(str(exc)) from None
     if not key:
-        raise fail_usage(f"The Odds API needs a key: set the environment variable "
-                         f"{odds.KEY_ENV}")
+        raise fail_usage(f"The Odds API needs a key: {odds_key.where_to_put_it()}")
     if max_requests is not None and max_requests < 1:
         raise fail_usage("--max-requests must be at least 1")
     kw = {"base_url": base_url} if base_url else {}
