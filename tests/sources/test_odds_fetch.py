@@ -156,7 +156,11 @@ def test_a_request_budget_stops_cleanly_and_a_rerun_fetches_only_the_rest(site, 
     assert result.stopped == "--max-requests 4 reached" and not result.ok
     assert result.requests == 4 and result.files == 3 and result.dates == []
     entry = FetchLog.open(store, "odds").get("2025-11-05")
-    assert entry["status"] == "stopped" and len(entry["events"]) == 2
+    assert entry["status"] == "stopped" and "events" not in entry
+    # the event list is kept where the simulator keeps it: the date's raw odds index
+    stored = orjson.loads((tmp_path / "raw" / "odds_events" / "2025-11-05" / "events.json")
+                          .read_bytes())
+    assert len(stored["data"]) == 2 and stored["timestamp"] == "2025-11-05T14:00:00Z"
     assert len(site.seen) == 4
     again = odds.fetch(store, NOV5, NOV6, KEY, _settings(site))
     assert again.ok and again.dates == [NOV5, NOV6]
@@ -289,3 +293,35 @@ def test_a_config_file_that_cannot_give_a_key_is_named_without_its_text(tmp_path
     env["BACKCOURT_CONFIG"] = str(config)
     r = CliRunner().invoke(cli, args, env=env)
     assert r.exit_code == 2 and "ODDS_API_KEY" in r.output and str(config) in r.output
+
+
+def test_the_fetchers_event_list_is_the_odds_index_completeness_reads(site, tmp_path):
+    """The real fetcher stores the events response it fetched where the simulator writes its
+    event list (odds_events/<date>/events.json, the same shape), so the store's own index
+    tells a half-fetched odds date from a complete one; a re-run reads the list back
+    instead of asking the API again."""
+    from backcourt.sources.completeness import event_ids, missing_files
+
+    store = RawStore(str(tmp_path / "raw"))
+
+    def odds_missing(day: date) -> list[str]:
+        return [m for m in missing_files(store, day)[0] if "odds" in m]
+
+    stopped = odds.fetch(store, NOV5, NOV5, KEY, _settings(site, max_requests=2))
+    assert stopped.stopped is not None          # the events and one event's props only
+    events_file = tmp_path / "raw" / "odds_events" / "2025-11-05" / "events.json"
+    [events_call] = site.paths("events")
+    assert orjson.loads(events_file.read_bytes())["timestamp"] == events_call.query["date"]
+    listed = event_ids(orjson.loads(events_file.read_bytes()))
+    assert sorted(listed) == sorted(e[0] for e in EVENTS[:2])
+    assert odds_missing(NOV5) == sorted(f"odds_game_lines/2025-11-05/{ev}_<snapshot>.json"
+                                        for ev in listed)
+    again = odds.fetch(store, NOV5, NOV6, KEY, _settings(site))
+    assert again.ok and len(site.paths("events")) == 2      # Nov 5's list was not asked again
+    assert odds_missing(NOV5) == [] and odds_missing(NOV6) == []
+    assert (tmp_path / "raw" / "odds_events" / "2025-11-06" / "events.json").exists()
+    # the documented shape, the simulator's too (docs/RAW_FORMATS.md)
+    doc = orjson.loads(events_file.read_bytes())
+    assert set(doc) == {"timestamp", "previous_timestamp", "next_timestamp", "data"}
+    assert {k for e in doc["data"] for k in e} == {"id", "sport_key", "sport_title",
+                                                   "commence_time", "home_team", "away_team"}

@@ -9,7 +9,9 @@ date's files written and the rest missing. Each source's index says what to expe
   events response): at least one game-lines file ``<eventId>_<snapshot>.json`` per listed
   event. Which snapshots exist is the fetcher's choice, so per event one file is what the
   index can demand; a store written by the simulator writes the event list after every
-  odds file of the date, so a present list also means its snapshots are all there.
+  odds file of the date, so a present list also means its snapshots are all there. The
+  real fetcher (``sources/odds``) writes the events response it fetched to the same file
+  first, so a date it left half-way names the events still without lines.
 
 A box score or play-by-play file of a game the date's scoreboard does not list is reported
 too (a game filed under the wrong date; Phase 2 quarantines it).

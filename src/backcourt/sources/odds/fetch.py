@@ -7,11 +7,17 @@ morning of the date (09:00 Eastern, before any tip-off); then, per event, the
 latest snapshot at or before the time asked; a snapshot at or after tip-off would be an
 in-game line (leakage) and is never written, whatever the API sends.
 
-Resumable: an event whose file is in the store is not asked for again, nor one the fetch log
-records as having no such lines, and a date's event list is kept in the fetch log
-(``.backcourt/fetch-log-odds.json``). When ``max_requests`` or the quota runs out the run
-stops cleanly: everything fetched is written and recorded, the date in progress is marked
-``stopped``, and the same command later continues from there.
+The date's events response is kept as fetched in ``odds_events/<date>/events.json``, the
+same raw file (and shape) the simulator writes: the odds index that completeness reads. It
+is written as soon as it is fetched, so a run killed later leaves a date whose index names
+the events still without lines.
+
+Resumable: the event list is read back from that file (never asked for again), an event
+whose file is in the store is not asked for again, nor one the fetch log
+(``.backcourt/fetch-log-odds.json``) records as having no such lines. When
+``max_requests`` or the quota runs out the run stops cleanly: everything fetched is
+written and recorded, the date in progress is marked ``stopped``, and the same command
+later continues from there.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from backcourt.sources.polite import FetchLog, describe
 SOURCE = "odds"
 EASTERN = ZoneInfo("America/New_York")
 EVENTS_AT_HOUR = 9   # Eastern: the morning of the game date, before any tip-off
+EVENTS_FOLDER, EVENTS_FILE = "odds_events", "events.json"   # the odds index (as the simulator's)
 # raw folder -> markets asked for
 MARKETS = {"odds_player_props": "player_points", "odds_game_lines": "h2h,spreads,totals"}
 
@@ -95,12 +102,12 @@ def _date(store: RawStore, client: OddsClient, log: FetchLog, day: date,
           settings: OddsSettings, result: OddsResult) -> str:
     key = day.isoformat()
     entry = log.get(key) or {}
-    events = entry.get("events")
+    events = _stored_events(store, day)
     problems: dict[str, str] = {}
     outcomes = dict(entry.get("outcomes", {}))
     try:
         if events is None:
-            events = _events(client, day)
+            events = _events(store, client, day)
         for event in events:
             for folder, markets in MARKETS.items():
                 done_key = f"{event['id']} {folder}"
@@ -124,10 +131,9 @@ def _date(store: RawStore, client: OddsClient, log: FetchLog, day: date,
                 result.files += outcome == "written"
     except BudgetSpent as exc:
         # what is done stays recorded; the next run starts from here
-        log.record(key, "stopped", reason=str(exc), outcomes=outcomes,
-                   **({"events": events} if events is not None else {}))
+        log.record(key, "stopped", reason=str(exc), outcomes=outcomes)
         raise
-    log.record(key, "failed" if problems else "done", events=events, outcomes=outcomes,
+    log.record(key, "failed" if problems else "done", outcomes=outcomes,
                **({"problems": problems} if problems else {}))
     if problems:
         for k, reason in problems.items():
@@ -137,12 +143,33 @@ def _date(store: RawStore, client: OddsClient, log: FetchLog, day: date,
     return "done" if events else "no games"
 
 
-def _events(client: OddsClient, day: date) -> list[dict]:
-    """The events commencing on ``day`` (US Eastern), listed on the morning of the date."""
+def _events(store: RawStore, client: OddsClient, day: date) -> list[dict]:
+    """The events commencing on ``day`` (US Eastern), listed on the morning of the date; the
+    response is written as the date's odds index before anything else of the date."""
     morning = datetime(day.year, day.month, day.day, EVENTS_AT_HOUR, tzinfo=EASTERN)
     midnight = datetime(day.year, day.month, day.day, tzinfo=EASTERN)
-    listing = client.events(morning.astimezone(UTC), midnight.astimezone(UTC),
+    payload = client.events(morning.astimezone(UTC), midnight.astimezone(UTC),
                             (midnight + timedelta(days=1)).astimezone(UTC))
+    listing = orjson.loads(payload)
+    events = _of_date(listing, day)
+    store.write(EVENTS_FOLDER, day, EVENTS_FILE, payload)
+    return events
+
+
+def _stored_events(store: RawStore, day: date) -> list[dict] | None:
+    """The date's events from its stored index, or None when there is none (or it cannot
+    be read: it is then fetched and written again)."""
+    files = [f for f in store.list_files(EVENTS_FOLDER, day)
+             if f.name in (EVENTS_FILE, EVENTS_FILE + ".gz")]
+    if not files:
+        return None
+    try:
+        return _of_date(orjson.loads(store.read_bytes(files[0])), day)
+    except Exception:  # noqa: BLE001 - an unreadable index is fetched again
+        return None
+
+
+def _of_date(listing: dict, day: date) -> list[dict]:
     out = []
     for e in listing.get("data", []):
         commence = _utc(e["commence_time"])
