@@ -122,6 +122,29 @@ def test_a_single_box_score_and_its_phase2_load(tmp_path):
         lib.release_locks()
 
 
+def test_an_imported_date_is_complete_by_its_team_game_logs(tmp_path):
+    """Without scoreboards, the imported logs are the index of the imported box scores:
+    2025-11-03's box score makes that date complete (no scoreboard is asked for), and a
+    box score on 11-04 of a game the logs do not list names both that file and the logged
+    game's missing box score."""
+    from backcourt.rawstore import RawStore
+    from backcourt.sources.completeness import incomplete_raw_dates
+
+    raw = tmp_path / "raw"
+    invoke("import", str(SPAN), raw=raw)
+    assert invoke("import", str(REAL_BOX), raw=raw).exit_code == 0
+    store = RawStore(str(raw))
+    assert incomplete_raw_dates(store, NOV3, NOV4) == []
+    stray = raw / "nba_boxscore" / "2025-11-04" / "0022500999.json"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(REAL_BOX.read_bytes())
+    [nov4] = incomplete_raw_dates(RawStore(str(raw)), NOV3, NOV4)
+    assert nov4.day == NOV4
+    assert nov4.missing == ("nba_boxscore/2025-11-04/0022500170.json",)
+    assert nov4.unexpected == ("nba_boxscore/2025-11-04/0022500999.json (a game not in the "
+                               "date's team game logs)",)
+
+
 def test_an_archive_with_no_box_score_is_named(tmp_path):
     (tmp_path / "empty").mkdir()
     r = invoke("import", str(tmp_path / "empty"), raw=tmp_path / "raw")

@@ -170,8 +170,9 @@ def import_(files: Annotated[list[str], typer.Argument(
         emit_json({"raw": cfg.raw, "ok": result.ok, **result.as_dict()})
     else:
         rows = sum(result.dates.values())
-        out.print(f"imported {rows} rows of {len(result.dates)} date(s) from "
-                  f"{len(files)} file(s) into {cfg.raw}/nba_team_gamelogs")
+        if result.dates or not result.boxscores:
+            out.print(f"imported {rows} rows of {len(result.dates)} date(s) from "
+                      f"{len(files)} file(s) into {cfg.raw}/nba_team_gamelogs")
         if result.boxscores:
             out.print(f"imported {sum(result.boxscores.values())} box scores of "
                       f"{len(result.boxscores)} date(s) into {cfg.raw}/nba_boxscore")
