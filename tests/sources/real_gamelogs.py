@@ -73,6 +73,8 @@ def expected(paths: list[Path], bad_dates: set[str] = frozenset()) -> Expected:
             side = "home" if " vs. " in row[col["MATCHUP"]] else "away"
             sides.setdefault(game, {"day": day})[side] = (team, values[-1])
     for game, s in sides.items():
+        assert "home" in s and "away" in s, f"game {game} has one team's row only: the " \
+                                            "held-out logs must be league-wide"
         (home, home_pts), (away, away_pts) = s["home"], s["away"]
         out.games[game] = (s["day"], home, away, home_pts, away_pts)
     return out
