@@ -54,3 +54,42 @@ def test_the_comparison_on_the_repository_fixture_names_its_one_bad_row(tmp_path
     span.write_bytes(orjson.dumps(doc))
     got = load_and_compare([span], tmp_path, {"span.json": {5: "FGM"}})
     assert len(got.games) == 2 and got.warnings == 1
+
+
+def _as_teamgamelogs(doc: dict) -> dict:
+    """The same games in the ``teamgamelogs`` shape as the stats site sends it: SEASON_YEAR,
+    GAME_DATE with a time, counts as integral floats, game minutes (48.0), rank columns."""
+    rs = doc["resultSets"][0]
+    headers = rs["headers"]
+    counts = {"FGM", "FGA", "FG3M", "FG3A", "FTM", "FTA", "OREB", "DREB", "REB", "AST", "STL",
+              "BLK", "TOV", "PF", "PTS", "PLUS_MINUS"}
+    out_headers = ["SEASON_YEAR" if h == "SEASON_ID" else h for h in headers
+                   if h != "VIDEO_AVAILABLE"] + ["GP_RANK", "PTS_RANK"]
+    rows = []
+    for n, row in enumerate(rs["rowSet"]):
+        rec = dict(zip(headers, row, strict=True))
+        rec["SEASON_YEAR"] = "2025-26"
+        rec["GAME_DATE"] += "T00:00:00"
+        rec["MIN"] = rec["MIN"] / 5.0
+        for c in counts:
+            rec[c] = float(rec[c])
+        rec["GP_RANK"], rec["PTS_RANK"] = 1, n + 1
+        rows.append([rec[h] for h in out_headers])
+    return {"resource": "teamgamelogs", "parameters": {"SeasonNullable": "2025-26"},
+            "resultSets": [{"name": "TeamGameLogs", "headers": out_headers, "rowSet": rows}]}
+
+
+def test_the_comparison_in_the_teamgamelogs_shape_with_its_quirks(tmp_path):
+    """The fixture's games as teamgamelogs: integral floats, game minutes, rank columns,
+    and a row repeated with only its ranks changed: everything loads exactly, the repeat is
+    dropped with one warning, the one bad row (FGM above FGA) is named."""
+    doc = _as_teamgamelogs(orjson.loads(
+        (ROOT / "tests" / "fixtures" / "leaguegamelog_span.json").read_bytes()))
+    rows = doc["resultSets"][0]["rowSet"]
+    again = list(rows[2])
+    again[-1] = 17                                    # OKC's row of 11-04, another rank
+    rows.insert(3, again)
+    span = tmp_path / "teamgamelogs.json"
+    span.write_bytes(orjson.dumps(doc))
+    got = load_and_compare([span], tmp_path, {"teamgamelogs.json": {5: "FGM"}})
+    assert len(got.games) == 2 and got.warnings == 1
