@@ -44,6 +44,7 @@ class OddsSite(Replay):
         super().__init__(routes={"events": self._events, "odds": self._odds})
         self.remaining, self.used = credits, 0
         self.in_game: set[str] = set()   # events answered with an in-game snapshot
+        self.no_lines: set[str] = set()  # events no bookmaker quotes game lines for
 
     def _charge(self, cost: int) -> tuple[int, bytes, dict] | dict:
         if self.remaining < cost:
@@ -91,6 +92,8 @@ class OddsSite(Replay):
         body["timestamp"] = _iso(taken)
         body["data"].update(id=event_id, commence_time=commence, home_team=home,
                             away_team=away)
+        if event_id in self.no_lines and not props:
+            body["data"]["bookmakers"] = []
         return 200, orjson.dumps(body), charged
 
 
@@ -325,3 +328,28 @@ def test_the_fetchers_event_list_is_the_odds_index_completeness_reads(site, tmp_
     assert set(doc) == {"timestamp", "previous_timestamp", "next_timestamp", "data"}
     assert {k for e in doc["data"] for k in e} == {"id", "sport_key", "sport_title",
                                                    "commence_time", "home_team", "away_team"}
+
+
+def test_an_event_without_game_lines_keeps_the_empty_answer_and_its_date_is_complete(
+        site, tmp_path):
+    """No bookmaker quotes game lines for one event: the API's empty answer is its
+    game-lines file (Phase 2 reads no line from it), so the index's one-file-per-event rule
+    holds and the date is complete; a re-run asks nothing again."""
+    from backcourt.sources.completeness import missing_files
+
+    quiet = EVENTS[0][0]
+    site.no_lines.add(quiet)
+    store = RawStore(str(tmp_path / "raw"))
+    result = odds.fetch(store, NOV5, NOV5, KEY, _settings(site))
+    assert result.ok and result.files == 4
+    [empty] = [f for f in store.list_files("odds_game_lines", NOV5) if f.name.startswith(quiet)]
+    out = PARSERS["odds_game_lines"](store.read_bytes(empty), empty, PlayerResolver())
+    assert out.rows["game_lines"] == []
+    assert [m for m in missing_files(store, NOV5)[0] if "odds" in m] == []
+    entry = FetchLog.open(store, "odds").get("2025-11-05")
+    assert entry["outcomes"][f"{quiet} odds_game_lines"] == "empty"
+    asked = len(site.seen)
+    again = odds.fetch(store, NOV5, NOV5, KEY, _settings(site))
+    assert again.ok and len(site.seen) == asked
+    assert FetchLog.open(store, "odds").get("2025-11-05")["outcomes"][
+        f"{quiet} odds_game_lines"] == "empty"

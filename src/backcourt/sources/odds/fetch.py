@@ -38,6 +38,7 @@ SOURCE = "odds"
 EASTERN = ZoneInfo("America/New_York")
 EVENTS_AT_HOUR = 9   # Eastern: the morning of the game date, before any tip-off
 EVENTS_FOLDER, EVENTS_FILE = "odds_events", "events.json"   # the odds index (as the simulator's)
+INDEXED = "odds_game_lines"   # the folder the odds index asks one file per event of
 # raw folder -> markets asked for
 MARKETS = {"odds_player_props": "player_points", "odds_game_lines": "h2h,spreads,totals"}
 
@@ -112,7 +113,7 @@ def _date(store: RawStore, client: OddsClient, log: FetchLog, day: date,
             for folder, markets in MARKETS.items():
                 done_key = f"{event['id']} {folder}"
                 if _has(store, folder, day, event):
-                    outcomes[done_key] = "written"
+                    outcomes.setdefault(done_key, "written")   # an empty answer stays so
                     continue
                 if outcomes.get(done_key) == "empty":
                     continue
@@ -128,7 +129,8 @@ def _date(store: RawStore, client: OddsClient, log: FetchLog, day: date,
                     problems[done_key] = "the snapshot answered is not before tip-off"
                     continue
                 outcomes[done_key] = outcome
-                result.files += outcome == "written"
+                result.files += outcome == "written" or (outcome == "empty"
+                                                         and folder == INDEXED)
     except BudgetSpent as exc:
         # what is done stays recorded; the next run starts from here
         log.record(key, "stopped", reason=str(exc), outcomes=outcomes)
@@ -192,7 +194,9 @@ def snapshot_time(commence: datetime, minutes_before: int) -> datetime:
 def _event(store: RawStore, client: OddsClient, day: date, event: dict, folder: str,
            markets: str, settings: OddsSettings) -> str:
     """``written``, ``empty`` (no bookmaker quotes these markets) or ``in-game`` (the
-    snapshot sent is at or after tip-off: never written)."""
+    snapshot sent is at or after tip-off: never written). An empty answer for the game
+    lines is kept as the event's game-lines file all the same (Phase 2 reads no line from
+    it): the odds index asks one game-lines file per event, and this is the API's answer."""
     commence = _utc(event["commence_time"])
     payload = client.event_odds(event["id"], markets,
                                 snapshot_time(commence, settings.minutes_before))
@@ -202,12 +206,13 @@ def _event(store: RawStore, client: OddsClient, day: date, event: dict, folder: 
     if taken >= min(tip, commence):
         return "in-game"
     wanted = set(markets.split(","))
-    if not any(m["key"] in wanted for b in snap["data"].get("bookmakers", [])
-               for m in b.get("markets", [])):
+    empty = not any(m["key"] in wanted for b in snap["data"].get("bookmakers", [])
+                    for m in b.get("markets", []))
+    if empty and folder != INDEXED:
         return "empty"
     store.write(folder, day, f"{event['id']}_{taken.strftime('%Y%m%dT%H%M%SZ')}.json",
                 payload)
-    return "written"
+    return "empty" if empty else "written"
 
 
 def _utc(text: str) -> datetime:
