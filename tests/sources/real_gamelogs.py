@@ -87,6 +87,7 @@ class Loaded:
     team_dates: dict[tuple[str, int], Counter]
     games: dict[str, tuple[str, int, int, int, int]]
     warnings: int
+    quarantined: list[tuple[str, str, str]]   # the ledger's and the raw store's
 
 
 def load(paths: list[Path], tmp: Path) -> Loaded:
@@ -114,9 +115,13 @@ def load(paths: list[Path], tmp: Path) -> Loaded:
             "SELECT game_id, game_date, home_team_id, away_team_id, home_score, away_score "
             "FROM nba_raw.schedule").fetchall()}
         [(warnings,)] = con.execute("SELECT count(*) FROM nba_raw.raw_input_warnings").fetchall()
+        quarantined = con.execute("SELECT file, field, reason FROM backcourt_ops.quarantine"
+                                  ).fetchall()
     finally:
         con.close()
-    return Loaded(imported, backfill, team_dates, games, warnings)
+    quarantined += [(str(p), "", "moved aside") for p in (tmp / "raw" / "_quarantine").rglob("*")
+                    if p.is_file()]
+    return Loaded(imported, backfill, team_dates, games, warnings, quarantined)
 
 
 def load_and_compare(paths: list[Path], tmp: Path,
@@ -141,6 +146,7 @@ def load_and_compare(paths: list[Path], tmp: Path,
     failures = got.backfill_out["failures"]
     blocked = got.backfill_out["blocked"]["partitions"] if got.backfill_out["blocked"] else []
     assert not failures, failures
+    assert not got.quarantined, got.quarantined
     assert {b["processor"] for b in blocked} <= NEEDS_OTHER_FILES, blocked
     assert all("no raw files" in b["reason"] for b in blocked), blocked
     assert got.games == want.games
