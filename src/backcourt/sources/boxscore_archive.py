@@ -124,8 +124,11 @@ def import_archive(store: RawStore, path: Path, result, dates: dict[str, date]) 
             result.problems.append(f"{where}: not JSON: {exc}")
             continue
         if not is_boxscore(obj):
+            v2 = isinstance(obj, dict) and "resultSets" in obj
             result.problems.append(f"{where}: not a boxscoretraditionalv3 response (no "
-                                   f"{ROOT_KEY}); not imported")
+                                   f"{ROOT_KEY}"
+                                   + ("; a v2 box score's resultSets are not read" if v2
+                                      else "") + "); not imported")
             continue
         found += 1
         import_one(store, where, data, obj, result, dates, parse, resolver, RawRecordError)
