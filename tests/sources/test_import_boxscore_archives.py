@@ -44,7 +44,8 @@ def _games() -> dict[str, bytes]:
     same["boxScoreTraditional"]["awayTeamId"] = 1610612761
     return {"a/0022500165.json": REAL_BOX.read_bytes(), "b/okc_lac.json": orjson.dumps(okc),
             "c/unknown.json": orjson.dumps(unknown), "d/same.json": orjson.dumps(same),
-            "e/broken.json": b'{"boxScoreTraditional": '}
+            "e/broken.json": b'{"boxScoreTraditional": ',
+            "f/v2.json": b'{"resource": "boxscoretraditionalv2", "resultSets": []}'}
 
 
 def _archive(kind: str, tmp: Path) -> Path:
@@ -71,11 +72,13 @@ def test_an_archive_is_split_by_the_dates_of_the_stores_schedule(tmp_path, kind)
     assert invoke("import", str(SPAN), raw=raw).exit_code == 1      # its 11-05 row is bad
     archive = _archive(kind, tmp_path)
     r = invoke("import", str(archive), "--json", raw=raw)
-    assert r.exit_code == 1, r.output                   # three games named, not imported
+    assert r.exit_code == 1, r.output                   # four entries named, not imported
     body = orjson.loads(r.stdout)
     assert body["boxscores"] == {"2025-11-03": 1, "2025-11-04": 1}
     problems = body["problems"]
-    assert len(problems) == 3, problems
+    assert len(problems) == 4, problems
+    [v2] = [p for p in problems if "v2 box score" in p]
+    assert "v2.json" in v2 or "season.jsonl.gz:6" in v2
     [unknown] = [p for p in problems if "0022500999" in p]
     assert "boxScoreTraditional.gameId" in unknown and "date is unknown" in unknown
     [same] = [p for p in problems if "awayTeamId" in p]
