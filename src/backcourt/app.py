@@ -337,13 +337,16 @@ def phase1(ctx: Context, start: date, end: date, seed: int, on_date=None,
         written.update(got.dates)
         result.failed.update({f"nba {k}": v for k, v in got.failed.items()})
     if "odds" in sources:
-        import os
-
         from backcourt.sources import odds
+        from backcourt.sources.odds import key as odds_key
 
-        key = os.environ.get(odds.KEY_ENV)
+        try:
+            key = odds_key.api_key()
+        except odds_key.KeyConfigError as exc:
+            key, result.failed["odds"] = None, f"not run: {exc}"
         if not key:
-            result.failed["odds"] = f"not run: no API key (set {odds.KEY_ENV})"
+            result.failed.setdefault(
+                "odds", f"not run: no API key ({odds_key.where_to_put_it()})")
         else:
             got = odds.fetch(ctx.store, start, end, key, on_date=tick)
             result.sources.append("odds")

@@ -73,12 +73,12 @@ def test_imported_dates_load_in_phase2(tmp_path):
 
 
 def test_a_file_that_is_not_a_game_log_is_a_named_failure(tmp_path):
-    bad = tmp_path / "box.json"
-    bad.write_bytes((FIXTURES / "nba_api_samples" / "boxscoretraditionalv3.json").read_bytes())
+    bad = tmp_path / "scoreboard.json"   # neither a game log nor a box score
+    bad.write_bytes((FIXTURES / "nba_api_samples" / "scoreboardv3.json").read_bytes())
     r = invoke("import", str(bad), str(tmp_path / "nope.json"), raw=tmp_path / "raw")
     assert r.exit_code == 2 and "no such file" in r.output
     r = invoke("import", str(bad), raw=tmp_path / "raw")
-    assert r.exit_code == 1 and "resultSets" in r.stdout
+    assert r.exit_code == 1 and "resultSets" in r.stdout and "box score" in r.stdout
 
 
 def test_a_real_store_is_never_simulated_into(tmp_path):
@@ -150,3 +150,23 @@ def test_a_store_that_lost_its_note_is_judged_by_what_it_holds(tmp_path):
     sim_store.write_json("nba_scoreboard", NOV3, "scoreboard.json", {"scoreboard": {}})
     assert provenance.read(sim_store).kind == "simulated"
     assert provenance.read(RawStore(str(tmp_path / "empty"))).kind is None
+
+
+def test_an_abbreviation_of_another_season_is_named_by_import(tmp_path):
+    """A 2025-26 log calling New Orleans 'NOH' (its name until 2013): import names the
+    file, the field and the reason and leaves that date out; the other dates import."""
+    doc = orjson.loads(SPAN.read_bytes())
+    rows = doc["resultSets"][0]["rowSet"]
+    headers = doc["resultSets"][0]["headers"]
+    at = {h: headers.index(h) for h in ("TEAM_ID", "TEAM_ABBREVIATION", "MATCHUP")}
+    rows[2][at["TEAM_ID"]], rows[2][at["TEAM_ABBREVIATION"]] = 1610612740, "NOH"
+    rows[2][at["MATCHUP"]], rows[3][at["MATCHUP"]] = "NOH @ LAC", "LAC vs. NOH"
+    log = tmp_path / "log.json"
+    log.write_bytes(orjson.dumps(doc))
+    r = invoke("import", str(log), "--json", raw=tmp_path / "raw")
+    assert r.exit_code == 1
+    body = orjson.loads(r.stdout)
+    assert "2025-11-04" not in body["dates"] and "2025-11-03" in body["dates"]
+    [noh] = [p for p in body["problems"] if f"rowSet[2][{at['TEAM_ABBREVIATION']}]" in p]
+    assert str(log) in noh and "abbreviation NOH is team 1610612740's in" in noh
+    assert "not in 2025-26 (then NOP)" in noh and "2025-11-04" in noh

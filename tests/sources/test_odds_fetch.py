@@ -44,6 +44,7 @@ class OddsSite(Replay):
         super().__init__(routes={"events": self._events, "odds": self._odds})
         self.remaining, self.used = credits, 0
         self.in_game: set[str] = set()   # events answered with an in-game snapshot
+        self.no_lines: set[str] = set()  # events no bookmaker quotes game lines for
 
     def _charge(self, cost: int) -> tuple[int, bytes, dict] | dict:
         if self.remaining < cost:
@@ -91,6 +92,8 @@ class OddsSite(Replay):
         body["timestamp"] = _iso(taken)
         body["data"].update(id=event_id, commence_time=commence, home_team=home,
                             away_team=away)
+        if event_id in self.no_lines and not props:
+            body["data"]["bookmakers"] = []
         return 200, orjson.dumps(body), charged
 
 
@@ -156,7 +159,11 @@ def test_a_request_budget_stops_cleanly_and_a_rerun_fetches_only_the_rest(site, 
     assert result.stopped == "--max-requests 4 reached" and not result.ok
     assert result.requests == 4 and result.files == 3 and result.dates == []
     entry = FetchLog.open(store, "odds").get("2025-11-05")
-    assert entry["status"] == "stopped" and len(entry["events"]) == 2
+    assert entry["status"] == "stopped" and "events" not in entry
+    # the event list is kept where the simulator keeps it: the date's raw odds index
+    stored = orjson.loads((tmp_path / "raw" / "odds_events" / "2025-11-05" / "events.json")
+                          .read_bytes())
+    assert len(stored["data"]) == 2 and stored["timestamp"] == "2025-11-05T14:00:00Z"
     assert len(site.seen) == 4
     again = odds.fetch(store, NOV5, NOV6, KEY, _settings(site))
     assert again.ok and again.dates == [NOV5, NOV6]
@@ -199,7 +206,8 @@ def test_the_scrape_command_needs_a_key_and_reports_a_budget_stop(site, tmp_path
 
     from backcourt.cli import cli
 
-    env = {"BACKCOURT_RAW": str(tmp_path / "raw"), "ODDS_API_KEY": ""}
+    env = {"BACKCOURT_RAW": str(tmp_path / "raw"), "ODDS_API_KEY": "",
+           "XDG_CONFIG_HOME": str(tmp_path / "no-config")}   # never the operator's own file
     args = ["scrape", "--source", "odds", "--start", "2025-11-05", "--end", "2025-11-06",
             "--base-url", site.url, "--rate", "100"]
     r = CliRunner().invoke(cli, args, env=env)
@@ -213,3 +221,135 @@ def test_the_scrape_command_needs_a_key_and_reports_a_budget_stop(site, tmp_path
     r = CliRunner().invoke(cli, args, env=env)
     assert r.exit_code == 0, r.output
     assert "6 files" not in r.output and "5 files written" in r.output and KEY not in r.output
+
+
+def test_the_key_comes_from_the_config_file_and_is_never_written_anywhere(site, tmp_path):
+    """No ODDS_API_KEY: the key is read from the config file (BACKCOURT_CONFIG, or
+    $XDG_CONFIG_HOME/backcourt/config.toml), sent to the API, and appears in no output, no
+    --json, no ledger row and no file of the raw store or beside the warehouse."""
+    import duckdb
+    from typer.testing import CliRunner
+
+    from backcourt import app as lib
+    from backcourt.cli import cli
+
+    config = tmp_path / "backcourt.toml"
+    config.write_text(f'[odds]\napi_key = "{KEY}"\n')
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "wh.duckdb"
+    wh.parent.mkdir()
+    env = {"BACKCOURT_RAW": str(raw), "BACKCOURT_WAREHOUSE": str(wh), "ODDS_API_KEY": "",
+           "BACKCOURT_CONFIG": str(config), "BACKCOURT_ODDS_API_URL": site.url}
+    r = CliRunner().invoke(cli, ["scrape", "--source", "odds", "--start", "2025-11-05",
+                                 "--end", "2025-11-05", "--rate", "100", "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    assert site.seen and KEY not in r.output          # the server checked apiKey == KEY
+    r = CliRunner().invoke(cli, ["backfill", "--source", "odds", "--start", "2025-11-06",
+                                 "--end", "2025-11-06", "--phases", "1", "--json"], env=env)
+    assert orjson.loads(r.stdout)["phase1"]["sources"] == ["odds"], r.output
+    assert KEY not in r.output
+    lib.release_locks()
+    for folder in (raw, wh.parent):
+        for p in folder.rglob("*"):
+            if p.is_file() and p.suffix not in (".duckdb", ".wal"):
+                assert KEY.encode() not in p.read_bytes(), p
+    con = duckdb.connect(str(wh))
+    try:
+        for schema, table, column in con.execute(
+                "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+                "WHERE data_type = 'VARCHAR'").fetchall():
+            [(n,)] = con.execute(f'SELECT count(*) FROM "{schema}"."{table}" '
+                                 f'WHERE "{column}" LIKE ?', [f"%{KEY}%"]).fetchall()
+            assert n == 0, (schema, table, column)
+    finally:
+        con.close()
+    # the same key from $XDG_CONFIG_HOME/backcourt/config.toml
+    xdg = tmp_path / "xdg" / "backcourt"
+    xdg.mkdir(parents=True)
+    config.rename(xdg / "config.toml")
+    env.pop("BACKCOURT_CONFIG")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg")
+    seen = len(site.seen)
+    r = CliRunner().invoke(cli, ["scrape", "--source", "odds", "--start", "2025-11-07",
+                                 "--end", "2025-11-07", "--rate", "100"], env=env)
+    assert r.exit_code == 0, r.output
+    assert len(site.seen) > seen and KEY not in r.output
+
+
+def test_a_config_file_that_cannot_give_a_key_is_named_without_its_text(tmp_path):
+    from typer.testing import CliRunner
+
+    from backcourt.cli import cli
+
+    config = tmp_path / "config.toml"
+    config.write_text(f"[odds]\napi_key = {KEY}\n")       # unquoted: not TOML
+    env = {"BACKCOURT_RAW": str(tmp_path / "raw"), "ODDS_API_KEY": "",
+           "BACKCOURT_CONFIG": str(config)}
+    args = ["scrape", "--source", "odds", "--start", "2025-11-05", "--end", "2025-11-05",
+            "--base-url", "http://127.0.0.1:9"]
+    r = CliRunner().invoke(cli, args, env=env)
+    assert r.exit_code == 2 and str(config) in r.output and "not TOML" in r.output
+    assert KEY not in r.output and "Traceback" not in r.output
+    env["BACKCOURT_CONFIG"] = str(tmp_path / "missing.toml")
+    r = CliRunner().invoke(cli, args, env=env)
+    assert r.exit_code == 2 and "no such config file" in r.output
+    config.write_text("[odds]\n")                          # no key at all
+    env["BACKCOURT_CONFIG"] = str(config)
+    r = CliRunner().invoke(cli, args, env=env)
+    assert r.exit_code == 2 and "ODDS_API_KEY" in r.output and str(config) in r.output
+
+
+def test_the_fetchers_event_list_is_the_odds_index_completeness_reads(site, tmp_path):
+    """The real fetcher stores the events response it fetched where the simulator writes its
+    event list (odds_events/<date>/events.json, the same shape), so the store's own index
+    tells a half-fetched odds date from a complete one; a re-run reads the list back
+    instead of asking the API again."""
+    from backcourt.sources.completeness import event_ids, missing_files
+
+    store = RawStore(str(tmp_path / "raw"))
+
+    def odds_missing(day: date) -> list[str]:
+        return [m for m in missing_files(store, day)[0] if "odds" in m]
+
+    stopped = odds.fetch(store, NOV5, NOV5, KEY, _settings(site, max_requests=2))
+    assert stopped.stopped is not None          # the events and one event's props only
+    events_file = tmp_path / "raw" / "odds_events" / "2025-11-05" / "events.json"
+    [events_call] = site.paths("events")
+    assert orjson.loads(events_file.read_bytes())["timestamp"] == events_call.query["date"]
+    listed = event_ids(orjson.loads(events_file.read_bytes()))
+    assert sorted(listed) == sorted(e[0] for e in EVENTS[:2])
+    assert odds_missing(NOV5) == sorted(f"odds_game_lines/2025-11-05/{ev}_<snapshot>.json"
+                                        for ev in listed)
+    again = odds.fetch(store, NOV5, NOV6, KEY, _settings(site))
+    assert again.ok and len(site.paths("events")) == 2      # Nov 5's list was not asked again
+    assert odds_missing(NOV5) == [] and odds_missing(NOV6) == []
+    assert (tmp_path / "raw" / "odds_events" / "2025-11-06" / "events.json").exists()
+    # the documented shape, the simulator's too (docs/RAW_FORMATS.md)
+    doc = orjson.loads(events_file.read_bytes())
+    assert set(doc) == {"timestamp", "previous_timestamp", "next_timestamp", "data"}
+    assert {k for e in doc["data"] for k in e} == {"id", "sport_key", "sport_title",
+                                                   "commence_time", "home_team", "away_team"}
+
+
+def test_an_event_without_game_lines_keeps_the_empty_answer_and_its_date_is_complete(
+        site, tmp_path):
+    """No bookmaker quotes game lines for one event: the API's empty answer is its
+    game-lines file (Phase 2 reads no line from it), so the index's one-file-per-event rule
+    holds and the date is complete; a re-run asks nothing again."""
+    from backcourt.sources.completeness import missing_files
+
+    quiet = EVENTS[0][0]
+    site.no_lines.add(quiet)
+    store = RawStore(str(tmp_path / "raw"))
+    result = odds.fetch(store, NOV5, NOV5, KEY, _settings(site))
+    assert result.ok and result.files == 4
+    [empty] = [f for f in store.list_files("odds_game_lines", NOV5) if f.name.startswith(quiet)]
+    out = PARSERS["odds_game_lines"](store.read_bytes(empty), empty, PlayerResolver())
+    assert out.rows["game_lines"] == []
+    assert [m for m in missing_files(store, NOV5)[0] if "odds" in m] == []
+    entry = FetchLog.open(store, "odds").get("2025-11-05")
+    assert entry["outcomes"][f"{quiet} odds_game_lines"] == "empty"
+    asked = len(site.seen)
+    again = odds.fetch(store, NOV5, NOV5, KEY, _settings(site))
+    assert again.ok and len(site.seen) == asked
+    assert FetchLog.open(store, "odds").get("2025-11-05")["outcomes"][
+        f"{quiet} odds_game_lines"] == "empty"

@@ -30,7 +30,7 @@ SourceOpt = Annotated[str, typer.Option(
     help="sim: the league simulator; nba: the NBA stats site (stats.nba.com, through "
          "nba_api: scoreboards, box scores, play-by-play, rosters, the season schedule); "
          "odds: The Odds API historical pre-game lines (player points props, h2h, spreads, "
-         "totals; API key in env ODDS_API_KEY)")]
+         "totals; API key in env ODDS_API_KEY or ~/.config/backcourt/config.toml)")]
 
 
 def scrape(start: Start, end: End, source: SourceOpt = "sim",
@@ -111,11 +111,14 @@ def _nba(store, s, e, rate, attempts, backoff, base_url, tick) -> dict:
 def _odds(store, s, e, rate, attempts, backoff, base_url, max_requests, minutes_before,
           tick) -> dict:
     from backcourt.sources import odds
+    from backcourt.sources.odds import key as odds_key
 
-    key = os.environ.get(odds.KEY_ENV)
+    try:
+        key = odds_key.api_key()
+    except odds_key.KeyConfigError as exc:
+        raise fail_usage(str(exc)) from None
     if not key:
-        raise fail_usage(f"The Odds API needs a key: set the environment variable "
-                         f"{odds.KEY_ENV}")
+        raise fail_usage(f"The Odds API needs a key: {odds_key.where_to_put_it()}")
     if max_requests is not None and max_requests < 1:
         raise fail_usage("--max-requests must be at least 1")
     kw = {"base_url": base_url} if base_url else {}
@@ -146,12 +149,15 @@ def _print(r: dict) -> None:
 
 
 def import_(files: Annotated[list[str], typer.Argument(
-                help="team game logs (leaguegamelog / teamgamelogs JSON, .json.gz too)")],
+                help="team game logs (leaguegamelog / teamgamelogs JSON, .json.gz too) "
+                     "and box-score archives (a folder, .zip or .jsonl of "
+                     "boxscoretraditionalv3 responses)")],
             raw: Raw = None, json: Json = False) -> None:
-    """Split game-log files in hand (a season of team game logs) into the raw store's date
-    folders (nba_team_gamelogs/<date>/), each date checked as Phase 2 will check it."""
+    """Split files in hand into the raw store's date folders, each checked as Phase 2 will
+    check it: a season of team game logs (nba_team_gamelogs/<date>/), box-score archives
+    (nba_boxscore/<date>/<gameId>.json, dated by the store's scoreboards and game logs)."""
     cfg = settings(raw=raw)
-    missing = [f for f in files if not os.path.isfile(f)]
+    missing = [f for f in files if not os.path.exists(f)]
     if missing:
         raise fail_usage(f"no such file: {', '.join(missing)}")
     from backcourt.rawstore.provenance import ProvenanceError
@@ -166,8 +172,12 @@ def import_(files: Annotated[list[str], typer.Argument(
         emit_json({"raw": cfg.raw, "ok": result.ok, **result.as_dict()})
     else:
         rows = sum(result.dates.values())
-        out.print(f"imported {rows} rows of {len(result.dates)} date(s) from "
-                  f"{len(files)} file(s) into {cfg.raw}/nba_team_gamelogs")
+        if result.dates or not result.boxscores:
+            out.print(f"imported {rows} rows of {len(result.dates)} date(s) from "
+                      f"{len(files)} file(s) into {cfg.raw}/nba_team_gamelogs")
+        if result.boxscores:
+            out.print(f"imported {sum(result.boxscores.values())} box scores of "
+                      f"{len(result.boxscores)} date(s) into {cfg.raw}/nba_boxscore")
         for problem in result.problems:
             out.print(f"  [red]not imported[/red] {problem}")
         if result.problems:

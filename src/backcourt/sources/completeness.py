@@ -9,10 +9,17 @@ date's files written and the rest missing. Each source's index says what to expe
   events response): at least one game-lines file ``<eventId>_<snapshot>.json`` per listed
   event. Which snapshots exist is the fetcher's choice, so per event one file is what the
   index can demand; a store written by the simulator writes the event list after every
-  odds file of the date, so a present list also means its snapshots are all there.
+  odds file of the date, so a present list also means its snapshots are all there. The
+  real fetcher (``sources/odds``) writes the events response it fetched to the same file
+  first, so a date it left half-way names the events still without lines.
 
 A box score or play-by-play file of a game the date's scoreboard does not list is reported
 too (a game filed under the wrong date; Phase 2 quarantines it).
+
+A store filled by ``backcourt import`` has team game logs (``nba_team_gamelogs``) instead of
+scoreboards: on a date without a scoreboard, its logs' games are the index of the box
+scores and play-by-play files, for each of those sources the date holds at all (imported
+box scores without play-by-play are complete box scores, not a missing scoreboard).
 
 A date whose index is missing while some of its other sources hold files is incomplete
 (the index is the last file a date gets). Odds are optional: a date with no odds file and
@@ -34,6 +41,7 @@ PLAYBYPLAY = "nba_playbyplay"
 ODDS_EVENTS = "odds_events"
 LINES = "odds_game_lines"
 PROPS = "odds_player_props"
+GAMELOGS = "nba_team_gamelogs"
 SCOREBOARD_FILE = "scoreboard.json"
 EVENTS_FILE = "events.json"
 # the sources whose files hang off the scoreboard's games
@@ -88,6 +96,21 @@ def event_ids(doc) -> list[str]:
     return sorted(e["id"] for e in data if isinstance(e, dict) and "id" in e)
 
 
+def _logged_games(store, day: date) -> set[str]:
+    """The games of the date's team game logs (``GAME_ID`` of every row; an unreadable log
+    adds none: Phase 2 quarantines it)."""
+    out: set[str] = set()
+    for f in store.list_files(GAMELOGS, day):
+        try:
+            doc = orjson.loads(store.read_bytes(f))
+            for rs in doc["resultSets"]:
+                at = rs["headers"].index("GAME_ID")
+                out |= {row[at] for row in rs["rowSet"] if isinstance(row[at], str)}
+        except Exception:  # noqa: BLE001,S112 - any shape problem: this log dates nothing
+            continue
+    return out
+
+
 def missing_files(store, day: date, expected: bool = False) -> tuple[list[str], list[str]]:
     """What ``day`` lacks by its sources' indexes (``expected``: the date is known to have
     games, so a date with nothing at all is missing its scoreboard too), and the game files
@@ -97,8 +120,16 @@ def missing_files(store, day: date, expected: bool = False) -> tuple[list[str], 
     extra: list[str] = []
     names = {s: _names(store, s, day) for s in DAILY_SOURCES}
     board, bad = _read_index(store, SCOREBOARD, day, SCOREBOARD_FILE)
+    logged = _logged_games(store, day) if board is None and not bad else None
     if bad:
         out.append(bad)
+    elif logged:
+        for source in GAME_SOURCES:
+            if names[source]:
+                out += [f"{source}/{iso}/{game}.json" for game in sorted(logged)
+                        if not names[source] & {f"{game}.json", f"{game}.json.gz"}]
+                extra += [f"{source}/{iso}/{n} (a game not in the date's team game logs)"
+                          for n in sorted(names[source]) if _stem(n) not in logged]
     elif board is None:
         if expected or any(names[s] for s in DAILY_SOURCES if s != SCOREBOARD):
             out.append(f"{SCOREBOARD}/{iso}/{SCOREBOARD_FILE} (the date's index)")

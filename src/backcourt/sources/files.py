@@ -1,4 +1,5 @@
-"""``backcourt import``: game-log files already in hand, split into the raw store's dates.
+"""``backcourt import``: files already in hand, split into the raw store's dates: team game
+logs (here) and box-score archives (``boxscore_archive``).
 
 A season (or any span) of team game logs in the stats site's ``leaguegamelog`` or
 ``teamgamelogs`` shape is split by ``GAME_DATE`` into ``nba_team_gamelogs/<date>/<name>``:
@@ -21,6 +22,7 @@ import orjson
 
 from backcourt.rawstore import RawStore, provenance
 from backcourt.rawstore.store import RawFile
+from backcourt.sources import boxscore_archive
 
 FOLDER = "nba_team_gamelogs"
 RESULT_SETS = ("LeagueGameLog", "TeamGameLogs")
@@ -36,6 +38,7 @@ class NotAGameLog(ValueError):
 class ImportResult:
     files: list[str] = field(default_factory=list)            # input files read
     dates: dict[date, int] = field(default_factory=dict)      # date -> rows written
+    boxscores: dict[date, int] = field(default_factory=dict)  # date -> box scores written
     written: int = 0                                          # files written
     problems: list[str] = field(default_factory=list)         # what was not imported, why
 
@@ -46,6 +49,7 @@ class ImportResult:
     def as_dict(self) -> dict:
         return {"files": self.files,
                 "dates": {d.isoformat(): n for d, n in sorted(self.dates.items())},
+                "boxscores": {d.isoformat(): n for d, n in sorted(self.boxscores.items())},
                 "written": self.written, "problems": self.problems}
 
 
@@ -54,16 +58,45 @@ def import_files(store: RawStore, paths: list[str]) -> ImportResult:
     refused before anything is written (``provenance.ProvenanceError``)."""
     provenance.claim(store, "import")
     result = ImportResult()
+    boxscores: list[tuple[Path, dict | None]] = []   # after the logs, which date them
     for path in paths:
         result.files.append(path)
+        p = Path(path)
+        if boxscore_archive.is_archive(p):
+            boxscores.append((p, None))
+            continue
         try:
-            _import_one(store, Path(path), result)
+            obj = _load(p)
+            if boxscore_archive.is_boxscore(obj):
+                boxscores.append((p, obj))
+                continue
+            _check_log(obj)
+            _import_one(store, p, obj, result)
         except NotAGameLog as exc:
             result.problems.append(f"{path}: {exc}")
+    if boxscores:
+        _import_boxscores(store, boxscores, result)
     return result
 
 
-def _load(path: Path) -> dict:
+def _import_boxscores(store: RawStore, items: list[tuple[Path, dict | None]],
+                      result: ImportResult) -> None:
+    from backcourt.pipeline.phase2.names import PlayerResolver
+    from backcourt.pipeline.phase2.parsers import PARSERS
+    from backcourt.pipeline.phase2.parsers.base import RawRecordError
+
+    dates = boxscore_archive.schedule_dates(store)
+    for path, obj in items:
+        if obj is None:
+            boxscore_archive.import_archive(store, path, result, dates)
+        else:
+            boxscore_archive.import_one(
+                store, str(path), _decoded(path), obj, result, dates,
+                PARSERS[boxscore_archive.FOLDER], PlayerResolver(reference=False),
+                RawRecordError)
+
+
+def _decoded(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -71,24 +104,30 @@ def _load(path: Path) -> dict:
     if path.name.endswith(".gz"):
         try:
             data = gzip.decompress(data)
-        except OSError as exc:
+        except (OSError, EOFError) as exc:
             raise NotAGameLog(f"not gzip: {exc}") from None
+    return data
+
+
+def _load(path: Path) -> object:
     try:
-        obj = orjson.loads(data)
+        return orjson.loads(_decoded(path))
     except orjson.JSONDecodeError as exc:
         raise NotAGameLog(f"not JSON: {exc}") from None
+
+
+def _check_log(obj: object) -> None:
     if not isinstance(obj, dict) or not isinstance(obj.get("resultSets"), list):
         raise NotAGameLog("not a stats-site response with resultSets (a leaguegamelog or "
-                           "teamgamelogs team game log is expected)")
-    return obj
+                           "teamgamelogs team game log is expected) nor a "
+                           "boxscoretraditionalv3 box score")
 
 
-def _import_one(store: RawStore, path: Path, result: ImportResult) -> None:
+def _import_one(store: RawStore, path: Path, obj: dict, result: ImportResult) -> None:
     from backcourt.pipeline.phase2.names import PlayerResolver
     from backcourt.pipeline.phase2.parsers import PARSERS
     from backcourt.pipeline.phase2.parsers.base import RawRecordError
 
-    obj = _load(path)
     sets = [rs for rs in obj["resultSets"] if isinstance(rs, dict)
             and rs.get("name") in RESULT_SETS]
     if not sets:

@@ -14,7 +14,6 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import orjson
 import requests
 
 from backcourt.sources.polite import RateLimit, retrying
@@ -62,11 +61,11 @@ class OddsClient:
         self._session = requests.Session()
         self._limit = RateLimit(self.settings.per_second)
 
-    def events(self, at: datetime, commence_from: datetime, commence_to: datetime) -> dict:
-        """``GET /v4/historical/sports/basketball_nba/events`` at snapshot ``at``."""
-        return orjson.loads(self._get(f"/v4/historical/sports/{SPORT}/events", {
+    def events(self, at: datetime, commence_from: datetime, commence_to: datetime) -> bytes:
+        """``GET /v4/historical/sports/basketball_nba/events`` at snapshot ``at``, as sent."""
+        return self._get(f"/v4/historical/sports/{SPORT}/events", {
             "date": _iso(at), "commenceTimeFrom": _iso(commence_from),
-            "commenceTimeTo": _iso(commence_to)}))
+            "commenceTimeTo": _iso(commence_to)})
 
     def event_odds(self, event_id: str, markets: str, at: datetime) -> bytes:
         """``GET /v4/historical/sports/basketball_nba/events/{id}/odds``: the snapshot at or

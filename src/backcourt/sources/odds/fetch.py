@@ -7,11 +7,17 @@ morning of the date (09:00 Eastern, before any tip-off); then, per event, the
 latest snapshot at or before the time asked; a snapshot at or after tip-off would be an
 in-game line (leakage) and is never written, whatever the API sends.
 
-Resumable: an event whose file is in the store is not asked for again, nor one the fetch log
-records as having no such lines, and a date's event list is kept in the fetch log
-(``.backcourt/fetch-log-odds.json``). When ``max_requests`` or the quota runs out the run
-stops cleanly: everything fetched is written and recorded, the date in progress is marked
-``stopped``, and the same command later continues from there.
+The date's events response is kept as fetched in ``odds_events/<date>/events.json``, the
+same raw file (and shape) the simulator writes: the odds index that completeness reads. It
+is written as soon as it is fetched, so a run killed later leaves a date whose index names
+the events still without lines.
+
+Resumable: the event list is read back from that file (never asked for again), an event
+whose file is in the store is not asked for again, nor one the fetch log
+(``.backcourt/fetch-log-odds.json``) records as having no such lines. When
+``max_requests`` or the quota runs out the run stops cleanly: everything fetched is
+written and recorded, the date in progress is marked ``stopped``, and the same command
+later continues from there.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from backcourt.sources.polite import FetchLog, describe
 SOURCE = "odds"
 EASTERN = ZoneInfo("America/New_York")
 EVENTS_AT_HOUR = 9   # Eastern: the morning of the game date, before any tip-off
+EVENTS_FOLDER, EVENTS_FILE = "odds_events", "events.json"   # the odds index (as the simulator's)
+INDEXED = "odds_game_lines"   # the folder the odds index asks one file per event of
 # raw folder -> markets asked for
 MARKETS = {"odds_player_props": "player_points", "odds_game_lines": "h2h,spreads,totals"}
 
@@ -95,17 +103,17 @@ def _date(store: RawStore, client: OddsClient, log: FetchLog, day: date,
           settings: OddsSettings, result: OddsResult) -> str:
     key = day.isoformat()
     entry = log.get(key) or {}
-    events = entry.get("events")
+    events = _stored_events(store, day)
     problems: dict[str, str] = {}
     outcomes = dict(entry.get("outcomes", {}))
     try:
         if events is None:
-            events = _events(client, day)
+            events = _events(store, client, day)
         for event in events:
             for folder, markets in MARKETS.items():
                 done_key = f"{event['id']} {folder}"
                 if _has(store, folder, day, event):
-                    outcomes[done_key] = "written"
+                    outcomes.setdefault(done_key, "written")   # an empty answer stays so
                     continue
                 if outcomes.get(done_key) == "empty":
                     continue
@@ -121,13 +129,13 @@ def _date(store: RawStore, client: OddsClient, log: FetchLog, day: date,
                     problems[done_key] = "the snapshot answered is not before tip-off"
                     continue
                 outcomes[done_key] = outcome
-                result.files += outcome == "written"
+                result.files += outcome == "written" or (outcome == "empty"
+                                                         and folder == INDEXED)
     except BudgetSpent as exc:
         # what is done stays recorded; the next run starts from here
-        log.record(key, "stopped", reason=str(exc), outcomes=outcomes,
-                   **({"events": events} if events is not None else {}))
+        log.record(key, "stopped", reason=str(exc), outcomes=outcomes)
         raise
-    log.record(key, "failed" if problems else "done", events=events, outcomes=outcomes,
+    log.record(key, "failed" if problems else "done", outcomes=outcomes,
                **({"problems": problems} if problems else {}))
     if problems:
         for k, reason in problems.items():
@@ -137,12 +145,33 @@ def _date(store: RawStore, client: OddsClient, log: FetchLog, day: date,
     return "done" if events else "no games"
 
 
-def _events(client: OddsClient, day: date) -> list[dict]:
-    """The events commencing on ``day`` (US Eastern), listed on the morning of the date."""
+def _events(store: RawStore, client: OddsClient, day: date) -> list[dict]:
+    """The events commencing on ``day`` (US Eastern), listed on the morning of the date; the
+    response is written as the date's odds index before anything else of the date."""
     morning = datetime(day.year, day.month, day.day, EVENTS_AT_HOUR, tzinfo=EASTERN)
     midnight = datetime(day.year, day.month, day.day, tzinfo=EASTERN)
-    listing = client.events(morning.astimezone(UTC), midnight.astimezone(UTC),
+    payload = client.events(morning.astimezone(UTC), midnight.astimezone(UTC),
                             (midnight + timedelta(days=1)).astimezone(UTC))
+    listing = orjson.loads(payload)
+    events = _of_date(listing, day)
+    store.write(EVENTS_FOLDER, day, EVENTS_FILE, payload)
+    return events
+
+
+def _stored_events(store: RawStore, day: date) -> list[dict] | None:
+    """The date's events from its stored index, or None when there is none (or it cannot
+    be read: it is then fetched and written again)."""
+    files = [f for f in store.list_files(EVENTS_FOLDER, day)
+             if f.name in (EVENTS_FILE, EVENTS_FILE + ".gz")]
+    if not files:
+        return None
+    try:
+        return _of_date(orjson.loads(store.read_bytes(files[0])), day)
+    except Exception:  # noqa: BLE001 - an unreadable index is fetched again
+        return None
+
+
+def _of_date(listing: dict, day: date) -> list[dict]:
     out = []
     for e in listing.get("data", []):
         commence = _utc(e["commence_time"])
@@ -165,7 +194,9 @@ def snapshot_time(commence: datetime, minutes_before: int) -> datetime:
 def _event(store: RawStore, client: OddsClient, day: date, event: dict, folder: str,
            markets: str, settings: OddsSettings) -> str:
     """``written``, ``empty`` (no bookmaker quotes these markets) or ``in-game`` (the
-    snapshot sent is at or after tip-off: never written)."""
+    snapshot sent is at or after tip-off: never written). An empty answer for the game
+    lines is kept as the event's game-lines file all the same (Phase 2 reads no line from
+    it): the odds index asks one game-lines file per event, and this is the API's answer."""
     commence = _utc(event["commence_time"])
     payload = client.event_odds(event["id"], markets,
                                 snapshot_time(commence, settings.minutes_before))
@@ -175,12 +206,13 @@ def _event(store: RawStore, client: OddsClient, day: date, event: dict, folder: 
     if taken >= min(tip, commence):
         return "in-game"
     wanted = set(markets.split(","))
-    if not any(m["key"] in wanted for b in snap["data"].get("bookmakers", [])
-               for m in b.get("markets", [])):
+    empty = not any(m["key"] in wanted for b in snap["data"].get("bookmakers", [])
+                    for m in b.get("markets", []))
+    if empty and folder != INDEXED:
         return "empty"
     store.write(folder, day, f"{event['id']}_{taken.strftime('%Y%m%dT%H%M%SZ')}.json",
                 payload)
-    return "written"
+    return "empty" if empty else "written"
 
 
 def _utc(text: str) -> datetime:

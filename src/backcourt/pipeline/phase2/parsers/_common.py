@@ -205,9 +205,16 @@ SEASON_TYPES = {
 }
 
 
+def season_start_of_game(game_id: str) -> int:
+    """The start year of a game's season from its id's two digits: ``"0029900123"`` ->
+    1999, ``"0022300001"`` -> 2023 (the league's first season is 1946-47)."""
+    yy = int(game_id[3:5])
+    return (1900 if yy >= 46 else 2000) + yy
+
+
 def season_of_game(game_id: str) -> tuple[str, str]:
     """``"0022300001"`` -> ``("2023-24", "Regular Season")``. The id is assumed validated."""
-    return season_label(2000 + int(game_id[3:5])), SEASON_TYPES[game_id[2]]
+    return season_label(season_start_of_game(game_id)), SEASON_TYPES[game_id[2]]
 
 
 _MMSS = re.compile(r"^(\d{1,3}):([0-5]\d)$")

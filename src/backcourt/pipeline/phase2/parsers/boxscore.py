@@ -24,6 +24,7 @@ from ._common import (
     known_id,
     parse_minutes,
     season_of_game,
+    season_start_of_game,
     stat_problem,
     validate_json,
 )
@@ -139,7 +140,7 @@ def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
         tpath = f"boxScoreTraditional.{side}"
         if team["teamId"] != team_id:
             fail(file, f"{tpath}.teamId", f"{team['teamId']} does not match {side}Id {team_id}")
-        problem = abbr_problem(team_id, team["teamTricode"])
+        problem = abbr_problem(team_id, team["teamTricode"], season_start_of_game(game_id))
         if problem:
             fail(file, f"{tpath}.teamId" if "abbreviation" not in problem
                  else f"{tpath}.teamTricode", problem)

@@ -20,6 +20,7 @@ from ._common import (
     UtcTs,
     fail,
     season_of_game,
+    season_start_of_game,
     validate_json,
 )
 from .base import ParseOutput, RawRecordError, Resolver
@@ -79,7 +80,8 @@ def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
             fail(file, f"scoreboard.games[{i}].awayTeam.teamId", "same team as the home team")
         problems = []
         for side in ("homeTeam", "awayTeam"):
-            why = abbr_problem(g[side]["teamId"], g[side]["teamTricode"])
+            why = abbr_problem(g[side]["teamId"], g[side]["teamTricode"],
+                               season_start_of_game(game_id))
             if why:
                 key = "teamTricode" if "abbreviation" in why else "teamId"
                 problems.append((f"scoreboard.games[{i}].{side}.{key}", why))

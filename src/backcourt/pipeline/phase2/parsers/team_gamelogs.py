@@ -42,6 +42,7 @@ from ._common import (
     rowset_path,
     season_label,
     season_of_game,
+    season_start_of_game,
     stat_problem,
 )
 from .base import ParseOutput, RawRecordError, Resolver, Row
@@ -224,7 +225,8 @@ def _read_row(file: RawFile, k: int, i: int, raw: Any, width: int, pos: dict[str
         raise bad(where("GAME_DATE"),
                   f"column GAME_DATE: row of {d.group(1)} in the folder of {file.game_date}")
     abbr = r["TEAM_ABBREVIATION"]
-    problem = abbr_problem(r["TEAM_ID"], abbr)
+    start = season_start_of_game(game_id)
+    problem = abbr_problem(r["TEAM_ID"], abbr, start)
     if problem:
         column = "TEAM_ABBREVIATION" if "abbreviation" in problem else "TEAM_ID"
         raise bad(where(column), f"column {column}: {problem}")
@@ -233,9 +235,9 @@ def _read_row(file: RawFile, k: int, i: int, raw: Any, width: int, pos: dict[str
         raise bad(where("MATCHUP"), f"column MATCHUP: expected '{abbr} vs. XXX' or "
                                     f"'{abbr} @ XXX' (got {r['MATCHUP']!r})")
     is_home = mm.group(2) == "vs."
-    opponent_id = team_id_of_abbr(mm.group(3))
+    opponent_id = team_id_of_abbr(mm.group(3), start)
     if opponent_id is None:
-        raise bad(where("MATCHUP"), f"column MATCHUP: unknown team {mm.group(3)!r}")
+        raise bad(where("MATCHUP"), f"column MATCHUP: unknown team {mm.group(3)!r} in {season}")
     if opponent_id == r["TEAM_ID"]:
         raise bad(where("MATCHUP"), "column MATCHUP: a team playing itself")
     minutes = _team_minutes(r["MIN"])
