@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pyarrow as pa
 
 from backcourt import app as lib
+from backcourt.partitions import workers
 from backcourt.pipeline.phase2 import parse_files
 from backcourt.pipeline.phase2.loader import RawFileLoader
 from backcourt.pipeline.phase2.parsers import PARSERS
@@ -143,7 +144,7 @@ def test_a_worker_that_dies_fails_its_batch_instead_of_hanging(sim_raw, tmp_path
     try:
         assert lib.run(ctx, lib.select(ctx, None, ["season_schedule", "schedule"]),
                        SIM_START, SIM_END, "schedule").ok
-        monkeypatch.setattr(parse_files, "_worker_job", _die)
+        monkeypatch.setattr(workers, "_run_in_worker", _die)
         monkeypatch.setattr(parse_files, "MIN_FILES_PER_WORKER", 1)
         summary = lib.run(ctx, lib.select(ctx, None, ["gamebook_player_stats"]),
                           SIM_START, SIM_END, "dies")
