@@ -19,6 +19,7 @@ the file again.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -45,6 +46,11 @@ SHARED_SOURCES = frozenset(
 
 # below this many files a load is parsed in this process (forking would cost more)
 MIN_FILES_PER_WORKER = 64
+# the rest of a load goes to worker processes only when its first chunk says that the rest
+# would take this much CPU in this process: starting and ending a pool costs 0.1-0.5 s of
+# wall time (fork of a big process), more than it saves on a small source (a day's
+# scoreboard, injury report, rosters or game lines of a season: 0.05-0.4 s)
+FORK_WORTH_SECONDS = 0.6
 CHUNKS_PER_WORKER = 6
 
 
@@ -164,12 +170,19 @@ def _parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
 def parse_in_workers(ctx, jobs: list[Job], resolver: Resolver,
                      workers: int) -> Iterator[Parsed]:
     """Each job's result, in order: in ``workers`` worker processes (the core's, through
-    the loader contract) when the load is big enough to pay for them."""
-    files = sum(len(j.files) for j in jobs)
-    if files < MIN_FILES_PER_WORKER * 2:
+    the loader contract) when the load is big enough to pay for them. The first job is
+    parsed here, and its CPU time tells what the rest would cost."""
+    parse = partial(parse_job, store=ctx.store, resolver=resolver)
+    if workers <= 1 or len(jobs) <= 2 or sum(len(j.files) for j in jobs) < (
+            MIN_FILES_PER_WORKER * 2):
+        yield from ctx.map_in_workers(parse, jobs, 1)
+        return
+    t = time.thread_time()
+    yield parse(jobs[0])
+    rest = jobs[1:]
+    if (time.thread_time() - t) * len(rest) < FORK_WORTH_SECONDS:
         workers = 1
-    return ctx.map_in_workers(partial(parse_job, store=ctx.store, resolver=resolver), jobs,
-                              workers)
+    yield from ctx.map_in_workers(parse, rest, workers)
 
 
 def split_by_date(files: list[RawFile], workers: int) -> list[list[RawFile]]:
