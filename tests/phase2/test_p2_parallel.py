@@ -159,9 +159,9 @@ def test_a_worker_that_dies_fails_its_batch_instead_of_hanging(sim_raw, tmp_path
         ctx.wh.close()
 
 
-def test_a_load_whose_first_chunk_is_cheap_starts_no_worker_processes(sim_raw, tmp_path,
+def test_a_load_whose_first_date_is_cheap_starts_no_worker_processes(sim_raw, tmp_path,
                                                                       monkeypatch):
-    # forking costs more than it saves on a small source: the first chunk, parsed here,
+    # forking costs more than it saves on a small source: the first date, parsed here,
     # says what the rest would cost, and below FORK_WORTH_SECONDS no worker starts (a
     # worker would die here)
     ctx = make_context(tmp_path, sim_raw)

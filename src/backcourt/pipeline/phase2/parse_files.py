@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
@@ -46,7 +46,7 @@ SHARED_SOURCES = frozenset(
 
 # below this many files a load is parsed in this process (forking would cost more)
 MIN_FILES_PER_WORKER = 64
-# the rest of a load goes to worker processes only when its first chunk says that the rest
+# the rest of a load goes to worker processes only when its first date says that the rest
 # would take this much CPU in this process: starting and ending a pool costs 0.1-0.5 s of
 # wall time (fork of a big process), more than it saves on a small source (a day's
 # scoreboard, injury report, rosters or game lines of a season: 0.05-0.4 s)
@@ -170,19 +170,28 @@ def _parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
 def parse_in_workers(ctx, jobs: list[Job], resolver: Resolver,
                      workers: int) -> Iterator[Parsed]:
     """Each job's result, in order: in ``workers`` worker processes (the core's, through
-    the loader contract) when the load is big enough to pay for them. The first job is
-    parsed here, and its CPU time tells what the rest would cost."""
+    the loader contract) when the load is big enough to pay for them. The first date's
+    files are parsed here, and their CPU time tells what the rest would cost."""
     parse = partial(parse_job, store=ctx.store, resolver=resolver)
-    if workers <= 1 or len(jobs) <= 2 or sum(len(j.files) for j in jobs) < (
-            MIN_FILES_PER_WORKER * 2):
+    files = sum(len(j.files) for j in jobs)
+    if workers <= 1 or len(jobs) <= 1 or files < MIN_FILES_PER_WORKER * 2:
         yield from ctx.map_in_workers(parse, jobs, 1)
         return
+    probe, rest = _first_date(jobs[0])
     t = time.thread_time()
-    yield parse(jobs[0])
-    rest = jobs[1:]
-    if (time.thread_time() - t) * len(rest) < FORK_WORTH_SECONDS:
-        workers = 1
-    yield from ctx.map_in_workers(parse, rest, workers)
+    yield parse(probe)
+    estimate = (time.thread_time() - t) * (files - len(probe.files)) / len(probe.files)
+    yield from ctx.map_in_workers(parse, [*rest, *jobs[1:]],
+                                  workers if estimate >= FORK_WORTH_SECONDS else 1)
+
+
+def _first_date(job: Job) -> tuple[Job, list[Job]]:
+    """The job's first date (a key includes its date: never split) and what is left."""
+    day = job.files[0].game_date
+    n = next((i for i, f in enumerate(job.files) if f.game_date != day), len(job.files))
+    if n == len(job.files):
+        return job, []
+    return replace(job, files=job.files[:n]), [replace(job, files=job.files[n:])]
 
 
 def split_by_date(files: list[RawFile], workers: int) -> list[list[RawFile]]:
