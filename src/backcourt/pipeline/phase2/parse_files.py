@@ -46,11 +46,14 @@ SHARED_SOURCES = frozenset(
 
 # below this many files a load is parsed in this process (forking would cost more)
 MIN_FILES_PER_WORKER = 64
-# the rest of a load goes to worker processes only when its first date says that the rest
+# the rest of a load goes to worker processes only when its first dates say that the rest
 # would take this much CPU in this process: starting and ending a pool costs 0.1-0.5 s of
-# wall time (fork of a big process), more than it saves on a small source (a day's
-# scoreboard, injury report, rosters or game lines of a season: 0.05-0.4 s)
-FORK_WORTH_SECONDS = 0.6
+# wall time (fork of a big process), more than it saves on a small source (a season's
+# scoreboards, injury reports, rosters or game lines: 0.05-0.5 s). The first dates hold
+# about one file in PROBE_SHARE (enough that one-time costs of a first call do not count
+# fifty times over; few enough that the parent's memory does not grow with the range).
+FORK_WORTH_SECONDS = 0.8
+PROBE_SHARE = 50
 CHUNKS_PER_WORKER = 6
 
 
@@ -170,14 +173,15 @@ def _parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
 def parse_in_workers(ctx, jobs: list[Job], resolver: Resolver,
                      workers: int) -> Iterator[Parsed]:
     """Each job's result, in order: in ``workers`` worker processes (the core's, through
-    the loader contract) when the load is big enough to pay for them. The first date's
-    files are parsed here, and their CPU time tells what the rest would cost."""
+    the loader contract) when the load is big enough to pay for them. The first dates
+    (about one file in ``PROBE_SHARE``) are parsed here, and their CPU time tells what the
+    rest would cost."""
     parse = partial(parse_job, store=ctx.store, resolver=resolver)
     files = sum(len(j.files) for j in jobs)
     if workers <= 1 or len(jobs) <= 1 or files < MIN_FILES_PER_WORKER * 2:
         yield from ctx.map_in_workers(parse, jobs, 1)
         return
-    probe, rest = _first_date(jobs[0])
+    probe, rest = _first_dates(jobs[0], max(1, files // PROBE_SHARE))
     t = time.thread_time()
     yield parse(probe)
     estimate = (time.thread_time() - t) * (files - len(probe.files)) / len(probe.files)
@@ -185,10 +189,12 @@ def parse_in_workers(ctx, jobs: list[Job], resolver: Resolver,
                                   workers if estimate >= FORK_WORTH_SECONDS else 1)
 
 
-def _first_date(job: Job) -> tuple[Job, list[Job]]:
-    """The job's first date (a key includes its date: never split) and what is left."""
-    day = job.files[0].game_date
-    n = next((i for i, f in enumerate(job.files) if f.game_date != day), len(job.files))
+def _first_dates(job: Job, files: int) -> tuple[Job, list[Job]]:
+    """The job's first whole dates holding at least ``files`` files (a key includes its
+    date: a date is never split), and what is left of it."""
+    n = min(files, len(job.files))
+    while n < len(job.files) and job.files[n].game_date == job.files[n - 1].game_date:
+        n += 1
     if n == len(job.files):
         return job, []
     return replace(job, files=job.files[:n]), [replace(job, files=job.files[n:])]
