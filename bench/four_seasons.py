@@ -4,6 +4,9 @@ backfill, plan, validate, a daily run, and the same processors run date by date.
     .venv/bin/python bench/four_seasons.py [--seasons 4] [--first-season 2021]
                                            [--sample-dates 20] [--workdir DIR] [--json OUT]
 
+The one-season bench is the same script with ``--seasons 1`` (its own target for Phases
+2–5, and the same date-by-date comparison against the range).
+
 Everything runs on a fresh work folder (a temporary one unless ``--workdir``). Each step is
 its own child process, so its wall time includes Python start-up and its peak RSS is its
 own: ``main`` is the process itself, ``workers`` the largest of the processes it forked
@@ -46,7 +49,9 @@ TARGETS = {  # step -> seconds
     "validate": 2.0,
     "daily": 3.0,
 }
-TARGET_MEMORY_GIB = 4.0
+# Phases 2–5 of the whole backfill, by the number of seasons (issue 18, round 3)
+BACKFILL_TARGETS = {1: 5.0, 4: 15.0}
+TARGET_MEMORY_GIB = 1.0
 TARGET_RATIO = 20.0
 
 _CHILD = """
@@ -186,6 +191,8 @@ def main() -> int:
     ap.add_argument("--workdir", default=None, help="default: a new temporary folder")
     ap.add_argument("--json", default=None, help="also write the summary to this file")
     a = ap.parse_args()
+    if a.seasons in BACKFILL_TARGETS:
+        TARGETS["backfill 2-5"] = BACKFILL_TARGETS[a.seasons]
 
     work = Path(a.workdir or tempfile.mkdtemp(prefix="bench-seasons-"))
     work.mkdir(parents=True, exist_ok=True)

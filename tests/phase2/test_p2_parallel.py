@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pyarrow as pa
 
 from backcourt import app as lib
+from backcourt.partitions import workers
 from backcourt.pipeline.phase2 import parse_files
 from backcourt.pipeline.phase2.loader import RawFileLoader
 from backcourt.pipeline.phase2.parsers import PARSERS
@@ -26,6 +27,7 @@ def test_worker_processes_give_the_same_tables(sim_raw, tmp_path, monkeypatch):
     try:
         assert lib.run(ctx, lib.select(ctx, [2]), SIM_START, SIM_END, "test").ok
         monkeypatch.setattr(parse_files, "MIN_FILES_PER_WORKER", 1)
+        monkeypatch.setattr(parse_files, "FORK_WORTH_SECONDS", 0)
         for p in lib.select(ctx, [2]):
             days = _phase2_days(ctx, p)
             files = [f for d in days for i in p.inputs if i.is_raw
@@ -143,8 +145,9 @@ def test_a_worker_that_dies_fails_its_batch_instead_of_hanging(sim_raw, tmp_path
     try:
         assert lib.run(ctx, lib.select(ctx, None, ["season_schedule", "schedule"]),
                        SIM_START, SIM_END, "schedule").ok
-        monkeypatch.setattr(parse_files, "_worker_job", _die)
+        monkeypatch.setattr(workers, "_run_in_worker", _die)
         monkeypatch.setattr(parse_files, "MIN_FILES_PER_WORKER", 1)
+        monkeypatch.setattr(parse_files, "FORK_WORTH_SECONDS", 0)
         summary = lib.run(ctx, lib.select(ctx, None, ["gamebook_player_stats"]),
                           SIM_START, SIM_END, "dies")
         assert not summary.ok
@@ -152,5 +155,25 @@ def test_a_worker_that_dies_fails_its_batch_instead_of_hanging(sim_raw, tmp_path
         assert failed == {("PROCESSING_ERROR", "gamebook_player_stats")}
         assert "BrokenProcessPool" in summary.failures[0].message
         assert ctx.wh.query("SELECT count(*) FROM nba_raw.gamebook_player_stats") == [(0,)]
+    finally:
+        ctx.wh.close()
+
+
+def test_a_load_whose_first_date_is_cheap_starts_no_worker_processes(sim_raw, tmp_path,
+                                                                      monkeypatch):
+    # forking costs more than it saves on a small source: the first date, parsed here,
+    # says what the rest would cost, and below FORK_WORTH_SECONDS no worker starts (a
+    # worker would die here)
+    ctx = make_context(tmp_path, sim_raw)
+    try:
+        assert lib.run(ctx, lib.select(ctx, None, ["season_schedule", "schedule"]),
+                       SIM_START, SIM_END, "schedule").ok
+        monkeypatch.setattr(workers, "_run_in_worker", _die)
+        monkeypatch.setattr(parse_files, "MIN_FILES_PER_WORKER", 1)
+        monkeypatch.setattr(parse_files, "FORK_WORTH_SECONDS", 1e9)
+        summary = lib.run(ctx, lib.select(ctx, None, ["gamebook_player_stats"]),
+                          SIM_START, SIM_END, "cheap")
+        assert summary.ok
+        assert ctx.wh.query("SELECT count(*) FROM nba_raw.gamebook_player_stats")[0][0] > 0
     finally:
         ctx.wh.close()

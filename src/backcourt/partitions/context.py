@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,13 +12,16 @@ from typing import TypeVar
 
 from backcourt.calendar import Calendar
 from backcourt.ledger import Ledger
+from backcourt.partitions import workers as W
 from backcourt.rawstore import RawStore
+from backcourt.rawstore import quarantine as Q
 from backcourt.registry import Processor, Registry
 from backcourt.registry.mode import Mode
 from backcourt.registry.pipeline import Pipeline
 from backcourt.warehouse.base import Warehouse
 
 T = TypeVar("T")
+J = TypeVar("J")
 
 
 @dataclass
@@ -60,11 +63,26 @@ class Context:
 
     # -- what a Python loader may do (registry.loader.LoaderContext) -----------------
     def quarantine(self, run_id: str, file, field: str, reason: str, message: str) -> str:
-        """Move a raw file that failed validation aside and record it in the ledger."""
+        """Move a raw file that failed validation aside, remember its bytes with the raw
+        store (its date stays failed until they change) and record it in the ledger."""
+        digest = self.store.content_hash(file)
         moved = self.store.quarantine(file, message)
+        Q.record(self.store, file, digest, field, reason, moved)
         self.ledger.record_quarantine(run_id, file.source, file.game_date, file.display,
                                       moved, field, reason)
         return moved
+
+    def report_bad_record(self, run_id: str, file, field: str, reason: str) -> None:
+        """Record a defect confined to part of a raw file (its other records loaded): the
+        file stays where it is."""
+        self.ledger.record_quarantine(run_id, file.source, file.game_date, file.display,
+                                      "", field, reason)
+
+    def map_in_workers(self, fn: Callable[[J], T], jobs: Sequence[J],
+                       workers: int | None = None) -> Iterator[T]:
+        """``fn(job)`` for each job, in order, in forked worker processes when allowed
+        (``partitions.workers``: the run's one process pool and its rules)."""
+        return W.map_in_workers(fn, jobs, workers)
 
     def in_background(self, work: Callable[[Warehouse], T],
                       name: str = "background") -> Future[T]:

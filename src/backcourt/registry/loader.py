@@ -2,14 +2,15 @@
 
 A loader reads its inputs (the warehouse's tables, the raw store's files, the calendar),
 returns the rows of the partitions it was asked for, and may quarantine a raw file that
-fails validation or start work in the background that the run waits for. Everything else
-— the ledger, transactions, thread and process pools of the run — is the core's: a loader
-reaches it only through ``LoaderContext``.
+fails validation, report a defect in part of one, run CPU-bound jobs in worker processes
+or start work in the background that the run waits for. Everything else — the ledger,
+transactions, thread and process pools of the run — is the core's: a loader reaches it
+only through ``LoaderContext``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from datetime import date
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -17,6 +18,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from backcourt.registry.model import Processor
 
 T = TypeVar("T")
+J = TypeVar("J")
 
 
 class LoaderContext(Protocol):
@@ -31,7 +33,20 @@ class LoaderContext(Protocol):
     def quarantine(self, run_id: str, file: Any, field: str, reason: str,
                    message: str) -> str:
         """Move a raw file that failed validation aside and record why (file, field,
-        reason); returns where it went. Its date is then recorded as failed by the core."""
+        reason), in the raw store and the ledger; returns where it went. Its date is then
+        recorded as failed by the core."""
+        ...
+
+    def report_bad_record(self, run_id: str, file: Any, field: str, reason: str) -> None:
+        """Record a defect confined to part of a raw file whose other records loaded (the
+        file stays)."""
+        ...
+
+    def map_in_workers(self, fn: Callable[[J], T], jobs: Sequence[J],
+                       workers: int | None = None) -> Iterator[T]:
+        """``fn(job)`` for each job, in order; in forked worker processes when the core
+        allows it (``fn`` is inherited, never pickled; jobs and results are pickled). A
+        worker that dies raises ``BrokenProcessPool``."""
         ...
 
     def in_background(self, work: Callable[[Any], T], name: str = "background") -> Future[T]:

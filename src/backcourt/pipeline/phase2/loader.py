@@ -1,7 +1,9 @@
 """The Phase 2 loader: parse a processor's raw files for some dates into one Arrow table.
 
-Long ranges are parsed in worker processes, chunks of whole dates each, and a file that two
-processors read (a box score) is parsed once per run (see ``parse_files``).
+Long ranges are parsed in worker processes (the core's, through the loader contract),
+chunks of whole dates each, and a file that two processors read (a box score) is parsed
+once per run (see ``parse_files``). The loader reaches the run only through its
+``LoaderContext``: quarantining a file, reporting a bad record, the worker processes.
 
 A file that fails validation is moved to the quarantine folder with a note naming the
 file, field and reason; the rest of its date still loads, and the date's partition is
@@ -11,6 +13,7 @@ partition is never reported done while one of its files was rejected.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,9 +25,8 @@ from backcourt.pipeline.phase2.names import PlayerResolver
 from backcourt.pipeline.phase2.parse_files import (
     SHARED_SOURCES,
     Job,
-    default_workers,
     first_per_key,
-    parse_chunks,
+    parse_in_workers,
     split_by_date,
     to_arrow,
 )
@@ -86,7 +88,7 @@ class RawFileLoader:
     def __init__(self, workers: int | None = None) -> None:
         self._resolver: PlayerResolver | None = None
         self._code_fp: str | None = None
-        self.workers = default_workers() if workers is None else workers
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
         # shared-source files parsed for one table, kept for the others until they read
         # them: (file, fingerprint of its date folder) -> what is left of its output
         self._shared: dict[tuple[RawFile, str], ParseOutput] = {}
@@ -132,13 +134,12 @@ class RawFileLoader:
                     {f: cached[f] for f in chunk if f in cached})
                 for chunk in split_by_date(todo, self.workers)]
         parts: list[pa.Table] = []
-        for parsed in parse_chunks(jobs, ctx.store, self.resolver, self.workers):
+        for parsed in parse_in_workers(ctx, jobs, self.resolver, self.workers):
             for f, exc in parsed.bad:
                 self._quarantine(ctx, loaded, f, exc.field, exc.reason, str(exc), run_id)
                 recheck.pop(f, None)
             for f, exc in parsed.bad_rows:   # the file stays: its other games loaded
-                ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display,
-                                             "", exc.field, exc.reason)
+                ctx.report_bad_record(run_id, f, exc.field, exc.reason)
                 loaded.bad_files.setdefault(f.game_date, []).append(
                     f"{exc} (this game left out; the file's other games loaded)")
             loaded.warnings.extend(parsed.warnings)
@@ -160,12 +161,9 @@ class RawFileLoader:
     @staticmethod
     def _quarantine(ctx, loaded: Loaded, f: RawFile, field_: str, reason: str, message: str,
                     run_id: str) -> None:
-        """Move a bad file aside, remember its content with the raw store, hold its date."""
-        digest = ctx.store.content_hash(f)
-        moved = ctx.store.quarantine(f, message)
-        Q.record(ctx.store, f, digest, field_, reason, moved)
-        ctx.ledger.record_quarantine(run_id, f.source, f.game_date, f.display, moved,
-                                     field_, reason)
+        """Move a bad file aside (the core remembers its content and records it), hold its
+        date."""
+        ctx.quarantine(run_id, f, field_, reason, message)
         loaded.bad_files.setdefault(f.game_date, []).append(message)
 
     def _off_schedule(self, ctx, loaded: Loaded, todo: list[RawFile],

@@ -1,8 +1,9 @@
 """Parse a Phase 2 processor's raw files into one Arrow table, in worker processes.
 
 A processor's files are split into chunks of whole dates; each chunk is parsed and turned
-into Arrow in a forked worker (the parsers are CPU-bound Python, so one process per core),
-and the chunks come back in date order. The result is the same table, row for row, as
+into Arrow in a worker process (the parsers are CPU-bound Python, so one process per core;
+the pool is the core's, reached through ``LoaderContext.map_in_workers``), and the chunks
+come back in date order. The result is the same table, row for row, as
 parsing every file in this process: rows keep their load order (date, then the declared
 source order, then file name), and a key seen twice keeps its first row.
 
@@ -17,17 +18,12 @@ the file again.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
-import multiprocessing
-import os
-import signal
-import threading
+import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -50,6 +46,14 @@ SHARED_SOURCES = frozenset(
 
 # below this many files a load is parsed in this process (forking would cost more)
 MIN_FILES_PER_WORKER = 64
+# the rest of a load goes to worker processes only when its first dates say that the rest
+# would take this much CPU in this process: starting and ending a pool costs 0.1-0.5 s of
+# wall time (fork of a big process), more than it saves on a small source (a season's
+# scoreboards, injury reports, rosters or game lines: 0.05-0.5 s). The first dates hold
+# about one file in PROBE_SHARE (enough that one-time costs of a first call do not count
+# fifty times over; few enough that the parent's memory does not grow with the range).
+FORK_WORTH_SECONDS = 0.8
+PROBE_SHARE = 50
 CHUNKS_PER_WORKER = 6
 
 
@@ -130,6 +134,19 @@ class Parsed:
 
 
 def parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
+    # the parsers make a dict per JSON object and per row, and keep most of them until the
+    # chunk is converted: the cyclic garbage collector would walk them again and again
+    # (they hold no cycles), a fifth of the time of a props chunk. It runs after the job.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_job(job, store, resolver)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
     rows: list[dict] = []
     out = Parsed(table=pa.table({}))
     for f in job.files:
@@ -153,66 +170,34 @@ def parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
     return out
 
 
-# the store and resolver of a forked worker (inherited from the parent, never pickled)
-_worker_state: tuple[RawStore, Resolver] | None = None
-
-
-def _init_worker(store: RawStore, resolver: Resolver) -> None:
-    global _worker_state
-    _worker_state = (store, resolver)
-    _die_with_parent()
-
-
-def _die_with_parent() -> None:
-    """A worker whose parent is killed (kill -9) exits too, instead of waiting forever for
-    work on a queue that its siblings keep open (Linux: the kernel sends SIGKILL)."""
-    parent = os.getppid()
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):   # not Linux: nothing to ask the kernel
-        return
-    if os.getppid() != parent:   # the parent died before the request
-        os._exit(1)
-
-
-def _worker_job(job: Job) -> Parsed:
-    assert _worker_state is not None
-    return parse_job(job, *_worker_state)
-
-
-def default_workers() -> int:
-    return os.cpu_count() or 1
-
-
-def parse_chunks(jobs: list[Job], store: RawStore, resolver: Resolver,
-                 workers: int) -> Iterator[Parsed]:
-    """Each job's result, in order: in ``workers`` forked processes when it is worth it."""
+def parse_in_workers(ctx, jobs: list[Job], resolver: Resolver,
+                     workers: int) -> Iterator[Parsed]:
+    """Each job's result, in order: in ``workers`` worker processes (the core's, through
+    the loader contract) when the load is big enough to pay for them. The first dates
+    (about one file in ``PROBE_SHARE``) are parsed here, and their CPU time tells what the
+    rest would cost."""
+    parse = partial(parse_job, store=ctx.store, resolver=resolver)
     files = sum(len(j.files) for j in jobs)
-    # fork only from the main thread (not from a stage's processor threads; the runner
-    # starts no background work before the last stage that may fork, see run_processors)
-    can_fork = ("fork" in multiprocessing.get_all_start_methods()
-                and threading.current_thread() is threading.main_thread())
-    if workers <= 1 or len(jobs) <= 1 or not can_fork or files < MIN_FILES_PER_WORKER * 2:
-        for job in jobs:
-            yield parse_job(job, store, resolver)
+    if workers <= 1 or len(jobs) <= 1 or files < MIN_FILES_PER_WORKER * 2:
+        yield from ctx.map_in_workers(parse, jobs, 1)
         return
-    # a process pool that notices a worker dying (killed, out of memory, a crash in a C
-    # extension) and raises BrokenProcessPool — the batch fails and says so — where
-    # multiprocessing.Pool would wait for the dead worker's result forever.
-    # Every object the workers inherit is frozen out of their garbage collector: garbage
-    # of the parent's (a DuckDB connection, a LightGBM model) collected in a forked child
-    # runs its finalizer there, on a copy of a library's state taken mid-operation, and
-    # crashed workers in the test suite ("Garbage-collecting" in the fault's trace).
-    with ProcessPoolExecutor(min(workers, len(jobs)),
-                             mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init_worker, initargs=(store, resolver)) as pool:
-        gc.freeze()
-        try:
-            results = pool.map(_worker_job, jobs)   # the workers are forked here
-        finally:
-            gc.unfreeze()
-        yield from results
+    probe, rest = _first_dates(jobs[0], max(1, files // PROBE_SHARE))
+    t = time.thread_time()
+    yield parse(probe)
+    estimate = (time.thread_time() - t) * (files - len(probe.files)) / len(probe.files)
+    yield from ctx.map_in_workers(parse, [*rest, *jobs[1:]],
+                                  workers if estimate >= FORK_WORTH_SECONDS else 1)
+
+
+def _first_dates(job: Job, files: int) -> tuple[Job, list[Job]]:
+    """The job's first whole dates holding at least ``files`` files (a key includes its
+    date: a date is never split), and what is left of it."""
+    n = min(files, len(job.files))
+    while n < len(job.files) and job.files[n].game_date == job.files[n - 1].game_date:
+        n += 1
+    if n == len(job.files):
+        return job, []
+    return replace(job, files=job.files[:n]), [replace(job, files=job.files[n:])]
 
 
 def split_by_date(files: list[RawFile], workers: int) -> list[list[RawFile]]:

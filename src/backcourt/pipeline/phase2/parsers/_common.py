@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from pydantic import (
     TypeAdapter,
 )
 from pydantic import ValidationError as _ValidationError
+from pydantic_core import SchemaValidator
 
 from backcourt.calendar.calendar import season_name as season_label
 from backcourt.pipeline.phase2.names import player_lookup
@@ -114,6 +115,12 @@ def validate_json(
     ``fix(loc, error)`` may rewrite an error's location and reason, e.g. to drop the union tag
     that pydantic inserts into the location.
     """
+    fast = native_validator(ta)
+    if fast is not None:
+        try:
+            return fast.validate_json(payload)
+        except _ValidationError:
+            pass   # the schema as declared says what is wrong (or takes 11.0 as 11)
     try:
         return ta.validate_json(payload)
     except _ValidationError as exc:
@@ -191,6 +198,58 @@ IsoDate = Annotated[str, AfterValidator(_to_date)]
 
 def eastern_date(ts_utc_naive: datetime) -> date:
     return ts_utc_naive.replace(tzinfo=UTC).astimezone(EASTERN).date()
+
+
+# -- the same schemas, validated without calling back into Python -----------------------
+#
+# ``Int`` and its bounded kinds validate every integer through two Python functions
+# (``_integral``, then pydantic's bound check, which a Python validator moves out of the
+# integer schema): a million calls a season. A document whose integers are all JSON
+# integers needs neither, so each schema also gets a native twin: the same core schema
+# with ``_integral`` removed and the bounds put back into the integer schema. A document
+# the twin accepts gives the very same output (``_integral`` returns an int unchanged, and
+# a native bound is the same comparison); one it rejects (an ``11.0``, or a real error) is
+# validated again by the schema as declared, which accepts it or names the error as before.
+
+_BOUNDS = {"greater_than_validator": "gt", "greater_than_or_equal_validator": "ge",
+           "less_than_validator": "lt", "less_than_or_equal_validator": "le"}
+
+
+def _function(schema: dict[str, Any]) -> Any:
+    inner = schema.get("function")
+    return inner.get("function") if isinstance(inner, dict) else None
+
+
+def _native_schema(schema: Any) -> Any:
+    """The core schema without ``_integral`` and with integer bounds checked natively."""
+    if isinstance(schema, list):
+        return [_native_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _native_schema(v) for k, v in schema.items()}
+    kind, fn = out.get("type"), _function(out)
+    if kind == "function-before" and fn is _integral:
+        return out["schema"]
+    if (kind == "function-after" and isinstance(fn, partial)
+            and _BOUNDS.get(fn.func.__name__) in fn.keywords and len(fn.keywords) == 1
+            and isinstance(out["schema"], dict) and out["schema"].get("type") == "int"
+            and not set(fn.keywords) & set(out["schema"])):
+        return {**out["schema"], **fn.keywords}
+    return out
+
+
+_NATIVE: dict[int, tuple[TypeAdapter[Any], SchemaValidator | None]] = {}
+
+
+def native_validator(ta: TypeAdapter[Any]) -> SchemaValidator | None:
+    """The native twin of ``ta``'s schema (None when it has nothing to remove, or ``ta``
+    was given a config of its own: the parsers' schemas carry theirs in their types)."""
+    hit = _NATIVE.get(id(ta))
+    if hit is None or hit[0] is not ta:
+        schema = _native_schema(ta.core_schema)
+        same = schema == ta.core_schema or getattr(ta, "_config", None) is not None
+        hit = _NATIVE[id(ta)] = (ta, None if same else SchemaValidator(schema))
+    return hit[1]
 
 
 # -- NBA specifics -------------------------------------------------------------------------
@@ -367,6 +426,12 @@ def validate_records(
     pos: dict[str, int],
 ) -> list[dict[str, Any]]:
     """Validate rowSet records; errors name ``resultSets[k].rowSet[i][j]`` and the column."""
+    fast = native_validator(ta)
+    if fast is not None:
+        try:
+            return fast.validate_python(records)
+        except _ValidationError:
+            pass   # the schema as declared says what is wrong (or takes 11.0 as 11)
     try:
         return ta.validate_python(records)
     except _ValidationError as exc:
