@@ -109,18 +109,19 @@ def test_the_emulator_rounds_numeric_next_to_date_arithmetic(engines):
 
 
 def test_engine_bigquery_on_the_command_line(emulator, sim_raw, tmp_path):
-    """``--engine bigquery`` with the project and endpoint from the environment."""
+    """``--engine bigquery`` with the project and endpoint given as the global options
+    (the environment's variables are the other way in: ``tests/test_config.py``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOURT_")}
     day = SIM_START.isoformat()
-    args = [sys.executable, "-m", "backcourt.cli", "run", "--phase", "2", "--start", day,
-            "--end", day, "--engine", "bigquery", "--raw", sim_raw,
-            "--warehouse", str(tmp_path / "ledger"), "--json"]
-    p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 2 and "BACKCOURT_BQ_PROJECT" in p.stderr, p.stderr
+    args = ["run", "--phase", "2", "--start", day, "--end", day, "--engine", "bigquery",
+            "--raw", sim_raw, "--warehouse", str(tmp_path / "ledger"), "--json"]
+    cli = [sys.executable, "-m", "backcourt.cli"]
+    p = subprocess.run(cli + args, env=env, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 2 and "--bq-project" in p.stderr, p.stderr
     assert "Traceback" not in p.stderr
-    env.update({"BACKCOURT_BQ_PROJECT": bq_emulator.PROJECT,
-                "BACKCOURT_BQ_ENDPOINT": emulator.endpoint})
-    p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+    options = ["--bq-project", bq_emulator.PROJECT, "--bq-endpoint", emulator.endpoint]
+    p = subprocess.run(cli + options + args, env=env, capture_output=True, text=True,
+                       timeout=600)
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     body = orjson.loads(p.stdout)
     assert body["ok"] and body["rows"] > 0
