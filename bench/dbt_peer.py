@@ -163,6 +163,21 @@ def equal_outputs(bc: Path, peer: Path, p: Processor, start: date, end: date) ->
     return n
 
 
+def profile_ours(p: Processor, work: Path, args: list[str], top: int = 14) -> None:
+    """One backcourt process under cProfile: its backcourt functions by cumulative time."""
+    import pstats
+
+    out = work / f"profile-{p.name}.out"
+    timed([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "backcourt.cli", *args])
+    stats = pstats.Stats(str(out)).stats   # (file, line, name) -> (…, cumulative, …)
+    total = max(v[3] for v in stats.values())
+    ours = sorted(((v[3], f"{f.split('/backcourt/')[-1]}:{n}") for (f, _, n), v in stats.items()
+                   if "/backcourt/" in f and n != "<module>"), reverse=True)
+    print(f"  profile of one backcourt process ({total:.3f}s under cProfile; {out}):")
+    for seconds, where in ours[:top]:
+        print(f"    {seconds:6.3f}s  {where}")
+
+
 def summary(xs: list[float]) -> str:
     return f"min {min(xs):7.3f}  median {statistics.median(xs):7.3f}"
 
@@ -179,6 +194,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--processors", nargs="+", default=list(PROCESSORS))
     ap.add_argument("--workdir")
+    ap.add_argument("--profile", action="store_true",
+                    help="also profile one backcourt process per processor (cProfile): "
+                         "its slowest backcourt functions, cumulative")
     a = ap.parse_args()
 
     work = Path(a.workdir or tempfile.mkdtemp(prefix="bench-dbt-"))
@@ -267,6 +285,10 @@ def main() -> int:
         met = "met" if min(ratio, ratio_min) >= TARGET_RATIO else "MISSED"
         print(f"  ratio dbt/backcourt: wall median {ratio:.1f}x, wall min {ratio_min:.1f}x, "
               f"cpu median {cpu_ratio:.1f}x — target >= {TARGET_RATIO:.0f}x {met}")
+        if a.profile:
+            profile_ours(p, work, ["run", "--phase", str(p.phase), "--processor", p.name,
+                                   "--start", start.isoformat(), "--end", end.isoformat(),
+                                   "--warehouse", str(ours), "--raw", str(raw), "--json"])
         results[p.name] = {"rows": rows, "wall": walls, "cpu": cpus,
                            "ratio_median": round(ratio, 1), "ratio_min": round(ratio_min, 1),
                            "cpu_ratio_median": round(cpu_ratio, 1),
