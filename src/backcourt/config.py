@@ -3,9 +3,10 @@
 Defaults are relative to the working directory; the environment variables
 ``BACKCOURT_WAREHOUSE``, ``BACKCOURT_RAW``, ``BACKCOURT_ENGINE`` and
 ``BACKCOURT_SPARK_MASTER`` override them, and command-line options override both.
-BigQuery reads ``BACKCOURT_BQ_PROJECT``, ``BACKCOURT_BQ_LOCATION`` and
-``BACKCOURT_BQ_ENDPOINT`` (a local emulator's URL); its datasets are named like the
-schemas, its scratch dataset is ``backcourt_scratch``.
+BigQuery's project, location and endpoint (a local emulator's URL) come from the global
+options ``--bq-project``, ``--bq-location``, ``--bq-endpoint`` or else from
+``BACKCOURT_BQ_PROJECT``, ``BACKCOURT_BQ_LOCATION`` and ``BACKCOURT_BQ_ENDPOINT``; its
+datasets are named like the schemas, its scratch dataset is ``backcourt_scratch``.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ class Settings(BaseModel):
 
 
 def load_settings(warehouse: str | None = None, raw: str | None = None,
-                  seed: int | None = None, engine: str | None = None) -> Settings:
+                  seed: int | None = None, engine: str | None = None,
+                  bq_project: str | None = None, bq_location: str | None = None,
+                  bq_endpoint: str | None = None) -> Settings:
     """Options win over environment variables, which win over defaults."""
     engine = engine or os.environ.get("BACKCOURT_ENGINE") or "duckdb"
     if engine not in DEFAULT_WAREHOUSE:
@@ -55,7 +58,7 @@ def load_settings(warehouse: str | None = None, raw: str | None = None,
             int(os.environ["BACKCOURT_SEED"]) if os.environ.get("BACKCOURT_SEED") else None),
         engine=engine,
         spark_master=os.environ.get("BACKCOURT_SPARK_MASTER") or DEFAULT_SPARK_MASTER,
-        bq_project=os.environ.get("BACKCOURT_BQ_PROJECT") or None,
-        bq_location=os.environ.get("BACKCOURT_BQ_LOCATION") or None,
-        bq_endpoint=os.environ.get("BACKCOURT_BQ_ENDPOINT") or None,
+        bq_project=bq_project or os.environ.get("BACKCOURT_BQ_PROJECT") or None,
+        bq_location=bq_location or os.environ.get("BACKCOURT_BQ_LOCATION") or None,
+        bq_endpoint=bq_endpoint or os.environ.get("BACKCOURT_BQ_ENDPOINT") or None,
     )

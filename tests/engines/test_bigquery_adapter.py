@@ -18,6 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import sqlglot
+from sqlglot import exp
 
 from backcourt.ledger import Ledger
 from backcourt.ledger import tables as OPS
@@ -152,6 +154,11 @@ def test_processor_sql_is_bigquery_sql(p):
     assert parses(sql)
     # BigQuery's DATE - INTERVAL is a DATETIME: date arithmetic must use DATE_SUB
     assert "- INTERVAL" not in sql and "+ INTERVAL" not in sql
+    # no decimal type: sums of floats add integers, exact on every engine (the BigQuery
+    # emulator rounds NUMERIC(38, 9) to 3 decimals next to date arithmetic)
+    types = {t.sql("bigquery") for tree in sqlglot.parse(sql, read="bigquery")
+             for t in tree.find_all(exp.DataType)}
+    assert not {t for t in types if "NUMERIC" in t.upper()}, types
 
 
 def test_ledger_stays_beside_the_data_and_failures_go_with_it(bq):

@@ -121,4 +121,4 @@ def test_bigquery_engine_without_a_project(tmp_path):
     p = _cli(tmp_path, "--warehouse", str(tmp_path / "bq"), "--engine", "bigquery")
     assert p.returncode == 2, p.stderr
     assert "Traceback" not in p.stderr
-    assert "BACKCOURT_BQ_PROJECT" in p.stderr
+    assert "BACKCOURT_BQ_PROJECT" in p.stderr and "--bq-project" in p.stderr

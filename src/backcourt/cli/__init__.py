@@ -22,7 +22,7 @@ from typing import Annotated
 import typer
 
 from backcourt.cli import history, inspecting, monitoring, names, running, sources, views
-from backcourt.cli.common import DEBUG, EXIT_FAILED, EXIT_USAGE, err
+from backcourt.cli.common import BIGQUERY, DEBUG, EXIT_FAILED, EXIT_USAGE, err
 
 # help and usage errors in click's plain layout: Rich's (panels, Markdown) costs its
 # Markdown parser and syntax highlighter at every start (more than the rest of start-up)
@@ -34,8 +34,19 @@ cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 @cli.callback()
 def _global(debug: Annotated[bool, typer.Option(
         "--debug", help="show the traceback of an error (after its one-line message)")]
-            = False) -> None:
+            = False,
+            bq_project: Annotated[str | None, typer.Option(
+                "--bq-project", help="--engine bigquery: the project holding the datasets "
+                                     "(env BACKCOURT_BQ_PROJECT)")] = None,
+            bq_location: Annotated[str | None, typer.Option(
+                "--bq-location", help="--engine bigquery: the jobs' location, US, EU, … "
+                                      "(env BACKCOURT_BQ_LOCATION)")] = None,
+            bq_endpoint: Annotated[str | None, typer.Option(
+                "--bq-endpoint", help="--engine bigquery: another API server, a local "
+                                      "emulator (env BACKCOURT_BQ_ENDPOINT)")] = None,
+            ) -> None:
     DEBUG["on"] = debug
+    BIGQUERY.update(bq_project=bq_project, bq_location=bq_location, bq_endpoint=bq_endpoint)
 
 
 for module in (sources, running, inspecting, history, names, monitoring, views):

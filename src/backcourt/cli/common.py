@@ -64,8 +64,9 @@ Warehouse = Annotated[str | None, typer.Option(
                         "./backcourt_spark, ./backcourt_bigquery)")]
 EngineOpt = Annotated[str | None, typer.Option(
     "--engine", help="duckdb (embedded, default), spark or bigquery (env BACKCOURT_ENGINE; "
-                     "Spark master from BACKCOURT_SPARK_MASTER, default local[*]; BigQuery "
-                     "from BACKCOURT_BQ_PROJECT, _LOCATION, _ENDPOINT)")]
+                     "Spark master from BACKCOURT_SPARK_MASTER, default local[*]; BigQuery: "
+                     "backcourt --bq-project P [--bq-location L] COMMAND, or env "
+                     "BACKCOURT_BQ_PROJECT, _LOCATION, _ENDPOINT)")]
 Raw = Annotated[str | None, typer.Option(
     "--raw", help="raw store root, folder or fsspec URL (env BACKCOURT_RAW; default ./raw)")]
 Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]
@@ -88,6 +89,8 @@ EXIT_WARNINGS = 4      # warnings only (preflight)
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM: what finished is recorded; run it again
 # set by the global --debug option: a failure shows its traceback
 DEBUG = {"on": False}
+# set by the global --bq-project / --bq-location / --bq-endpoint options (over the env)
+BIGQUERY: dict[str, str | None] = {}
 
 
 def command_line() -> str:
@@ -132,7 +135,7 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
     from backcourt.config import load_settings
 
     try:
-        return load_settings(warehouse, raw, seed, engine)
+        return load_settings(warehouse, raw, seed, engine, **BIGQUERY)
     except ValueError as exc:
         raise fail_usage(str(exc)) from None
 

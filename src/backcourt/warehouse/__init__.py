@@ -41,8 +41,9 @@ def _open_bigquery(path: str, project: str | None, location: str | None,
 
     if not project:
         raise WarehouseConfigError(
-            "--engine bigquery needs a project: set BACKCOURT_BQ_PROJECT (and "
-            "BACKCOURT_BQ_LOCATION; BACKCOURT_BQ_ENDPOINT for a local emulator)")
+            "--engine bigquery needs a project: backcourt --bq-project P [--bq-location L] "
+            "COMMAND …, or set BACKCOURT_BQ_PROJECT (and BACKCOURT_BQ_LOCATION; "
+            "--bq-endpoint / BACKCOURT_BQ_ENDPOINT for a local emulator)")
     try:
         from backcourt.warehouse.bigquery.engine import BigQueryWarehouse
     except ImportError as exc:

@@ -3,8 +3,9 @@
 /*   hit_rate: correct / graded picks (pushes, PASS, NO_LINE and DNP voids excluded); */
 /*   break-even at −110 is 52.4%. */
 /* Errors are exact to the cent (predictions are rounded to 2 decimals, points are whole): */
-/* summed as decimals, the mean does not depend on the order rows are added in (a range */
-/* and the same dates one by one give the same bits, on any engine). */
+/* summed as whole cents (BIGINT), the mean does not depend on the order rows are added in */
+/* (a range and the same dates one by one give the same bits, on any engine). Integers, not */
+/* DECIMAL(18, 2): the same bits on DuckDB, and no NUMERIC for an engine to round its own way. */
 SELECT
   game_date,
   system,
@@ -20,8 +21,8 @@ SELECT
   SUM(CASE WHEN grade_status = 'push' THEN 1 ELSE 0 END) AS pushes,
   SUM(CASE WHEN grade_status = 'pass' THEN 1 ELSE 0 END) AS passes,
   SUM(CASE WHEN grade_status = 'no_line' THEN 1 ELSE 0 END) AS no_line,
-  CAST(SUM(CAST(absolute_error AS NUMERIC)) AS FLOAT64) / NULLIF(SUM(CASE WHEN NOT absolute_error IS NULL THEN 1 ELSE 0 END), 0) AS mae,
-  CAST(SUM(CAST(signed_error AS NUMERIC)) AS FLOAT64) / NULLIF(SUM(CASE WHEN NOT signed_error IS NULL THEN 1 ELSE 0 END), 0) AS bias,
+  CAST(SUM(CAST(ROUND(absolute_error * 100) AS INT64)) AS FLOAT64) / 100 / NULLIF(SUM(CASE WHEN NOT absolute_error IS NULL THEN 1 ELSE 0 END), 0) AS mae,
+  CAST(SUM(CAST(ROUND(signed_error * 100) AS INT64)) AS FLOAT64) / 100 / NULLIF(SUM(CASE WHEN NOT signed_error IS NULL THEN 1 ELSE 0 END), 0) AS bias,
   CAST(SUM(CASE WHEN within_3 THEN 1 ELSE 0 END) AS FLOAT64) / NULLIF(SUM(CASE WHEN NOT within_3 IS NULL THEN 1 ELSE 0 END), 0) AS within_3_rate,
   CAST(SUM(CASE WHEN within_5 THEN 1 ELSE 0 END) AS FLOAT64) / NULLIF(SUM(CASE WHEN NOT within_5 IS NULL THEN 1 ELSE 0 END), 0) AS within_5_rate,
   CAST(SUM(CASE WHEN is_correct THEN 1 ELSE 0 END) AS FLOAT64) / NULLIF(SUM(CASE WHEN grade_status = 'graded' THEN 1 ELSE 0 END), 0) AS hit_rate
