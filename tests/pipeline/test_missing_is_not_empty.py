@@ -123,3 +123,28 @@ def test_a_date_without_betting_lines_is_explicit_and_settles(sim_raw, tmp_path)
     again = orjson.loads(invoke("backfill", *RANGE, "--phases", "2-5", "--json",
                                 env=env).stdout)
     assert again["succeeded"] == 0 and again["failed"] == 0   # settled: nothing recomputed
+
+
+def test_a_date_missing_one_game_file_keeps_its_rows(warehouse):
+    """One box score deleted behind the tool's back (its date's scoreboard lists the game
+    as final): a backfill without Phase 1 used to write the date's other 8 games over the
+    9 it held and mark the partition failed. Missing is never empty, nor a partial
+    replacement: the date is not loaded, its rows are kept, and the failure names the
+    missing file and a fix that fetches it."""
+    path, raw = warehouse
+    env = {"BACKCOURT_WAREHOUSE": path, "BACKCOURT_RAW": raw}
+    before = counts(path)
+    box = sorted((Path(raw) / "nba_boxscore" / DAY).iterdir())[0]
+    box.unlink()
+    r = invoke("backfill", "--start", DAY, "--end", DAY, "--phases", "2", "--json",
+               "--switch-raw", env=env)
+    assert r.exit_code == 1, r.stdout[-1000:]
+    body = orjson.loads(r.stdout)
+    named = {f["processor"]: f["message"] for f in body["failures"] if f["game_date"] == DAY}
+    assert "team_boxscore" in named and "gamebook_player_stats" in named, named
+    for message in (named["team_boxscore"], named["gamebook_player_stats"]):
+        assert box.name.split(".")[0] in message and "kept" in message, message
+        assert "--phases 1-" in message, message
+    after = counts(path)
+    for table in ("nba_raw.team_boxscore", "nba_raw.gamebook_player_stats"):
+        assert after[table] == before[table], table

@@ -28,12 +28,14 @@ from backcourt.ledger.ledger import (
     CHECK_FAILED,
     CIRCUIT_BREAKER_ACTIVE,
     INSUFFICIENT_DATA,
+    MISSING_DEPENDENCY,
     PROCESSING_ERROR,
     now,
 )
 from backcourt.partitions.context import Context
 from backcourt.partitions.state import States, run_pass
 from backcourt.registry import Processor
+from backcourt.registry.commands import backfill_command
 from backcourt.registry.templating import absent_tables, render
 
 Progress = Callable[[Processor, int, int], None]
@@ -335,6 +337,24 @@ def absent_raw(ctx: Context, p: Processor, days: list[date], input_fps: dict[dat
     return out
 
 
+def kept_partial(ctx: Context, p: Processor, held: dict[date, str],
+                 input_fps: dict[date, str], code_fp: str, started) -> list[Attempt]:
+    """Failed attempts for the dates a loader would not load because some of their raw
+    files are missing: their partitions keep what they hold, and the fix fetches the
+    files (Phase 1) and runs everything after it."""
+    if not held:
+        return []
+    have = ctx.wh.counts_by_date(p.table, min(held), max(held), p.partition_column)
+    last = max(x.phase for x in ctx.registry.order())
+    return [Attempt(p.name, d, FAILED, input_fingerprint=input_fps[d], code_fingerprint=code_fp,
+                    started_at=started, finished_at=now(),
+                    failure_category=MISSING_DEPENDENCY,
+                    failure_message=(f"{why}: its {have.get(d, 0)} rows are kept (a partial "
+                                     "date never replaces rows); fetch the files: "
+                                     f"{backfill_command(d, d, 1, last)}"))
+            for d, why in sorted(held.items())]
+
+
 def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_fp: str,
               input_fps: dict[date, str],
               latest: dict[tuple[str, date], PartitionState] | None = None) -> list[Attempt]:
@@ -347,13 +367,18 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
     breakers = entity_breakers(ctx, p)
     skip = breakers.open_for(p.name, started) if breakers else {}
 
+    held: dict[date, str] = {}   # dates the loader would not load: raw files missing
+
     def finish(counts: dict[date, int]) -> None:
+        days = [d for d in batch if d not in held]
         if p.entity:
             explained.update(ctx.ledger.replace_entity_failures(
                 run_id, p.name, batch, EntityBreakers.failures_sql(p.entity, "_batch", skip)))
-        failures = run_checks(ctx.wh, p, batch, counts, ctx.mode.expected_ratio, explained,
-                              ctx.mode.entity_completeness_check)
-        for d in batch:
+        failures = run_checks(ctx.wh, p, days, counts, ctx.mode.expected_ratio, explained,
+                              ctx.mode.entity_completeness_check) if days else {}
+        attempts.extend(kept_partial(ctx, p, held, {d: input_fps[d] for d in held}, code_fp,
+                                     started))
+        for d in days:
             problems = []
             category = None
             if d in bad_input:
@@ -396,14 +421,20 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
             loader = ctx.pipeline.loader(p.loader)
             loaded = loader.load(ctx, p, batch, run_id)
             bad_input.update(loaded.bad_files)
+            held.clear()
+            held.update(getattr(loaded, "incomplete", None) or {})
             ctx.wh.ensure_table(p.table, p.columns)
 
             def finish_with_extras(counts: dict[date, int]) -> None:
                 loaded.write_extras(ctx.wh)
                 finish(counts)
 
-            ctx.wh.replace_partitions(p.table, batch, loaded.table, p.partition_column,
-                                      also=finish_with_extras)
+            write = [d for d in batch if d not in held]
+            if write:
+                ctx.wh.replace_partitions(p.table, write, loaded.table, p.partition_column,
+                                          also=finish_with_extras)
+            else:
+                finish_with_extras({})
 
     try:
         # transient engine / storage errors are retried with backoff; a statement running

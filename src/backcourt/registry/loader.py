@@ -57,10 +57,15 @@ class LoaderContext(Protocol):
 
 class LoadResult(Protocol):
     """What ``load`` returns: the rows of the partitions asked for, the raw files put
-    aside per date, and the side tables to write in the same transaction."""
+    aside per date, the dates it would not load, and the side tables to write in the same
+    transaction."""
 
     table: Any                          # an Arrow table
     bad_files: dict[date, list[str]]
+    # dates whose raw files are not all there (why, naming the files): the core records
+    # them as failed and leaves their partitions as they are (a partial date never
+    # replaces rows)
+    incomplete: dict[date, str]
 
     def write_extras(self, wh: Any) -> None: ...
 

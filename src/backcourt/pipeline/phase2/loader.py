@@ -49,6 +49,7 @@ __all__ = ["REGISTRY_ERRORS_TABLE", "ROSTERS_TABLE", "Loaded", "RawFileLoader", 
 class Loaded:
     table: pa.Table
     bad_files: dict[date, list[str]] = field(default_factory=dict)
+    incomplete: dict[date, str] = field(default_factory=dict)
     registry_errors: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     days: list[date] = field(default_factory=list)
@@ -127,6 +128,9 @@ class RawFileLoader:
                 for f in ctx.store.list_files(source, day)]
         todo, recheck = self._held_back(ctx, loaded, todo, raw_sources, run_id)
         todo = self._off_schedule(ctx, loaded, todo, run_id)
+        loaded.incomplete = self._incomplete(ctx, loaded, todo, raw_sources, days)
+        todo = [f for f in todo if f.game_date not in loaded.incomplete]
+        loaded.days = [d for d in days if d not in loaded.incomplete]
         cached = self._take_shared(ctx, todo, table_name)
         columns = p.columns or {}
         keys = (p.partition_column, *p.keys)
@@ -165,6 +169,39 @@ class RawFileLoader:
         date."""
         ctx.quarantine(run_id, f, field_, reason, message)
         loaded.bad_files.setdefault(f.game_date, []).append(message)
+
+    @staticmethod
+    def _incomplete(ctx, loaded: Loaded, todo: list[RawFile], raw_sources: list[str],
+                    days: list[date]) -> dict[date, str]:
+        """Dates holding some of a game source's files but not one for every final game
+        of the date's schedule (a file deleted, or a fetch that stopped half-way): loading
+        the rest would replace the date's rows with fewer games. A date whose files are
+        all absent is the core's to judge; one holding a quarantined file keeps that
+        reason."""
+        sources = [s for s in raw_sources if s in GAME_FILE_SOURCES]
+        if not sources or not days or not ctx.wh.table_exists(SCHEDULE_TABLE):
+            return {}
+        finals: dict[date, set[str]] = {}
+        for game_id, day in ctx.wh.query(
+                f"SELECT game_id, game_date FROM {SCHEDULE_TABLE} WHERE game_status = 3 "
+                "AND game_date BETWEEN ? AND ?", [min(days), max(days)]):
+            finals.setdefault(day, set()).add(game_id)
+        have: dict[tuple[str, date], set[str]] = {}
+        for f in todo:
+            if f.source in sources:
+                have.setdefault((f.source, f.game_date), set()).add(f.name.split(".", 1)[0])
+        out: dict[date, str] = {}
+        for day in days:
+            if day in loaded.bad_files:
+                continue
+            gone = [f"{source}/{day}/{game_id}.json" for source in sources
+                    if have.get((source, day))
+                    for game_id in sorted(finals.get(day, set()) - have[(source, day)])]
+            if gone:
+                more = f" and {len(gone) - 3} more" if len(gone) > 3 else ""
+                out[day] = (f"raw date incomplete: {', '.join(gone[:3])}{more} missing (the "
+                            "schedule lists the game as final)")
+        return out
 
     def _off_schedule(self, ctx, loaded: Loaded, todo: list[RawFile],
                       run_id: str) -> list[RawFile]:
