@@ -83,6 +83,21 @@ class RawRootMissing(ValueError):
     pass
 
 
+class NoGameDates(ValueError):
+    """A backfill over a range that holds no game date: nothing asked for exists."""
+
+
+def require_game_dates(ctx: Context, start: date, end: date) -> None:
+    """A range with no game date in the schedule or the raw store is named, not reported
+    done (``status`` calls it incomplete too): an empty store or a range outside any
+    season."""
+    if not ctx.calendar.game_dates(start, end):
+        raise NoGameDates(
+            f"no game dates between {start} and {end} in the warehouse or the raw store "
+            f"{ctx.store.root}: nothing was run. Fetch them first (`backcourt backfill "
+            f"--start {start} --end {end} --phases 1-5`), or pick a range inside a season")
+
+
 def require_raw_root(ctx: Context) -> None:
     """A run that reads raw files without fetching them (no Phase 1): a local raw root that
     does not exist (a typo, a disk not mounted) is named, never read as a store without
@@ -197,6 +212,9 @@ def backfill_phases(ctx: Context, phases: list[int], start: date, end: date, com
     first = (phase1(ctx, start, end, seed, on_scraped, sources)
              if ctx.registry.sources_in(phases) else None)
     processors = select(ctx, [p for p in phases if p in ctx.registry.processor_phases])
+    if processors:
+        ctx.refresh_calendar()
+        require_game_dates(ctx, start, end)
     plan, summary = backfill(ctx, processors, start, end, command, reprocess, progress,
                              on_plan, workers)
     return first, plan, summary

@@ -276,3 +276,20 @@ def test_an_out_of_range_number_is_a_usage_error(args, filled, tiny_raw):
     r = invoke(*[a.format(raw=tiny_raw) for a in args], "--warehouse", filled)
     assert r.exit_code == 2, r.output
     assert "Exception" not in r.output and "Invalid value" in r.output
+
+
+def test_a_backfill_of_an_empty_store_is_not_done(tmp_path):
+    """A new warehouse over a raw root that exists but holds nothing: `backfill --phases
+    2-5` ran nothing and exited 0 while `status` over the same range exited 1. It now
+    exits 1, naming the range, the store and the command that fetches it."""
+    raw = tmp_path / "empty"
+    raw.mkdir()
+    wh = str(tmp_path / "w.duckdb")
+    r = invoke("backfill", *RANGE, "--phases", "2-5", "--warehouse", wh, "--raw", str(raw),
+               "--json")
+    assert r.exit_code == 1, r.output
+    import orjson
+
+    body = orjson.loads(r.stdout)
+    assert body["ok"] is False and "no game dates" in body["error"], body
+    assert "--phases 1-5" in body["error"] and str(raw) in body["error"], body

@@ -22,6 +22,7 @@ from backcourt.cli.common import (
     Warehouse,
     date_range,
     emit_json,
+    fail,
     fail_usage,
     interruptible,
     lazy_module,
@@ -112,6 +113,9 @@ def backfill(start: Start, end: End,
                 ctx, wanted, s, e, command, ctx.seed, reprocess, progress=track,
                 on_plan=lambda p: track.planned(p, ctx.registry), workers=max(1, workers),
                 on_scraped=track.scraped, sources=source or None)
+        except lib.NoGameDates as exc:
+            track.finish(EXIT_FAILED)
+            raise fail(str(exc), EXIT_FAILED) from None
         except (lib.ProvenanceError, ValueError) as exc:
             track.finish(EXIT_USAGE)
             raise fail_usage(str(exc)) from None
