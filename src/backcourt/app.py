@@ -122,6 +122,13 @@ def warehouse_readable(settings: Settings) -> bool:
     return True
 
 
+def require_warehouse(settings: Settings) -> None:
+    """A command that changes an existing warehouse (an alias, a release, a breaker reset)
+    never creates one: a mistyped path is ``WarehousePathError``, naming it."""
+    if settings.engine == "duckdb":
+        check_warehouse_path(settings.warehouse, read_only=True)
+
+
 def request_stop() -> None:
     """A signal asked this process to stop: the run in progress stops at once (what
     finished is recorded) instead of recording the interrupted statement as a failure."""

@@ -72,6 +72,32 @@ def test_a_read_command_on_a_missing_warehouse_creates_nothing(args, tmp_path, t
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+WRITES_TO_AN_EXISTING_WAREHOUSE = [
+    ["names", "--alias", "Boogie Buckets", "--player-id", "2544", "--raw", "{raw}"],
+    ["quarantine", "--release", "nba_boxscore/2023-10-24/x.json", "--raw", "{raw}"],
+    ["breakers", "--reset", "1628983"],
+]
+
+
+@pytest.mark.parametrize("args", WRITES_TO_AN_EXISTING_WAREHOUSE, ids=lambda a: a[0])
+def test_a_write_to_a_missing_warehouse_creates_nothing(args, tmp_path, tiny_raw):
+    """An alias, a release or a breaker reset on a mistyped --warehouse created an empty
+    warehouse (and added the alias to the raw store): each changes a warehouse it must
+    find, so it is named, exit 2, and nothing is made."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(tiny_raw, raw)
+    where = tmp_path / "elsewhere"
+    where.mkdir()
+    r = invoke(*[a.format(raw=raw) for a in args], "--warehouse", str(where / "typo.duckdb"),
+               "--json")
+    assert r.exit_code == 2, r.output
+    assert "no warehouse there" in r.output and "Traceback" not in r.output
+    assert sorted(p.name for p in where.iterdir()) == []
+    assert not (raw / ".backcourt" / "player-aliases.json").exists()
+
+
 @pytest.mark.parametrize("args", [["runs"], ["report", *RANGE], ["events"],
                                   ["failures", *RANGE], ["quality", *RANGE], ["breakers"],
                                   ["status", *RANGE, "--phase", "2"]], ids=lambda a: a[0])

@@ -141,18 +141,21 @@ def settings(warehouse: str | None = None, raw: str | None = None, seed: int | N
 
 
 def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = False,
-             live=None, read_only: bool = False):
+             live=None, read_only: bool = False, existing: bool = False):
     """Open the warehouse, or exit 3 when another process holds it; ``read_only`` for the
     read commands (never creates one). A command that can answer from the holder's
     published progress passes ``live(state, holder_message)``: it renders that state
     (saying it is live) before the exit. An unusable path, or a raw root other than the
-    warehouse's (unless ``switch_raw``), is one line naming it and the cause, exit 2."""
+    warehouse's (unless ``switch_raw``), is one line naming it and the cause, exit 2.
+    ``existing``: a command that changes a warehouse it must find (never creates one)."""
     from backcourt.app import WarehouseBusy, WarehouseConfigError, WarehousePathError
     from backcourt.rawroot import RawRootMismatch
     from backcourt.rawstore.provenance import ProvenanceError
     from backcourt.rawstore.remote import RawRootUnreachable
 
     try:
+        if existing:
+            lib.require_warehouse(cfg)
         ctx = lib.open_context(cfg, mode, command_line(), wait, switch_raw,
                                read_only=read_only)
         _close_with_command(ctx.wh)
@@ -169,6 +172,7 @@ def open_ctx(cfg, mode: str = "backfill", wait: float = 0.0, switch_raw: bool = 
     except (RawRootMismatch, WarehousePathError, ProvenanceError, RawRootUnreachable,
             WarehouseConfigError) as exc:
         raise fail_usage(str(exc)) from None
+
 
 def _close_with_command(wh) -> None:
     """The command's connection closes when the command ends (its log checkpointed), so a

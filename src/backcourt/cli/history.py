@@ -132,7 +132,7 @@ def breakers(processor: Annotated[str | None, typer.Option(help="one processor")
     if reset is not None and all_:
         raise fail_usage("give --reset ENTITY or --all, not both")
     ctx = open_ctx(settings(warehouse, engine=engine),   # listing reads; a reset writes
-                   read_only=reset is None and not all_)
+                   read_only=reset is None and not all_, existing=True)
     try:
         name = ctx.registry.get(processor).name if processor else None
     except ValueError as exc:

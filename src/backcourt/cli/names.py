@@ -40,7 +40,7 @@ def names(unresolved: Annotated[bool, typer.Option(
     if (alias is None) != (player_id is None):
         raise fail_usage("--alias and --player-id go together")
     ctx = open_ctx(settings(warehouse, raw, engine=engine), "backfill", wait,
-                   read_only=alias is None)   # listing reads; an alias writes
+                   read_only=alias is None, existing=True)   # listing reads; an alias writes
     if alias is not None:
         try:
             added, affected = lib.add_alias(ctx, alias, player_id)

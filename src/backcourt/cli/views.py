@@ -59,7 +59,8 @@ def quarantine(release: Annotated[str | None, typer.Option(
     its date), 1 when it still fails (the new error is shown), 2 when FILE names none or
     several quarantined files."""
     # listing reads; --release writes (and needs a warehouse that exists)
-    ctx = open_ctx(settings(warehouse, raw, engine=engine), read_only=release is None)
+    ctx = open_ctx(settings(warehouse, raw, engine=engine), read_only=release is None,
+                   existing=True)
     if release is not None:
         done, matches = V.release_quarantined(ctx, release)
         if done is None:
