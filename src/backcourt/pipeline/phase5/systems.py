@@ -105,19 +105,15 @@ def recommend(predicted: np.ndarray, line: np.ndarray, quality_ready: np.ndarray
     sigma = np.maximum(np.nan_to_num(np.asarray(points_std, dtype=float), nan=MIN_SIGMA),
                        MIN_SIGMA)
     conf = np.full(predicted.shape, np.nan)
-    for i in np.flatnonzero(has_line):
-        conf[i] = round(0.5 * (1.0 + math.erf(abs(edge[i]) / sigma[i] / math.sqrt(2.0))), 3)
-    rec = []
-    for i in range(predicted.size):
-        if not has_line[i]:
-            rec.append(NO_LINE)
-        elif ready[i] and edge[i] >= EDGE_THRESHOLD:
-            rec.append(OVER)
-        elif ready[i] and edge[i] <= -EDGE_THRESHOLD:
-            rec.append(UNDER)
-        else:
-            rec.append(PASS)
-    return Picks(edge, conf, rec)
+    at = np.flatnonzero(has_line)
+    # math.erf and Python's round on Python floats, one row at a time (numpy has no erf)
+    z = (np.abs(edge[at]) / sigma[at]).tolist()
+    root2 = math.sqrt(2.0)
+    conf[at] = [round(0.5 * (1.0 + math.erf(v / root2)), 3) for v in z]
+    with np.errstate(invalid="ignore"):     # NaN edges (no line) compare False
+        rec = np.select([~has_line, ready & (edge >= EDGE_THRESHOLD),
+                         ready & (edge <= -EDGE_THRESHOLD)], [NO_LINE, OVER, UNDER], PASS)
+    return Picks(edge, conf, rec.tolist())
 
 
 @dataclass
@@ -184,4 +180,5 @@ def _mae_of(y: np.ndarray):
 
 
 def predict_gbm(model: TrainedModel, x: np.ndarray) -> np.ndarray:
-    return np.maximum(model.booster.predict(x), 0.0)
+    # one thread: a week predicts a few thousand rows, too few to share out
+    return np.maximum(model.booster.predict(x, num_threads=1), 0.0)
