@@ -140,13 +140,14 @@ class PredictionLoader:
     def load(self, ctx: LoaderContext, p: Processor, days: list[date],
              run_id: str) -> Predictions:
         rows = ctx.wh.arrow(_day_rows_sql(), [min(days), max(days)])
-        keep = pc.is_in(rows.column("game_date"), value_set=pa.array(days, pa.date32()))
-        if not pc.all(keep).as_py():
-            rows = rows.filter(keep)
+        days_d = rows.column("game_date").to_numpy().astype("datetime64[D]")
+        keep = np.isin(days_d, np.array(days, dtype="datetime64[D]"))
+        if not keep.all():
+            rows, days_d = rows.filter(pa.array(keep)), days_d[keep]
         n = rows.num_rows
         code_fp = self.fingerprint(p)
         x = _matrix(rows)
-        col = {n: x[:, i] for i, n in enumerate(S.GBM_FEATURES)}
+        col = {name: x[:, i] for i, name in enumerate(S.GBM_FEATURES)}
         vegas = _flags(pc.equal(rows.column("prop_line_source"), "vegas"))
         line = np.where(vegas, col["prop_line"], np.nan)
         ready = _flags(rows.column("is_quality_ready"))
@@ -160,7 +161,6 @@ class PredictionLoader:
         models = [self._moving_average_entry(code_fp, run_id)]
 
         # gbm: one model per (season, Monday) the batch touches
-        days_d = rows.column("game_date").to_numpy().astype("datetime64[D]")
         mondays = days_d - (days_d.astype(np.int64) + 3) % 7     # 1970-01-01 was a Thursday
         season_of = rows.column("season").to_numpy(zero_copy_only=False).astype(str)
         # np.unique sorts by (Monday, season): the order the weeks are trained and listed in
