@@ -25,6 +25,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from backcourt.pipeline.phase5 import systems as S
 from backcourt.pipeline.phase5.specs import LOADER
@@ -74,6 +75,11 @@ def _training_sql() -> str:
 
 def _matrix(tbl: pa.Table) -> np.ndarray:
     return np.column_stack([tbl.column(n).to_numpy().astype(float) for n in S.GBM_FEATURES])
+
+
+def _flags(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A boolean column as a numpy array, NULL as False."""
+    return pc.fill_null(values, False).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _column(values, kind: str) -> pa.Array:
@@ -133,57 +139,52 @@ class PredictionLoader:
     # -- the batch ---------------------------------------------------------
     def load(self, ctx: LoaderContext, p: Processor, days: list[date],
              run_id: str) -> Predictions:
-        wanted = set(days)
         rows = ctx.wh.arrow(_day_rows_sql(), [min(days), max(days)])
-        day_list = rows.column("game_date").to_pylist()
-        keep = np.array([d in wanted for d in day_list], dtype=bool)
+        days_d = rows.column("game_date").to_numpy().astype("datetime64[D]")
+        keep = np.isin(days_d, np.array(days, dtype="datetime64[D]"))
         if not keep.all():
-            rows = rows.filter(pa.array(keep))
-            day_list = [d for d, k in zip(day_list, keep, strict=True) if k]
+            rows, days_d = rows.filter(pa.array(keep)), days_d[keep]
+        n = rows.num_rows
         code_fp = self.fingerprint(p)
         x = _matrix(rows)
-        col = {n: x[:, i] for i, n in enumerate(S.GBM_FEATURES)}
-        line = np.where(np.array([s == "vegas" for s in
-                                  rows.column("prop_line_source").to_pylist()]),
-                        col["prop_line"], np.nan)
-        ready = np.array([bool(v) for v in rows.column("is_quality_ready").to_pylist()])
+        col = {name: x[:, i] for i, name in enumerate(S.GBM_FEATURES)}
+        vegas = _flags(pc.equal(rows.column("prop_line_source"), "vegas"))
+        line = np.where(vegas, col["prop_line"], np.nan)
+        ready = _flags(rows.column("is_quality_ready"))
 
         parts: list[pa.Table] = []
         ma = S.moving_average(col["points_avg_l5"], col["points_avg_l10"],
                               col["points_avg_season"], col["total_adjustment"])
-        all_rows = np.ones(len(day_list), dtype=bool)
-        parts.append(self._rows(rows, all_rows, S.MOVING_AVERAGE,
-                                [S.MOVING_AVERAGE_VERSION] * len(day_list), ma, line, ready,
-                                col["points_std_l10"]))
+        parts.append(self._rows(rows, np.ones(n, dtype=bool), S.MOVING_AVERAGE,
+                                np.full(n, S.MOVING_AVERAGE_VERSION, dtype=object), ma, line,
+                                ready, col["points_std_l10"]))
         models = [self._moving_average_entry(code_fp, run_id)]
 
         # gbm: one model per (season, Monday) the batch touches
-        seasons = rows.column("season").to_pylist()
-        mondays = [monday_of(d) for d in day_list]
-        weeks = sorted({(s, m) for s, m in zip(seasons, mondays, strict=True)},
-                       key=lambda sm: (sm[1], sm[0]))
+        mondays = days_d - (days_d.astype(np.int64) + 3) % 7     # 1970-01-01 was a Thursday
+        season_of = rows.column("season").to_numpy(zero_copy_only=False).astype(str)
+        # np.unique sorts by (Monday, season): the order the weeks are trained and listed in
+        pairs, row_week = np.unique(np.rec.fromarrays([mondays, season_of]),
+                                    return_inverse=True)
+        weeks = [(str(season), monday.item()) for monday, season in pairs]
+        row_week = row_week.reshape(-1)
         ahead = self._take_prefetched(weeks)
         rest = [w for w in weeks if w not in ahead]
         trained = {**ahead, **(self._train_weeks(ctx, rest) if rest else {})}
-        trained = {w: trained[w] for w in weeks}
-        gbm_pred = np.full(len(day_list), np.nan)
-        versions = [""] * len(day_list)
-        week_no = {key: k for k, key in enumerate(weeks)}
-        row_week = np.array([week_no[sm] for sm in zip(seasons, mondays, strict=True)],
-                            dtype=np.int64)
-        for key, model in trained.items():
+        gbm_pred = np.full(n, np.nan)
+        versions = np.full(n, "", dtype=object)
+        for k, key in enumerate(weeks):
+            model = trained[key]
             models.append(self._model_entry(model, code_fp, run_id))
             if not model.trained:
                 continue
-            sel = row_week == week_no[key]
+            sel = row_week == k
             if sel.any():
                 gbm_pred[sel] = S.predict_gbm(model, x[sel])
-                for i in np.flatnonzero(sel):
-                    versions[i] = model.version
+                versions[sel] = model.version
         has_gbm = ~np.isnan(gbm_pred)
         if has_gbm.any():
-            parts.append(self._rows(rows, has_gbm, S.GBM, [v for v, h in
-                                    zip(versions, has_gbm, strict=True) if h],
+            parts.append(self._rows(rows, has_gbm, S.GBM, versions[has_gbm],
                                     gbm_pred[has_gbm], line[has_gbm], ready[has_gbm],
                                     col["points_std_l10"][has_gbm]))
         table = pa.concat_tables(parts)
@@ -256,7 +257,7 @@ class PredictionLoader:
 
     # -- output rows -------------------------------------------------------
     @staticmethod
-    def _rows(rows: pa.Table, sel: np.ndarray, system: str, versions: list[str],
+    def _rows(rows: pa.Table, sel: np.ndarray, system: str, versions: np.ndarray,
               predicted: np.ndarray, line: np.ndarray, ready: np.ndarray,
               points_std: np.ndarray) -> pa.Table:
         sub = rows.filter(pa.array(sel))
@@ -276,7 +277,7 @@ class PredictionLoader:
             "model_version": _column(versions, "VARCHAR"),
             "predicted_points": _column(predicted, "DOUBLE"),
             "line": _column(line, "DOUBLE"),
-            "line_source": _column(["vegas" if h else None for h in has_line], "VARCHAR"),
+            "line_source": _column(np.where(has_line, "vegas", None), "VARCHAR"),
             "edge": _column(picks.edge, "DOUBLE"),
             "confidence": _column(picks.confidence, "DOUBLE"),
             "recommendation": _column(picks.recommendation, "VARCHAR"),
