@@ -218,10 +218,14 @@ class SparkWarehouse(LedgerBeside):
     def _replace_rows(self, table: str, match: str, params: list[Any],
                       source: str | pa.Table, days: list[date] | None, column: str) -> None:
         t = self._tables()[table]
-        where, args = f"NOT ({match})", list(params)
+        within, args = "", list(params)
         if days is not None:
-            where += f" AND {column} IN ({', '.join('?' * len(days))})"
+            within = f" AND {column} IN ({', '.join('?' * len(days))})"
             args += days
+        if isinstance(source, pa.Table) and not source.num_rows and not self._df(
+                f"SELECT 1 FROM {table} WHERE ({match}){within} LIMIT 1", args).take(1):
+            return   # no row to add and none to remove: one job instead of three
+        where = f"NOT ({match}){within}"
         kept = self._df(f"SELECT * FROM {table} WHERE {where}", args)
         both = self._shaped(t, kept).unionByName(self._shaped(t, self._frame(source)))
         if days is not None and t["partition"] == column:
