@@ -36,6 +36,7 @@ import pyarrow as pa
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside
 from backcourt.warehouse.spark import session as S
+from backcourt.warehouse.spark.ctes import stage
 from backcourt.warehouse.spark.types import same_types, spark_type
 from backcourt.warehouse.transpile import transpile
 
@@ -77,6 +78,19 @@ class SparkWarehouse(LedgerBeside):
     # -- reading ---------------------------------------------------------------
     def _df(self, sql: str, params: Sequence[Any] | None = None):
         return self.spark.sql(to_spark(sql), args=list(params) if params else None)
+
+    def _statement(self, sql: str):
+        """A processor's statement: its shared CTEs computed once each (``ctes``), then
+        the statement over them. The views are dropped once the statement is analyzed
+        (its plan holds their rows)."""
+        staged = stage(to_spark(sql))
+        for view, query in staged.stages:
+            self.spark.sql(query).localCheckpoint().createOrReplaceTempView(view)
+        try:
+            return self.spark.sql(staged.final)
+        finally:
+            for view, _ in staged.stages:
+                self.spark.catalog.dropTempView(view)
 
     def _query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         return [tuple(r) for r in self._df(sql, params).collect()]
@@ -147,7 +161,7 @@ class SparkWarehouse(LedgerBeside):
         self._write(self._tables()[table], self._frame(rows), overwrite=False)
 
     def materialize(self, name: str, sql: str) -> dict[str, str]:
-        df = self._df(sql).localCheckpoint()
+        df = self._statement(sql).localCheckpoint()
         df.createOrReplaceTempView(name)
         return {f.name: f.dataType.simpleString() for f in df.schema.fields}
 
@@ -159,7 +173,7 @@ class SparkWarehouse(LedgerBeside):
     def _frame(self, source: str | pa.Table):
         if isinstance(source, pa.Table):
             return self.spark.createDataFrame(source)
-        return self._df(source)
+        return self._statement(source)
 
     def _shaped(self, t: dict, df):
         """Rows in the table's physical column order (partition column last), typed."""
@@ -204,10 +218,14 @@ class SparkWarehouse(LedgerBeside):
     def _replace_rows(self, table: str, match: str, params: list[Any],
                       source: str | pa.Table, days: list[date] | None, column: str) -> None:
         t = self._tables()[table]
-        where, args = f"NOT ({match})", list(params)
+        within, args = "", list(params)
         if days is not None:
-            where += f" AND {column} IN ({', '.join('?' * len(days))})"
+            within = f" AND {column} IN ({', '.join('?' * len(days))})"
             args += days
+        if isinstance(source, pa.Table) and not source.num_rows and not self._df(
+                f"SELECT 1 FROM {table} WHERE ({match}){within} LIMIT 1", args).take(1):
+            return   # no row to add and none to remove: one job instead of three
+        where = f"NOT ({match}){within}"
         kept = self._df(f"SELECT * FROM {table} WHERE {where}", args)
         both = self._shaped(t, kept).unionByName(self._shaped(t, self._frame(source)))
         if days is not None and t["partition"] == column:
