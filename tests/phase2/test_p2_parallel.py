@@ -136,6 +136,18 @@ def _die(job):
     os._exit(3)
 
 
+def _box_scores_with_dying_workers(ctx, monkeypatch, fork_worth_seconds: float):
+    """Load the schedule, then the box scores with every worker process dying at once,
+    forking when the first date's parse says the rest costs ``fork_worth_seconds``."""
+    assert lib.run(ctx, lib.select(ctx, None, ["season_schedule", "schedule"]),
+                   SIM_START, SIM_END, "schedule").ok
+    monkeypatch.setattr(workers, "_run_in_worker", _die)
+    monkeypatch.setattr(parse_files, "MIN_FILES_PER_WORKER", 1)
+    monkeypatch.setattr(parse_files, "FORK_WORTH_SECONDS", fork_worth_seconds)
+    return lib.run(ctx, lib.select(ctx, None, ["gamebook_player_stats"]),
+                   SIM_START, SIM_END, "box scores")
+
+
 def test_a_worker_that_dies_fails_its_batch_instead_of_hanging(sim_raw, tmp_path,
                                                                 monkeypatch):
     # a parsing worker killed mid-load (out of memory, a crash in a C extension): the
@@ -143,13 +155,7 @@ def test_a_worker_that_dies_fails_its_batch_instead_of_hanging(sim_raw, tmp_path
     # for the dead worker's result
     ctx = make_context(tmp_path, sim_raw)
     try:
-        assert lib.run(ctx, lib.select(ctx, None, ["season_schedule", "schedule"]),
-                       SIM_START, SIM_END, "schedule").ok
-        monkeypatch.setattr(workers, "_run_in_worker", _die)
-        monkeypatch.setattr(parse_files, "MIN_FILES_PER_WORKER", 1)
-        monkeypatch.setattr(parse_files, "FORK_WORTH_SECONDS", 0)
-        summary = lib.run(ctx, lib.select(ctx, None, ["gamebook_player_stats"]),
-                          SIM_START, SIM_END, "dies")
+        summary = _box_scores_with_dying_workers(ctx, monkeypatch, fork_worth_seconds=0)
         assert not summary.ok
         failed = {(f.category, f.processor) for f in summary.failures}
         assert failed == {("PROCESSING_ERROR", "gamebook_player_stats")}
@@ -166,13 +172,7 @@ def test_a_load_whose_first_date_is_cheap_starts_no_worker_processes(sim_raw, tm
     # worker would die here)
     ctx = make_context(tmp_path, sim_raw)
     try:
-        assert lib.run(ctx, lib.select(ctx, None, ["season_schedule", "schedule"]),
-                       SIM_START, SIM_END, "schedule").ok
-        monkeypatch.setattr(workers, "_run_in_worker", _die)
-        monkeypatch.setattr(parse_files, "MIN_FILES_PER_WORKER", 1)
-        monkeypatch.setattr(parse_files, "FORK_WORTH_SECONDS", 1e9)
-        summary = lib.run(ctx, lib.select(ctx, None, ["gamebook_player_stats"]),
-                          SIM_START, SIM_END, "cheap")
+        summary = _box_scores_with_dying_workers(ctx, monkeypatch, fork_worth_seconds=1e9)
         assert summary.ok
         assert ctx.wh.query("SELECT count(*) FROM nba_raw.gamebook_player_stats")[0][0] > 0
     finally:

@@ -115,14 +115,8 @@ def validate_json(
     ``fix(loc, error)`` may rewrite an error's location and reason, e.g. to drop the union tag
     that pydantic inserts into the location.
     """
-    fast = native_validator(ta)
-    if fast is not None:
-        try:
-            return fast.validate_json(payload)
-        except _ValidationError:
-            pass   # the schema as declared says what is wrong (or takes 11.0 as 11)
     try:
-        return ta.validate_json(payload)
+        return _native_first(ta, "validate_json", payload)
     except _ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = tuple(err["loc"])
@@ -262,6 +256,18 @@ SEASON_TYPES = {
     "5": "Play-In",
     "6": "NBA Cup Final",
 }
+
+
+def _native_first(ta: TypeAdapter[Any], method: str, data: Any) -> Any:
+    """Validate with the native twin first; when it rejects, the schema as declared says
+    what is wrong (or takes 11.0 as 11): its ``ValidationError`` is the caller's."""
+    fast = native_validator(ta)
+    if fast is not None:
+        try:
+            return getattr(fast, method)(data)
+        except _ValidationError:
+            pass
+    return getattr(ta, method)(data)
 
 
 def season_start_of_game(game_id: str) -> int:
@@ -426,14 +432,8 @@ def validate_records(
     pos: dict[str, int],
 ) -> list[dict[str, Any]]:
     """Validate rowSet records; errors name ``resultSets[k].rowSet[i][j]`` and the column."""
-    fast = native_validator(ta)
-    if fast is not None:
-        try:
-            return fast.validate_python(records)
-        except _ValidationError:
-            pass   # the schema as declared says what is wrong (or takes 11.0 as 11)
     try:
-        return ta.validate_python(records)
+        return _native_first(ta, "validate_python", records)
     except _ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = err["loc"]
