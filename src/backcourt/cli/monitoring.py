@@ -10,7 +10,6 @@ from typing import Annotated
 import orjson
 import typer
 
-from backcourt import app as lib
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -25,6 +24,7 @@ from backcourt.cli.common import (
     err,
     fail_usage,
     lazy_module,
+    lib,
     open_ctx,
     out,
     settings,
