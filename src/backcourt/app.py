@@ -218,7 +218,8 @@ def backfill_phases(ctx: Context, phases: list[int], start: date, end: date, com
         raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
     first = (phase1(ctx, start, end, seed, on_scraped, sources)
              if ctx.registry.sources_in(phases) else None)
-    processors = select(ctx, [p for p in phases if p in ctx.registry.processor_phases])
+    wanted = [p for p in phases if p in ctx.registry.processor_phases]
+    processors = select(ctx, wanted) if wanted else []   # (no phase selects every one)
     if processors:
         ctx.refresh_calendar()
         require_game_dates(ctx, start, end)

@@ -319,3 +319,20 @@ def test_a_backfill_of_an_empty_store_is_not_done(tmp_path):
     body = orjson.loads(r.stdout)
     assert body["ok"] is False and "no game dates" in body["error"], body
     assert "--phases 1-5" in body["error"] and str(raw) in body["error"], body
+
+
+def test_phase_1_alone_runs_no_processor(tmp_path, tiny_raw):
+    """`backfill --phases 1` selected no processor phase, and no phase meant every
+    processor: it ran Phases 2-5 too. Phase 1 alone fetches and runs nothing else."""
+    import shutil
+
+    import orjson
+
+    raw = tmp_path / "raw"
+    shutil.copytree(tiny_raw, raw)
+    wh = str(tmp_path / "w.duckdb")
+    r = invoke("backfill", *RANGE, "--phases", "1", "--warehouse", wh, "--raw", str(raw),
+               "--json")
+    assert r.exit_code == 0, r.output
+    body = orjson.loads(r.stdout)
+    assert body["planned"] == 0 and body["succeeded"] == 0 and body["per_processor"] == {}
