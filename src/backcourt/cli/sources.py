@@ -141,7 +141,7 @@ def _print(r: dict) -> None:
         q = r["quota"]
         out.print(f"  quota: {q['remaining']} requests remaining, {q['used']} used")
     for what, why in r["failed"].items():
-        out.print(f"  [red]not done[/red] {what}: {why}")
+        out.print(f"  [red]not done[/red] {what}: {why}", soft_wrap=True)
     if r.get("stopped"):
         out.print(f"  [yellow]stopped[/yellow]: {r['stopped']}")
     if not r["ok"]:
@@ -178,8 +178,10 @@ def import_(files: Annotated[list[str], typer.Argument(
         if result.boxscores:
             out.print(f"imported {sum(result.boxscores.values())} box scores of "
                       f"{len(result.boxscores)} date(s) into {cfg.raw}/nba_boxscore")
-        for problem in result.problems:
-            out.print(f"  [red]not imported[/red] {problem}")
+        from rich.markup import escape
+
+        for problem in result.problems:   # one line each, whatever the terminal's width
+            out.print(f"  [red]not imported[/red] {escape(problem)}", soft_wrap=True)
         if result.problems:
             out.print("  fix: correct the file and import it again (dates already "
                       "imported are rewritten with the same bytes)")
