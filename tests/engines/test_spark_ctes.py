@@ -52,3 +52,17 @@ def test_ctes_read_twice_become_stages_and_the_rows_stay_the_same():
 def test_a_statement_without_shared_ctes_is_left_alone():
     sql = to_spark("WITH a AS (SELECT 1 AS x) SELECT x FROM a")
     assert stage(sql).stages == () and stage(sql).final == sql
+
+
+def test_two_runs_of_one_statement_use_views_of_their_own():
+    """Temp views belong to the Spark session: two runs of one template at once (a
+    stage's processors on threads, work ahead in the background) dropped each other's
+    views when the names came from the template alone (a flaky 'table or view not
+    found' on Spark)."""
+    staged = stage(SQL)
+    a, b = staged.private(), staged.private()
+    views_a, views_b = {v for v, _ in a.stages}, {v for v, _ in b.stages}
+    assert len(views_a) == len(staged.stages) and not views_a & views_b
+    for view in views_a:
+        assert view in a.final or any(view in q for _, q in a.stages)
+        assert view not in b.final

@@ -12,6 +12,7 @@ view of its rows is what DuckDB reads too.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +28,16 @@ class Staged:
     reading those views."""
     stages: tuple[tuple[str, str], ...]
     final: str
+
+    def private(self) -> Staged:
+        """The same statement with view names of its own: temp views are the session's,
+        and two statements of one template running at once (a stage's processors on
+        threads, work ahead in the background) must not drop each other's views."""
+        if not self.stages:
+            return self
+        tag = f"{PREFIX}{uuid.uuid4().hex[:12]}_"
+        return Staged(tuple((v.replace(PREFIX, tag, 1), q.replace(PREFIX, tag))
+                            for v, q in self.stages), self.final.replace(PREFIX, tag))
 
 
 def _references(node: exp.Expression, names: set[str]) -> list[str]:

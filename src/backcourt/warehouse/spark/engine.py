@@ -83,7 +83,7 @@ class SparkWarehouse(LedgerBeside):
         """A processor's statement: its shared CTEs computed once each (``ctes``), then
         the statement over them. The views are dropped once the statement is analyzed
         (its plan holds their rows)."""
-        staged = stage(to_spark(sql))
+        staged = stage(to_spark(sql)).private()
         for view, query in staged.stages:
             self.spark.sql(query).localCheckpoint().createOrReplaceTempView(view)
         try:
