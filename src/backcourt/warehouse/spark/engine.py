@@ -84,10 +84,18 @@ class SparkWarehouse(LedgerBeside):
         the statement over them. The views are dropped once the statement is analyzed
         (its plan holds their rows)."""
         staged = stage(to_spark(sql)).private()
+        kept = []
         for view, query in staged.stages:
-            self.spark.sql(query).localCheckpoint().createOrReplaceTempView(view)
+            checkpoint = self.spark.sql(query).localCheckpoint()
+            checkpoint.createOrReplaceTempView(view)
+            kept.append(checkpoint)
         try:
-            return self.spark.sql(staged.final)
+            df = self.spark.sql(staged.final)
+            # a local checkpoint's blocks are freed once its DataFrame is collected: the
+            # statement keeps them until it has run (a garbage collection in between
+            # failed the statement now and then, in a long test session)
+            df._backcourt_checkpoints = kept
+            return df
         finally:
             for view, _ in staged.stages:
                 self.spark.catalog.dropTempView(view)
