@@ -1,7 +1,7 @@
 """Listing a raw store: which dates of a source hold raw files, and their fingerprints.
 
-A local store is walked on native threads (``scandir-rs``), which gives each date folder's
-*stat parts* — every raw file's name, size, mtime, ctime and inode; ``content`` turns them
+A local store is walked with ``os.scandir`` on each open folder, which gives each date
+folder's *stat parts* — every raw file's name, size, mtime, ctime and inode; ``content`` turns them
 into content fingerprints (a hash of the bytes, cached under the stat parts). An object
 store is listed through fsspec, whose listing gives each object's ETag or generation: a
 token that moves with its bytes (an object store without one is read and hashed).
@@ -49,71 +49,55 @@ def stat_local(folder: str) -> list[str]:
     but cannot be read raises ``PermissionError`` naming it: it is not an empty folder."""
     if not os.path.isdir(folder):
         return []
-    with os.scandir(folder):   # the walker reports nothing for an unreadable root
-        pass
     return walk_local(folder, 1).get((), [])
 
 
 def walk_local(folder: str, depth: int) -> dict[tuple[str, ...], list[str]]:
     """Stat parts of the raw files ``depth`` levels below ``folder``, by the folders
-    between. Every listing of a local store goes through here, so a date's fingerprint is
-    the same whichever way it was listed. A file rewritten in place changes only its own
-    times (not its folder's), so every file's are read: one stat each, 57,000 in 4
-    seasons, on the walker's native threads."""
-    import scandir_rs  # not needed by commands that never list raw files
-
-    scan = scandir_rs.Scandir(folder, max_depth=depth, skip_hidden=True,
-                              dir_exclude=[QUARANTINE])
-    entries, errors = scan.collect()
-    return _fingerprints(entries, errors, folder, depth)
-
-
-def _fingerprints(entries, errors, folder: str, depth: int) -> dict[tuple[str, ...], list[str]]:
-    """Group a walk's files by their folders: ``{folders: ["name:size:mtime_ns:ctime_ns:
-    inode", …]}`` (the loop is kept to the bare minimum per file: 57,000 of them in 4
-    seasons). The walker lists the names; each file's stat is taken here, because the
-    walker's "ctime" is the birth time, which an in-place edit does not move."""
-    if errors:
-        shown = "; ".join(f"{path}: {why}" for path, why in errors[:3])
-        raise OSError(f"cannot list raw files under {folder}: {shown}")
-    sep = os.sep
-    raw: list[tuple[str, str, bool]] = []   # (folders between, name, is a symlink)
-    paths: list[str] = []
-    for e in entries:
-        if e.is_dir:
-            continue
-        path = e.path
-        if path.endswith(".json") or path.endswith(".json.gz"):
-            where, _, name = path.rpartition(sep)
-            raw.append((where, name, e.is_symlink))
-            paths.append(f"{folder}{sep}{path}")
-    parts: dict[str, list[str]] = {}
-    here: str | None = None
-    found: list[str] = []
-    for (where, name, link), st in zip(raw, _stat_all(paths), strict=True):
-        if st is None:   # removed since the walk
-            continue
-        if where != here:   # a folder's files mostly come one after another
-            here, found = where, parts.setdefault(where, [])
-        found.append(f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-                     f"{':symlink' if link else ''}")
-    out = {}
-    for where, found in parts.items():
-        folders = tuple(where.split(sep)) if where else ()
-        if len(folders) == depth - 1:
-            found.sort()
-            out[folders] = found
-    return out
-
-
-def _stat_all(paths: list[str]) -> list[os.stat_result | None]:
-    stat = os.stat
-    out: list[os.stat_result | None] = []
-    for p in paths:
+    between: ``{folders: ["name:size:mtime_ns:ctime_ns:inode", …]}``, each list sorted.
+    Every listing of a local store goes through here, so a date's fingerprint is the same
+    whichever way it was listed. A file rewritten in place changes only its own times (not
+    its folder's), so every file's are read: one ``stat`` each (57,000 in 4 seasons),
+    relative to its open folder (no path to resolve), in a loop kept to the bare minimum
+    per file. Hidden names, the quarantine folder and symlinked folders are not entered."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    stack: list[tuple[tuple[str, ...], str]] = [((), folder)]
+    leaf = depth - 1
+    while stack:
+        folders, path = stack.pop()
         try:
-            out.append(stat(p))
-        except FileNotFoundError:
-            out.append(None)
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        except (FileNotFoundError, NotADirectoryError):
+            continue   # removed since its parent was listed
+        # any other error (an unreadable folder) names the folder: it is not an empty one
+        try:
+            with os.scandir(fd) as it:
+                entries = list(it)
+            if len(folders) < leaf:
+                for e in entries:
+                    name = e.name
+                    if (name[0] != "." and name != QUARANTINE
+                            and e.is_dir(follow_symlinks=False)):
+                        stack.append(((*folders, name), f"{path}/{name}"))
+                continue
+            found: list[str] = []
+            for e in entries:
+                name = e.name
+                if name[0] == "." or not (name.endswith(".json") or name.endswith(".json.gz")):
+                    continue
+                try:
+                    st = e.stat()   # a symlink's target (the file read)
+                except FileNotFoundError:   # removed since the listing, or dangling
+                    continue
+                if st.st_mode & 0o170000 == 0o040000:   # a folder named like a file
+                    continue
+                found.append(f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:"
+                             f"{st.st_ino}{':symlink' if e.is_symlink() else ''}")
+            if found:
+                found.sort()
+                out[folders] = found
+        finally:
+            os.close(fd)
     return out
 
 
@@ -128,37 +112,46 @@ def by_date(found: dict[tuple[str, ...], list[str]]) -> dict[date, list[str]]:
 
 
 class Walk:
-    """One background walk of a local store's root: every source's listing, and every raw
-    file's stat. The walk runs on the walker's native threads; the stats on one Python
-    thread that mostly waits in the syscall (without the GIL), so both overlap the
-    caller's own work (a plan reads the ledger meanwhile)."""
+    """One background walk of a local store's root: every source's listing, every raw
+    file's stat, and their digest (``RawStore.stamp``). It runs on a thread that mostly
+    waits in system calls (without the GIL), so it overlaps the caller's own work (a plan
+    reads the ledger meanwhile)."""
 
     def __init__(self, root: str) -> None:
-        import scandir_rs
-
         self.root = root
-        self._scan = scandir_rs.Scandir(root, max_depth=3, skip_hidden=True,
-                                        dir_exclude=[QUARANTINE])
-        self._scan.start()
         self._lock = threading.Lock()
         self._by_source: dict[str, dict[date, list[str]]] | None = None
+        self._digest: str | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._prepare, name="raw-walk", daemon=True)
         self._thread.start()
 
     def _prepare(self) -> None:
         try:
-            self._scan.join()
-            entries, errors = self._scan.results()
+            found = walk_local(self.root, 3)
             by_source: dict[str, dict[tuple[str, ...], list[str]]] = {}
-            for (source, *day), fp in _fingerprints(entries, errors, self.root, 3).items():
+            for (source, *day), fp in found.items():
                 by_source.setdefault(source, {})[tuple(day)] = fp
+            h = hashlib.sha256()
+            for folders in sorted(found):
+                h.update("/".join(folders).encode() + b"\n" + "\n".join(found[folders]).encode())
+            self._digest = h.hexdigest()
             self._by_source = {s: by_date(found) for s, found in by_source.items()}
         except BaseException as exc:  # raised to whoever asks for a source
             self._error = exc
 
     def join(self) -> None:
         self._thread.join()
+
+    def digest(self) -> str:
+        """A hash of every raw file's name, size, times and inode: it moves whenever a
+        file is added, removed, renamed or written (an in-place edit moves its ctime even
+        when its mtime is put back)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._digest is not None
+        return self._digest
 
     def source(self, name: str) -> dict[date, list[str]]:
         """``{date: stat parts}`` of one source folder."""
