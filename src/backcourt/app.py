@@ -71,7 +71,7 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
         check_raw_root(raw)
         store = RawStore(raw)
     ctx = Context(wh=wh, store=store, pipeline=pipeline(), mode=get_mode(mode),
-                  seed=provenance.sim_seed(store, settings.seed))
+                  seed=provenance.sim_seed(store, settings.seed), keep_states=read_only)
     ctx.ledger.alone = settings.warehouse in _LOCKS   # we hold the lock: nothing else runs
     if not read_only:
         ctx.ledger.close_abandoned_runs()

@@ -8,6 +8,8 @@ upstream partition gone (table and ledger), and a raw folder removed (blocked)."
 from __future__ import annotations
 
 import dataclasses
+import os
+import pickle
 import shutil
 import time
 from datetime import date
@@ -194,3 +196,75 @@ def test_phase1_is_in_the_registry_plan_and_status(copy, tmp_path):
                                        env=env).stdout)
     lib.release_locks()
     assert after["complete"] is True
+
+
+# -- the state pass kept between read commands (backcourt.partitions.kept) -----------
+
+TAMPERED = "kept pass read"
+
+
+def status_cells(tmp_path) -> dict:
+    env = {"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+           "BACKCOURT_RAW": str(tmp_path / "raw")}
+    out = runner.invoke(cli, ["status", *RANGE, "--json"], env=env)
+    lib.release_locks()
+    assert out.exit_code in (0, 1), out.stdout
+    return {(name, d): c for name, body in orjson.loads(out.stdout)["processors"].items()
+            for d, c in body["dates"].items()}
+
+
+def tamper_kept(tmp_path, cell: tuple[str, date]) -> None:
+    """Mark one cell of every kept pass failed with a reason nothing else writes: a
+    command that shows it read the kept pass instead of computing its own."""
+    from backcourt.partitions import kept
+    from backcourt.partitions.state import State
+
+    files = list(kept.folder(str(tmp_path / "wh.duckdb")).glob("*.pickle"))
+    assert files, "the read command kept no state pass"
+    for f in files:
+        data = pickle.loads(f.read_bytes())
+        data["cells"][cell] = State("failed", TAMPERED)
+        f.write_bytes(pickle.dumps(data))
+
+
+def damage_rows(ctx, tmp_path):
+    ctx.wh.execute("DELETE FROM nba_analytics.player_game_summary WHERE game_date = ?",
+                   [WEEK[0]])
+    return ("player_game_summary", WEEK[0].isoformat()), "missing"
+
+
+def damage_raw_in_place(ctx, tmp_path):
+    """Same size, mtime put back: only the file's ctime moves."""
+    day = date(2023, 11, 15)
+    path = Path(ctx.store.root) / "nba_injury_report" / day.isoformat() / "injury_report.json"
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    i = data.index(b'"Out"')
+    data[i + 1:i + 4] = b"OUT"
+    time.sleep(0.01)
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    return ("injury_report", day.isoformat()), "stale"
+
+
+@pytest.mark.parametrize("damage", [damage_rows, damage_raw_in_place])
+def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage):
+    """`status` keeps its state pass; the next read command reads it (a tampered cell
+    shows); damage behind the tool's back — rows deleted, a raw file rewritten in place
+    with its size and mtime put back — makes the next command compute the pass again."""
+    target = ("team_offense_game_summary", date(2023, 11, 10))
+    copy.wh.execute("CHECKPOINT")
+    copy.wh.close()   # (a connection this process writes with is never a kept pass's)
+    lib.release_locks()
+    status_cells(tmp_path)                    # computes and keeps the pass
+    tamper_kept(tmp_path, target)
+    seen = status_cells(tmp_path)[(target[0], target[1].isoformat())]
+    assert seen["state"] == "failed" and seen["reason"] == TAMPERED
+    ctx = make_context(tmp_path, str(tmp_path / "raw"))
+    cell, state = damage(ctx, tmp_path)
+    ctx.wh.execute("CHECKPOINT")
+    ctx.wh.close()
+    lib.release_locks()
+    after = status_cells(tmp_path)
+    assert after[(target[0], target[1].isoformat())]["state"] == "done"
+    assert after[cell]["state"] == state

@@ -31,6 +31,7 @@ class Context:
     pipeline: Pipeline
     mode: Mode
     seed: int = 0               # what Phase 1 sources that simulate are seeded with
+    keep_states: bool = False   # a read command's: keep the state pass (partitions.kept)
     ledger: Ledger = field(init=False)
     _calendar: Calendar | None = field(default=None, init=False)
 

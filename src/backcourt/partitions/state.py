@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, PartitionState
 from backcourt.ledger.ledger import ABSENT_OPTIONAL_INPUT, MISSING_DEPENDENCY
+from backcourt.partitions import kept
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.readiness import Readiness, TableRows, check
 from backcourt.registry import Processor, Source
@@ -114,7 +115,11 @@ def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = 
     absent now will be fetched first, so they block nothing. ``sources``: the Phase 1
     sources whose cells to add (asking a source for its dates may cost a simulator's
     import); a raw file they will write blocks nothing either. ``processors=False``: the
-    sources' cells alone (they depend on nothing else)."""
+    sources' cells alone (they depend on nothing else). A read command's context keeps
+    the pass between commands (``partitions.kept``)."""
+    k = kept.key(ctx, start, end, complete, scrape, list(sources), processors)
+    if k is not None and (s := kept.load(ctx, k)) is not None:
+        return s   # a read command before this one computed it, and nothing changed since
     order = ctx.registry.order() if processors else []
     first = ctx.calendar.season_start(start)
     latest = ctx.ledger.latest([p.name for p in order], first, end) if order else {}
@@ -123,6 +128,8 @@ def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = 
     fetched = _phase1(ctx, sources, s)
     _recorded(ctx, order, s, complete)
     _through_windows(ctx, order, s, scrape, fetched)
+    if k is not None:
+        kept.save(ctx, k, s)
     return s
 
 

@@ -16,7 +16,7 @@ from datetime import date
 
 import orjson
 
-from backcourt.rawstore.content import ContentFingerprints, folder_fingerprint
+from backcourt.rawstore.content import CACHE_NOTE, ContentFingerprints, folder_fingerprint
 from backcourt.rawstore.listing import (
     QUARANTINE,
     Listing,
@@ -353,6 +353,29 @@ class RawStore:
         finally:
             if walk is not None:
                 walk.join()
+
+    def stamp(self) -> str | None:
+        """A token that moves whenever anything a plan reads of this store moves: every
+        raw file's stat parts (one walk, shared with the listings) and the notes'
+        (aliases, provenance, quarantine records; not the fingerprint cache, which
+        readers rewrite). None for an object store: its listing is the cost to avoid."""
+        if not self._local:
+            return None
+        if not os.path.isdir(self.root):
+            return "absent"
+        with self._lock:
+            walk = self._walk
+            if walk is None:
+                walk = self._walk = Walk(self.root)
+        notes = []
+        for where, _dirs, files in os.walk(f"{self.root}/{NOTES}"):
+            for name in files:
+                if name == CACHE_NOTE or name.startswith("."):
+                    continue
+                st = os.stat(f"{where}/{name}")
+                notes.append(f"{where}/{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}")
+        notes.sort()
+        return walk.digest() + "|" + hashlib.sha256("\n".join(notes).encode()).hexdigest()
 
     def _forget(self, source: str) -> None:
         with self._lock:

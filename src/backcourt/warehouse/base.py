@@ -35,6 +35,11 @@ class Warehouse(Protocol):
 
     def close(self) -> None: ...
 
+    def stamp(self) -> str | None:
+        """A token that changes whenever the data changes (a file's size and times), or
+        None when the engine has no cheap one: what lets a read command reuse the state
+        pass an earlier one computed (``partitions.kept``)."""
+
     # reading
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]: ...
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table: ...

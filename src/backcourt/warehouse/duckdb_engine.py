@@ -8,6 +8,7 @@ partitions and no ledger row, or the new partitions and their ledger rows.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ class DuckDBWarehouse:
         self.read_only = read_only
         if path != ":memory:" and not read_only:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._own_reader = read_only and path != ":memory:"
         try:
             self.con = duckdb.connect(path, read_only=read_only)
         except duckdb.ConnectionException as exc:
@@ -42,6 +44,7 @@ class DuckDBWarehouse:
             # this process has the file open for writing already (a library caller, a
             # test): share that database; read_only still keeps this connection from DDL
             self.con = duckdb.connect(path)
+            self._own_reader = False   # that writer's changes need not be on disk yet
         self._in_tx = False
         # table -> columns, shared with forks; None = to be read again after DDL
         self._shared: dict[str, dict[str, dict[str, str]] | None] = {"schema": None}
@@ -52,9 +55,26 @@ class DuckDBWarehouse:
         transactions and temp tables, the same tables."""
         other = object.__new__(DuckDBWarehouse)
         other.path, other.con, other._in_tx = self.path, self.con.cursor(), False
-        other.read_only = self.read_only
+        other.read_only, other._own_reader = self.read_only, self._own_reader
         other._shared, other._ddl = self._shared, self._ddl
         return other
+
+    def stamp(self) -> str | None:
+        """What changes whenever the data on disk changes: the database file's and its
+        write-ahead log's size, times and inode (every committed write reaches one of
+        them). Only for a connection of its own that reads: a writer in this process may
+        hold changes not on disk yet (None: no stamp)."""
+        if not self._own_reader:
+            return None
+        parts = []
+        for path in (self.path, self.path + ".wal"):
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                parts.append("-")
+                continue
+            parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
+        return "|".join(parts)
 
     @property
     def _schema(self) -> dict[str, dict[str, str]] | None:

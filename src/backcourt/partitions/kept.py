@@ -1,0 +1,121 @@
+"""The state pass kept between read commands.
+
+``status``, ``plan`` and ``validate`` each need the state pass, and computing it reads the
+ledger, counts every table's rows per date and fingerprints every done partition's inputs
+(four seasons: 17,000 partitions, 22 tables). Nothing of that can change unless one of its
+inputs does, so a read command keeps the pass it computed beside the warehouse, under a
+key of everything the pass is a function of:
+
+- the warehouse's data on disk (``Warehouse.stamp``: the file's and its log's size, times
+  and inode — every committed write moves one of them);
+- the raw store (``RawStore.stamp``: every raw file's name, size, times and inode, and its
+  notes — an in-place edit moves a file's ctime even when its mtime is put back);
+- the code: every processor's code fingerprint, the mode, and backcourt's own source files;
+- the question: the range, the sources asked for, ``complete``, ``scrape``, the seed and
+  today's date.
+
+A later read command with the same key loads the pass instead of computing it; any change
+to any input is a new key, so a kept pass is never out of date — only the proof is cheaper
+than the computation (one stat per raw file). Engines without a stamp (Spark, BigQuery),
+object stores, and a warehouse this process writes to are never kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backcourt.partitions.readiness import TableRows
+
+if TYPE_CHECKING:
+    from backcourt.partitions.context import Context
+    from backcourt.partitions.state import States
+    from backcourt.registry import Source
+
+FORMAT = 1
+KEEP = 8   # passes kept per warehouse (one per question: status, plan, validate, ranges)
+_CODE: list[str] = []   # backcourt's source files' stamp, once per process
+
+
+def key(ctx: Context, start: date, end: date, complete: bool | None, scrape: bool,
+        sources: list[Source], processors: bool) -> str | None:
+    """The key of the pass a read command asks for, or None when it cannot be kept."""
+    if not ctx.keep_states:
+        return None
+    warehouse = ctx.wh.stamp()
+    if warehouse is None:
+        return None
+    raw = ctx.store.stamp()
+    if raw is None:
+        return None
+    parts = [f"format {FORMAT}", _code_stamp(), ctx.wh.path, warehouse, ctx.store.root_url,
+             raw, f"symlinks {ctx.store.follow_symlinks}", repr(ctx.mode), f"seed {ctx.seed}",
+             f"today {date.today()}", f"{start} {end} {complete} {scrape} {processors}",
+             ",".join(s.name for s in sources)]
+    if processors:
+        parts += [f"{p.name}:{ctx.pipeline.code_fingerprint(p)}"
+                  for p in ctx.registry.order()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def load(ctx: Context, k: str) -> States | None:
+    """The pass kept under ``k`` (None when there is none or it cannot be read)."""
+    from backcourt.partitions.state import States
+
+    try:
+        data = pickle.loads(_path(ctx, k).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != k:
+        return None
+    rows = TableRows(ctx.wh, data["first"], data["end"])
+    rows._rows.update(data["rows"])
+    return States(data["start"], data["end"], data["first"], data["cells"], data["days"],
+                  data["latest"], rows, data["readiness"], data["processors"])
+
+
+def save(ctx: Context, k: str, s: States) -> None:
+    """Keep ``s`` under ``k``, and only the newest ``KEEP`` passes. A folder that cannot be
+    written to (a read-only warehouse folder) keeps nothing: the next command computes."""
+    data = {"key": k, "start": s.start, "end": s.end, "first": s.first, "cells": s.cells,
+            "days": s.days, "latest": s.latest, "rows": dict(s.rows._rows),
+            "readiness": s.readiness, "processors": s.processors}
+    path = _path(ctx, k)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        kept = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[:-KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def folder(warehouse: str) -> Path:
+    """Where a warehouse's kept passes live: beside it, like its lock and progress files."""
+    return Path(f"{warehouse}.states")
+
+
+def _path(ctx: Context, k: str) -> Path:
+    return folder(ctx.wh.path) / f"{k}.pickle"
+
+
+def _code_stamp() -> str:
+    """backcourt's own source files (a changed rule of the state pass is a new key)."""
+    if not _CODE:
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for where, dirs, files in os.walk(root):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    st = os.stat(os.path.join(where, name))
+                    h.update(f"{where}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
