@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from backcourt.cli.common import emit_json, err, out
 from backcourt.cli.progress import _duration, progress_line
 
+if TYPE_CHECKING:   # Rich is imported when a panel is drawn: a read command's JSON needs none
+    from rich.console import Group
+
 
 def live_panel(state) -> Group:
     """Per processor done / total, the stage, rate, ETA and the failures so far."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     d = state.data
     head = Text.assemble(
         (f"run {d.get('run_id') or '(starting)'} ", "bold"), f"{d.get('mode', '')}  ",

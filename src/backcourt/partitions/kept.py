@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backcourt.ledger import PartitionState
 from backcourt.partitions.readiness import TableRows
 
 if TYPE_CHECKING:
@@ -74,15 +75,19 @@ def load(ctx: Context, k: str) -> States | None:
         return None
     rows = TableRows(ctx.wh, data["first"], data["end"])
     rows._rows.update(data["rows"])
+    keys, columns = data["latest"]
+    latest = dict(zip(keys, map(PartitionState._make, zip(*columns, strict=True)), strict=True))
     return States(data["start"], data["end"], data["first"], data["cells"], data["days"],
-                  data["latest"], rows, data["readiness"], data["processors"])
+                  latest, rows, data["readiness"], data["processors"])
 
 
 def save(ctx: Context, k: str, s: States) -> None:
     """Keep ``s`` under ``k``, and only the newest ``KEEP`` passes. A folder that cannot be
     written to (a read-only warehouse folder) keeps nothing: the next command computes."""
     data = {"key": k, "start": s.start, "end": s.end, "first": s.first, "cells": s.cells,
-            "days": s.days, "latest": s.latest, "rows": dict(s.rows._rows),
+            "days": s.days, "rows": dict(s.rows._rows),
+            # by column: a third faster both ways than 17,000 named tuples
+            "latest": (list(s.latest), list(zip(*s.latest.values(), strict=True))),
             "readiness": s.readiness, "processors": s.processors}
     path = _path(ctx, k)
     try:
