@@ -268,3 +268,32 @@ def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage)
     after = status_cells(tmp_path)
     assert after[(target[0], target[1].isoformat())]["state"] == "done"
     assert after[cell]["state"] == state
+
+
+def test_a_kept_pass_is_keyed_by_the_code_and_the_question(copy, tmp_path):
+    """A changed processor declaration, another range or another mode is another key; a
+    context that writes keeps nothing."""
+    from backcourt.config import Settings
+    from backcourt.partitions import kept
+
+    assert kept.key(copy, SIM_START, SIM_END, None, False, [], True) is None   # writes
+    copy.wh.execute("CHECKPOINT")
+    copy.wh.close()
+    lib.release_locks()
+    settings = Settings(warehouse=str(tmp_path / "wh.duckdb"), raw=str(tmp_path / "raw"))
+    ctx = lib.open_context(settings, read_only=True)
+    try:
+        first = kept.key(ctx, SIM_START, SIM_END, None, False, [], True)
+        assert first is not None
+        assert kept.key(ctx, SIM_START, SIM_END, None, False, [], True) == first
+        assert kept.key(ctx, SIM_START, WEEK[1], None, False, [], True) != first
+        assert kept.key(ctx, SIM_START, SIM_END, True, False, [], True) != first
+        name = "team_offense_game_summary"
+        good = ctx.registry.get(name)
+        changed = dataclasses.replace(good, sql=good.sql + "\n-- changed")
+        ctx.pipeline.registry = Registry(tuple(changed if p.name == name else p
+                                               for p in ctx.registry.processors))
+        assert kept.key(ctx, SIM_START, SIM_END, None, False, [], True) != first
+    finally:
+        ctx.wh.close()
+        lib.release_locks()
