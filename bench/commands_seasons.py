@@ -43,7 +43,7 @@ def process(args: list[str], env: dict) -> tuple[float, float, int]:
 
 
 def timed(name: str, runs: int, args: list[str], envs: dict[str, dict],
-          before=None) -> dict:
+          before=None, target: str | None = None) -> dict:
     """``runs`` runs of ``args`` with each environment in turn (this code last)."""
     walls: dict[str, list[float]] = {k: [] for k in envs}
     cpus: dict[str, list[float]] = {k: [] for k in envs}
@@ -63,7 +63,8 @@ def timed(name: str, runs: int, args: list[str], envs: dict[str, dict],
                     "exit_codes": sorted(codes[key]), "wall_best_s": round(best, 3),
                     "wall_median_s": round(statistics.median(walls[key]), 3),
                     "cpu_median_s": round(statistics.median(cpus[key]), 3),
-                    "target_s": TARGETS[name], "met": best <= TARGETS[name]}
+                    "target_s": TARGETS[target or name],
+                    "met": best <= TARGETS[target or name]}
     return out
 
 
@@ -88,9 +89,20 @@ def main() -> int:
     out: dict[str, dict] = {"load_before": list(os.getloadavg()), "runs": a.runs}
     if "start-up" in wanted:
         out["start-up"] = timed("start-up", a.runs, ["--help"], envs)
+    kept = Path(f"{a.warehouse}.states")   # the state passes read commands keep
+
+    def forget() -> None:
+        shutil.rmtree(kept, ignore_errors=True)
+
     for name in ("plan", "status", "validate"):
         if name in wanted:
-            out[name] = timed(name, a.runs, [name, *rng, "--json"], envs)
+            args = [name, *rng, "--json"]
+            # the first command after a change computes the state pass ...
+            out[name] = timed(name, a.runs, args, envs, before=forget)
+            # ... a later one with nothing changed reads the pass the first one kept
+            for env in envs.values():
+                process(args, env)
+            out[f"{name}, kept"] = timed(name, a.runs, args, envs, target=name)
     if "daily" in wanted and a.daily_date and a.daily_base:
         work = Path(tempfile.mkdtemp(prefix="bench-daily-"))
         copy = work / "daily.duckdb"
@@ -104,9 +116,9 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     out["load_after"] = list(os.getloadavg())
     print(json.dumps(out, indent=1))
-    for name in TARGETS:
+    for name in [n for t in TARGETS for n in (t, f"{t}, kept")]:
         for key, r in out.get(name, {}).items():
-            print(f"{name:9} {key:6} best {r['wall_best_s']:.3f}s (median "
+            print(f"{name:15} {key:6} best {r['wall_best_s']:.3f}s (median "
                   f"{r['wall_median_s']:.3f}s, cpu {r['cpu_median_s']:.3f}s), target "
                   f"{r['target_s']}s: {'met' if r['met'] else 'MISSED'}; exit {r['exit_codes']}")
     return 0
