@@ -58,7 +58,8 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
 
     wh = open_warehouse(settings.warehouse, read_only=read_only, engine=settings.engine,
                         spark_master=settings.spark_master, bq_project=settings.bq_project,
-                        bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint)
+                        bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint,
+                        bq_dataset_prefix=settings.bq_dataset_prefix)
     from backcourt.rawstore import provenance
 
     if read_only and not wh.ops.table_exists(LEDGER_TABLE):
