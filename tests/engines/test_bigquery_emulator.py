@@ -206,3 +206,41 @@ def test_a_dataset_prefix_puts_every_table_in_its_own_datasets(own_emulator, sim
         assert after[f"dev_{name}"] == tables, name
     filled = [t for d in ("nba_raw", "nba_analytics") for t, rows in before[d].items() if rows]
     assert len(filled) >= 10, filled
+
+
+def test_a_ledger_folder_keeps_to_the_datasets_it_was_filled_for(own_emulator, sim_raw,
+                                                                 tmp_path):
+    """The ledger beside is local and the data is in the project: a ledger folder filled
+    for ``dev_`` datasets, opened with ``prod_`` (or no prefix, or another project), would
+    call every partition done that those datasets never got. Refused, exit 2, one line,
+    before any job; the folder's own prefix still runs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOURT_")}
+    day = SIM_START.isoformat()
+    ledger = str(tmp_path / "ledger")
+    run = ["run", "--phase", "2", "--processor", "schedule", "--start", day, "--end", day,
+           "--engine", "bigquery", "--raw", sim_raw, "--warehouse", ledger, "--json"]
+    client = _client(own_emulator.endpoint)
+
+    def backcourt(project: str, *prefix: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "backcourt.cli", "--bq-project", project, "--bq-endpoint",
+             own_emulator.endpoint, *prefix, *run], env=env, capture_output=True, text=True,
+            timeout=600)
+
+    first = backcourt(bq_emulator.PROJECT, "--bq-dataset-prefix", "dev_")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert orjson.loads(first.stdout)["succeeded"] == 1
+    before = {d.dataset_id for d in client.list_datasets()}
+    elsewhere = [(bq_emulator.PROJECT, ["--bq-dataset-prefix", "prod_"]),
+                 (bq_emulator.PROJECT, []), ("another-project", ["--bq-dataset-prefix", "dev_"])]
+    for project, prefix in elsewhere:
+        p = backcourt(project, *prefix)
+        assert p.returncode == 2, (project, prefix, p.stdout[-2000:], p.stderr[-2000:])
+        assert "Traceback" not in p.stderr
+        lines = [line for line in p.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, p.stderr
+        assert f"{bq_emulator.PROJECT}.dev_*" in lines[0], lines[0]
+        assert orjson.loads(p.stdout)["exit"] == 2
+    assert {d.dataset_id for d in client.list_datasets()} == before   # nothing was made
+    again = backcourt(bq_emulator.PROJECT, "--bq-dataset-prefix", "dev_")
+    assert again.returncode == 0, again.stderr[-2000:]

@@ -109,6 +109,11 @@ class BigQueryWarehouse(LedgerBeside):
         other._ops = self._ops.fork()
         return other
 
+    @property
+    def datasets(self) -> str:
+        """Where the data is, as the ledger folder records it: ``project.prefix*``."""
+        return f"{self.client.project}.{self.dataset_prefix}*"
+
     # -- jobs ----------------------------------------------------------------------
     def dataset(self, schema: str) -> str:
         """The dataset that holds ``schema``'s tables."""
