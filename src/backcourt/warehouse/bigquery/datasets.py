@@ -55,7 +55,7 @@ def _prefix_identifier(ident: exp.Identifier, prefix: str) -> exp.Identifier:
     return exp.Identifier(this=dataset(ident.name, prefix), quoted=ident.args.get("quoted"))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)   # scripts name random load tables: few repeat
 def qualify(sql: str, prefix: str) -> str:
     """BigQuery SQL (one statement or a script) with every dataset it names prefixed;
     unchanged without a prefix."""
