@@ -5,10 +5,10 @@ The pipeline's SQL and the adapter's own statements name schemas (``nba_raw.rost
 ``nba_raw`` lives in dataset ``dev_nba_raw`` and the scratch tables in
 ``dev_backcourt_scratch``, so two environments can share one project. ``qualify`` makes
 that true of a statement: it parses it and prefixes the dataset part of every table it
-names, just before the adapter sends it (the tests check that no statement qualifies a
-column by its dataset, which BigQuery's SQL does not take either); the
-adapter's API calls that take a dataset or a table id (a load job's destination, the
-jobs' default dataset) use ``dataset``. Unqualified names — CTEs, the scratch tables a
+names, just before the adapter sends it (columns are left alone: the tests check that no
+statement qualifies a column down to its dataset). The adapter's API calls that take a
+dataset or a table id (a load job's destination, the jobs' default dataset) use
+``dataset``. Unqualified names — CTEs, the scratch tables a
 statement names alone — resolve to the default dataset, the prefixed scratch one.
 """
 
