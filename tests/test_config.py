@@ -15,3 +15,12 @@ def test_bigquery_options_win_over_the_environment(monkeypatch):
         "from-option", "US", "http://127.0.0.1:9050")
     assert s.warehouse == "backcourt_bigquery"
     assert load_settings(engine="bigquery").bq_project == "from-env"
+
+
+def test_bigquery_dataset_prefix_option_wins_over_the_environment(monkeypatch):
+    monkeypatch.delenv("BACKCOURT_BQ_DATASET_PREFIX", raising=False)
+    assert load_settings(engine="bigquery").bq_dataset_prefix is None
+    monkeypatch.setenv("BACKCOURT_BQ_DATASET_PREFIX", "prod_")
+    assert load_settings(engine="bigquery").bq_dataset_prefix == "prod_"
+    assert load_settings(engine="bigquery", bq_dataset_prefix="dev_").bq_dataset_prefix == (
+        "dev_")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from backcourt import rawroot
+from backcourt import ledger_datasets, rawroot
 from backcourt.config import Settings
 from backcourt.ledger import Ledger
 from backcourt.ledger.tables import LEDGER as LEDGER_TABLE
@@ -58,7 +58,14 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
 
     wh = open_warehouse(settings.warehouse, read_only=read_only, engine=settings.engine,
                         spark_master=settings.spark_master, bq_project=settings.bq_project,
-                        bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint)
+                        bq_location=settings.bq_location, bq_endpoint=settings.bq_endpoint,
+                        bq_dataset_prefix=settings.bq_dataset_prefix)
+    if settings.engine == "bigquery":
+        try:
+            ledger_datasets.check(wh, settings.warehouse)   # before the ledger makes a table
+        except ledger_datasets.DatasetsMismatch:
+            wh.close()
+            raise
     from backcourt.rawstore import provenance
 
     if read_only and not wh.ops.table_exists(LEDGER_TABLE):
@@ -76,6 +83,8 @@ def open_context(settings: Settings, mode: str = "backfill", command: str = "",
     if not read_only:
         ctx.ledger.close_abandoned_runs()
     rawroot.check(ctx.ledger, raw, switch_raw and not read_only)
+    if settings.engine == "bigquery" and not read_only:
+        ledger_datasets.remember(ctx.ledger, wh)
     return ctx
 
 

@@ -3,10 +3,11 @@
 Defaults are relative to the working directory; the environment variables
 ``BACKCOURT_WAREHOUSE``, ``BACKCOURT_RAW``, ``BACKCOURT_ENGINE`` and
 ``BACKCOURT_SPARK_MASTER`` override them, and command-line options override both.
-BigQuery's project, location and endpoint (a local emulator's URL) come from the global
-options ``--bq-project``, ``--bq-location``, ``--bq-endpoint`` or else from
-``BACKCOURT_BQ_PROJECT``, ``BACKCOURT_BQ_LOCATION`` and ``BACKCOURT_BQ_ENDPOINT``; its
-datasets are named like the schemas, its scratch dataset is ``backcourt_scratch``.
+BigQuery's project, location, endpoint (a local emulator's URL) and dataset prefix come
+from the global options ``--bq-project``, ``--bq-location``, ``--bq-endpoint``,
+``--bq-dataset-prefix`` or else from ``BACKCOURT_BQ_PROJECT``, ``BACKCOURT_BQ_LOCATION``,
+``BACKCOURT_BQ_ENDPOINT`` and ``BACKCOURT_BQ_DATASET_PREFIX``; its datasets are named like
+the schemas after the prefix, its scratch dataset is ``backcourt_scratch`` after it.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ class Settings(BaseModel):
     bq_project: str | None = None     # BigQuery: the project holding the datasets
     bq_location: str | None = None    # BigQuery: the jobs' location (US, EU, …)
     bq_endpoint: str | None = None    # BigQuery: another API server (a local emulator)
+    bq_dataset_prefix: str | None = None   # BigQuery: before each dataset's name (dev_)
 
 
 def load_settings(warehouse: str | None = None, raw: str | None = None,
                   seed: int | None = None, engine: str | None = None,
                   bq_project: str | None = None, bq_location: str | None = None,
-                  bq_endpoint: str | None = None) -> Settings:
+                  bq_endpoint: str | None = None,
+                  bq_dataset_prefix: str | None = None) -> Settings:
     """Options win over environment variables, which win over defaults."""
     engine = engine or os.environ.get("BACKCOURT_ENGINE") or "duckdb"
     if engine not in DEFAULT_WAREHOUSE:
@@ -61,4 +64,6 @@ def load_settings(warehouse: str | None = None, raw: str | None = None,
         bq_project=bq_project or os.environ.get("BACKCOURT_BQ_PROJECT") or None,
         bq_location=bq_location or os.environ.get("BACKCOURT_BQ_LOCATION") or None,
         bq_endpoint=bq_endpoint or os.environ.get("BACKCOURT_BQ_ENDPOINT") or None,
+        bq_dataset_prefix=bq_dataset_prefix or os.environ.get("BACKCOURT_BQ_DATASET_PREFIX")
+        or None,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from backcourt.ledger import tables as OPS
 from backcourt.pipeline.catalog import REGISTRY
 from backcourt.registry.templating import render
 from backcourt.warehouse.bigquery import BigQueryWarehouse
+from backcourt.warehouse.bigquery.datasets import DatasetPrefixError, qualify
 from backcourt.warehouse.bigquery.dialect import parses, to_bigquery
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "bigquery_adapter"
@@ -170,3 +172,117 @@ def test_ledger_stays_beside_the_data_and_failures_go_with_it(bq):
     run_id = ledger.start_run("test", "backfill", DAYS[0], DAYS[-1], ["x"])
     assert len(client.jobs) == before
     assert ledger.run(run_id)["status"] == "running"
+
+
+# -- a dataset prefix ---------------------------------------------------------------------
+SCHEMAS = {"nba_raw", "nba_analytics", "nba_precompute", "nba_predictions", "backcourt_ops",
+           "backcourt_scratch"}
+_RANDOM_NAME = re.compile(r"_(load|probe)_[0-9a-f]+")
+
+
+def _every_shape(wh: BigQueryWarehouse) -> None:
+    """Each kind of job the adapter sends: DDL of every declared table, a partition replace
+    from SQL and from Arrow rows (load job), a row replace with and without days, an
+    append, a materialized scratch table, a probe, reads, a dry run, each processor's SQL."""
+    Ledger(wh)   # its entity failures' table is in BigQuery
+    for p in REGISTRY.order():
+        if p.columns:
+            wh.ensure_table(p.table, p.columns, p.partition_column)
+    team = REGISTRY.get("team_offense_game_summary")
+    wh._columns[team.table] = {"game_date": "DATE", "team_id": "INT64", "points": "INT64"}
+    wh.replace_partitions(team.table, DAYS, render(team.sql, DAYS[0], DAYS[-1]))
+    wh._columns["nba_raw.rosters"] = {"game_date": "DATE", "player_id": "INT64"}
+    rows = pa.table({"game_date": [DAYS[0]] * 2, "player_id": [2544, 201939]})
+    wh.replace_partitions("nba_raw.rosters", [DAYS[0]], rows)
+    wh.replace_rows("nba_raw.rosters", "player_id = ?", [2544],
+                    "SELECT * FROM nba_raw.rosters", DAYS)
+    wh.replace_rows("nba_raw.rosters", "player_id = ?", [2544], rows)
+    wh.insert_rows("nba_raw.rosters", [[DAYS[0], 2544]])
+    wh.insert_rows(OPS.ENTITY_FAILURES, [[None] * len(wh.columns(OPS.ENTITY_FAILURES))])
+    wh.materialize("_batch", render(team.sql, DAYS[0], DAYS[-1]))
+    wh.probe_write()
+    wh.query("SELECT count(*) FROM nba_raw.rosters JOIN _batch USING (game_date) "
+             "WHERE game_date = ?", [DAYS[0]])
+    wh.arrow("SELECT * FROM nba_predictions.player_prop_predictions")
+    wh.execute("DELETE FROM nba_raw.rosters WHERE game_date = ?", [DAYS[0]])
+    wh.counts_by_date("nba_raw.rosters", DAYS[0], DAYS[-1])
+    for p in REGISTRY.order():
+        if p.sql:
+            wh.result_columns(render(p.sql, DAYS[0], DAYS[-1]))
+            wh.query(render(p.sql, DAYS[0], DAYS[-1]))
+
+
+def _unprefixed(sql: str, prefix: str) -> list[exp.Expression]:
+    trees = [t for t in sqlglot.parse(_RANDOM_NAME.sub("_x", sql), read="bigquery") if t]
+    for tree in trees:
+        for table in tree.find_all(exp.Table):
+            if table.db:
+                assert table.db.startswith(prefix), table.sql("bigquery")
+                table.set("db", exp.to_identifier(table.db[len(prefix):]))
+    return trees
+
+
+def _destination(job: dict) -> tuple[str, str, str]:
+    parts = job["destination"].strip("/").split("/")
+    if len(parts) == 6:   # /projects/P/datasets/D/tables/T
+        return parts[1], parts[3], parts[5]
+    project, dataset, name = job["destination"].split(".")
+    return project, dataset, name
+
+
+def test_a_dataset_prefix_qualifies_every_table_of_every_job(tmp_path):
+    """With prefix ``dev_`` every dataset a job names is ``dev_`` + a schema — tables,
+    ``CREATE SCHEMA``, the default dataset, load and create destinations — and without the
+    prefix each job is the same statement (the rewrite touches nothing else)."""
+    plain, dev = RecordingClient(), RecordingClient()
+    _every_shape(BigQueryWarehouse(plain, str(tmp_path / "plain.duckdb")))
+    _every_shape(BigQueryWarehouse(dev, str(tmp_path / "dev.duckdb"), dataset_prefix="dev_"))
+    assert len(dev.jobs) == len(plain.jobs) > 3 * len(REGISTRY.order())
+    kinds = {j["kind"] for j in dev.jobs}
+    assert kinds == {"query", "create", "load"}
+    shapes = {type(t).__name__ + ("+WITH" if t.find(exp.CTE) else "")
+              for j in dev.jobs if j["kind"] == "query"
+              for t in sqlglot.parse(j["sql"], read="bigquery") if t}
+    assert {"Create", "Transaction", "Delete", "Insert", "Commit", "Select",
+            "Select+WITH"} <= shapes, shapes
+    for job, before in zip(dev.jobs, plain.jobs, strict=True):
+        if job["kind"] != "query":   # a create's API path, or a load's table id
+            project, dataset, name = _destination(job)
+            assert project == "backcourt-demo" and dataset == "dev_backcourt_scratch"
+            assert _destination(before) == (project, "backcourt_scratch", before_name := (
+                _destination(before)[2])) and name.startswith("_load_") and (
+                before_name.startswith("_load_"))
+            continue
+        sql = job["sql"]
+        for tree in sqlglot.parse(sql, read="bigquery"):
+            if tree is None:
+                continue
+            ctes = {c.alias for c in tree.find_all(exp.CTE)}
+            for table in tree.find_all(exp.Table):
+                if table.db:
+                    assert table.db.startswith("dev_"), sql
+                    assert table.db.removeprefix("dev_") in SCHEMAS, sql
+                else:   # a CTE, or a scratch table of the default dataset
+                    assert table.name in ctes or table.name.startswith("_"), sql
+            assert not [c for c in tree.find_all(exp.Column) if c.args.get("db")], sql
+        assert _unprefixed(sql, "dev_") == _unprefixed(before["sql"], ""), sql
+        config = job["config"]
+        if config is not None:
+            assert config.default_dataset.dataset_id == "dev_backcourt_scratch"
+
+
+@pytest.mark.parametrize("prefix", ["dev-", "prod.", "a b", "é_", "x" * 961])
+def test_a_prefix_bigquery_would_refuse_is_refused_before_any_job(tmp_path, prefix):
+    client = RecordingClient()
+    with pytest.raises(DatasetPrefixError, match="BACKCOURT_BQ_DATASET_PREFIX"):
+        BigQueryWarehouse(client, str(tmp_path / "ops.duckdb"), dataset_prefix=prefix)
+    assert client.jobs == []
+
+
+def test_no_prefix_sends_the_statement_as_written():
+    sql = "SELECT * FROM nba_raw.rosters"
+    assert qualify(sql, "") is sql
+    assert qualify("CREATE SCHEMA IF NOT EXISTS nba_raw", "p_") == (
+        "CREATE SCHEMA IF NOT EXISTS p_nba_raw")
+    assert qualify("SELECT a FROM `nba_raw.t` JOIN `proj.nba_raw`.u USING (a)", "p_") == (
+        "SELECT\n  a\nFROM `p_nba_raw.t`\nJOIN `proj.p_nba_raw.u`\n  USING (a)")

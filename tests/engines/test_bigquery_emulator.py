@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 import orjson
 import pytest
@@ -38,16 +39,30 @@ VOLATILE = {"run_id", "recorded_at", "code_fingerprint"}
 # ``test_the_emulator_rounds_numeric_next_to_date_arithmetic`` pins the defect itself.
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
+def _start_emulator(log) -> bq_emulator.Emulator:
     try:
         venv = bq_emulator.install()
-        emu = bq_emulator.Emulator(venv, tmp_path_factory.mktemp("bq") / "emulator.log")
+        emu = bq_emulator.Emulator(venv, log)
         emu.wait()
     except Exception as exc:   # noqa: BLE001 - reported as a skip or a failure below
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"the BigQuery emulator is needed in CI: {exc}")
         pytest.skip(f"no BigQuery emulator: {exc}")
+    return emu
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    emu = _start_emulator(tmp_path_factory.mktemp("bq") / "emulator.log")
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def own_emulator(tmp_path):
+    """An emulator of the test's own (a few seconds to start): every dataset in it is the
+    test's doing."""
+    emu = _start_emulator(tmp_path / "emulator.log")
     yield emu
     emu.stop()
 
@@ -126,3 +141,106 @@ def test_engine_bigquery_on_the_command_line(emulator, sim_raw, tmp_path):
     body = orjson.loads(p.stdout)
     assert body["ok"] and body["rows"] > 0
     assert (tmp_path / "ledger" / "ops.duckdb").is_file()
+
+
+def _client(endpoint: str):
+    from google.api_core.client_options import ClientOptions
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import bigquery
+
+    return bigquery.Client(project=bq_emulator.PROJECT, credentials=AnonymousCredentials(),
+                           client_options=ClientOptions(api_endpoint=endpoint))
+
+
+def _contents(client) -> dict[str, dict[str, list[tuple]]]:
+    """Dataset → table → its rows (volatile columns left out, sorted); a scratch dataset's
+    tables by name only (their names are random)."""
+    out: dict[str, dict[str, list[tuple]]] = {}
+    for ds in client.list_datasets():
+        tables = out.setdefault(ds.dataset_id, {})
+        for t in client.list_tables(ds.dataset_id):
+            if ds.dataset_id.endswith("backcourt_scratch"):
+                tables[t.table_id] = []
+                continue
+            rows = client.list_rows(f"{ds.dataset_id}.{t.table_id}").to_arrow(
+                create_bqstorage_client=False)
+            rows = rows.drop_columns([c for c in rows.column_names if c in VOLATILE])
+            tables[t.table_id] = sorted((tuple(r.values()) for r in rows.to_pylist()), key=repr)
+    return out
+
+
+def test_a_dataset_prefix_puts_every_table_in_its_own_datasets(own_emulator, sim_raw,
+                                                              tmp_path):
+    """``--bq-dataset-prefix dev_`` on the command line: Phases 2–3 over two days land in
+    ``dev_nba_raw``, ``dev_nba_analytics``, … with the rows an unprefixed run put in
+    ``nba_raw``, …; the unprefixed datasets are left as they were, and the scratch tables
+    go to ``dev_backcourt_scratch``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOURT_")}
+    first = SIM_START.isoformat()
+    last = (SIM_START + timedelta(days=1)).isoformat()
+    cli = [sys.executable, "-m", "backcourt.cli", "--bq-project", bq_emulator.PROJECT,
+           "--bq-endpoint", own_emulator.endpoint]
+    run = ["run", "--phase", "2", "--phase", "3", "--start", first, "--end", last,
+           "--engine", "bigquery", "--raw", sim_raw, "--json"]
+    client = _client(own_emulator.endpoint)
+
+    def backcourt(*args: str) -> dict:
+        p = subprocess.run([*cli, *args], env=env, capture_output=True, text=True,
+                           timeout=600)
+        assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+        return orjson.loads(p.stdout)
+
+    plain = backcourt(*run, "--warehouse", str(tmp_path / "plain"))
+    before = _contents(client)
+    assert {"nba_raw", "nba_analytics", "backcourt_scratch"} <= set(before)
+    assert not [d for d in before if d.startswith("dev_")]
+    dev = backcourt("--bq-dataset-prefix", "dev_", *run, "--warehouse", str(tmp_path / "dev"))
+    assert dev["ok"] and (dev["rows"], dev["succeeded"]) == (plain["rows"], plain["succeeded"])
+    after = _contents(client)
+    assert {d: t for d, t in after.items() if not d.startswith("dev_")} == before
+    assert set(after) == set(before) | {f"dev_{d}" for d in before}
+    for name, tables in before.items():
+        if name == "backcourt_scratch":
+            assert after[f"dev_{name}"], "no scratch table in dev_backcourt_scratch"
+            continue
+        assert after[f"dev_{name}"] == tables, name
+    filled = [t for d in ("nba_raw", "nba_analytics") for t, rows in before[d].items() if rows]
+    assert len(filled) >= 10, filled
+
+
+def test_a_ledger_folder_keeps_to_the_datasets_it_was_filled_for(own_emulator, sim_raw,
+                                                                 tmp_path):
+    """The ledger beside is local and the data is in the project: a ledger folder filled
+    for ``dev_`` datasets, opened with ``prod_`` (or no prefix, or another project), would
+    call every partition done that those datasets never got. Refused, exit 2, one line,
+    before any job; the folder's own prefix still runs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOURT_")}
+    day = SIM_START.isoformat()
+    ledger = str(tmp_path / "ledger")
+    run = ["run", "--phase", "2", "--processor", "schedule", "--start", day, "--end", day,
+           "--engine", "bigquery", "--raw", sim_raw, "--warehouse", ledger, "--json"]
+    client = _client(own_emulator.endpoint)
+
+    def backcourt(project: str, *prefix: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "backcourt.cli", "--bq-project", project, "--bq-endpoint",
+             own_emulator.endpoint, *prefix, *run], env=env, capture_output=True, text=True,
+            timeout=600)
+
+    first = backcourt(bq_emulator.PROJECT, "--bq-dataset-prefix", "dev_")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert orjson.loads(first.stdout)["succeeded"] == 1
+    before = {d.dataset_id for d in client.list_datasets()}
+    elsewhere = [(bq_emulator.PROJECT, ["--bq-dataset-prefix", "prod_"]),
+                 (bq_emulator.PROJECT, []), ("another-project", ["--bq-dataset-prefix", "dev_"])]
+    for project, prefix in elsewhere:
+        p = backcourt(project, *prefix)
+        assert p.returncode == 2, (project, prefix, p.stdout[-2000:], p.stderr[-2000:])
+        assert "Traceback" not in p.stderr
+        lines = [line for line in p.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, p.stderr
+        assert f"{bq_emulator.PROJECT}.dev_*" in lines[0], lines[0]
+        assert orjson.loads(p.stdout)["exit"] == 2
+    assert {d.dataset_id for d in client.list_datasets()} == before   # nothing was made
+    again = backcourt(bq_emulator.PROJECT, "--bq-dataset-prefix", "dev_")
+    assert again.returncode == 0, again.stderr[-2000:]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import duckdb
+import orjson
 import pytest
 
 
@@ -122,3 +123,36 @@ def test_bigquery_engine_without_a_project(tmp_path):
     assert p.returncode == 2, p.stderr
     assert "Traceback" not in p.stderr
     assert "BACKCOURT_BQ_PROJECT" in p.stderr and "--bq-project" in p.stderr
+
+
+@pytest.mark.parametrize("how", ["option", "variable"])
+def test_bigquery_dataset_prefix_bigquery_would_refuse(tmp_path, how):
+    """A dataset prefix with a character no dataset id takes (``dev-``): exit 2 on one line
+    naming the option, the variable and the character, before any job; JSON under
+    ``--json``."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOURT_")}
+    glob = ["--bq-project", "backcourt-test", "--bq-endpoint", "http://127.0.0.1:9"]
+    if how == "option":
+        glob += ["--bq-dataset-prefix", "dev-"]
+    else:
+        full["BACKCOURT_BQ_DATASET_PREFIX"] = "dev-"
+    ledger = tmp_path / "bq"
+    for json in ([], ["--json"]):
+        p = subprocess.run(
+            [sys.executable, "-m", "backcourt.cli", *glob, "run", "--phase", "2", "--start",
+             "2023-11-01", "--end", "2023-11-01", "--raw", str(tmp_path / "raw"),
+             "--engine", "bigquery", "--warehouse", str(ledger), *json],
+            capture_output=True, text=True, env=full, cwd=tmp_path, timeout=120)
+        assert p.returncode == 2, (p.stdout, p.stderr)
+        assert "Traceback" not in p.stderr + p.stdout
+        lines = [line for line in p.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, p.stderr
+        for word in ("--bq-dataset-prefix", "BACKCOURT_BQ_DATASET_PREFIX", "'dev-'", "'-'"):
+            assert word in lines[0], lines[0]
+        if json:
+            body = orjson.loads(p.stdout)
+            assert body["ok"] is False and body["exit"] == 2
+            assert "BACKCOURT_BQ_DATASET_PREFIX" in body["error"]
+        else:
+            assert p.stdout == ""
+    assert not (ledger / "ops.duckdb").exists()   # refused before the ledger was opened

@@ -44,9 +44,14 @@ def _global(debug: Annotated[bool, typer.Option(
             bq_endpoint: Annotated[str | None, typer.Option(
                 "--bq-endpoint", help="--engine bigquery: another API server, a local "
                                       "emulator (env BACKCOURT_BQ_ENDPOINT)")] = None,
+            bq_dataset_prefix: Annotated[str | None, typer.Option(
+                "--bq-dataset-prefix", help="--engine bigquery: written before every "
+                "dataset's name, dev_ → dev_nba_raw, … (env BACKCOURT_BQ_DATASET_PREFIX)")]
+            = None,
             ) -> None:
     DEBUG["on"] = debug
-    BIGQUERY.update(bq_project=bq_project, bq_location=bq_location, bq_endpoint=bq_endpoint)
+    BIGQUERY.update(bq_project=bq_project, bq_location=bq_location, bq_endpoint=bq_endpoint,
+                    bq_dataset_prefix=bq_dataset_prefix)
 
 
 for module in (sources, running, inspecting, history, names, monitoring, views):

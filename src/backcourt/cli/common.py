@@ -65,8 +65,9 @@ Warehouse = Annotated[str | None, typer.Option(
 EngineOpt = Annotated[str | None, typer.Option(
     "--engine", help="duckdb (embedded, default), spark or bigquery (env BACKCOURT_ENGINE; "
                      "Spark master from BACKCOURT_SPARK_MASTER, default local[*]; BigQuery: "
-                     "backcourt --bq-project P [--bq-location L] COMMAND, or env "
-                     "BACKCOURT_BQ_PROJECT, _LOCATION, _ENDPOINT)")]
+                     "backcourt --bq-project P [--bq-location L] [--bq-dataset-prefix D] "
+                     "COMMAND, or env BACKCOURT_BQ_PROJECT, _LOCATION, _ENDPOINT, "
+                     "_DATASET_PREFIX)")]
 Raw = Annotated[str | None, typer.Option(
     "--raw", help="raw store root, folder or fsspec URL (env BACKCOURT_RAW; default ./raw)")]
 Start = Annotated[str, typer.Option("--start", help="first date, YYYY-MM-DD")]
@@ -89,7 +90,8 @@ EXIT_WARNINGS = 4      # warnings only (preflight)
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM: what finished is recorded; run it again
 # set by the global --debug option: a failure shows its traceback
 DEBUG = {"on": False}
-# set by the global --bq-project / --bq-location / --bq-endpoint options (over the env)
+# set by the global --bq-project / --bq-location / --bq-endpoint / --bq-dataset-prefix
+# options (over the env)
 BIGQUERY: dict[str, str | None] = {}
 
 

@@ -1,7 +1,9 @@
 """BigQuery: the same contract over the official client.
 
 Tables live in datasets named like the schemas (``nba_raw``, ``nba_analytics``, …) of one
-project, partitioned by their date column (``PARTITION BY game_date``). A batch replaces
+project, after an optional prefix (``dev_nba_raw``: see ``datasets``), partitioned by their
+date column (``PARTITION BY game_date``). Every statement goes out through ``_send``, which
+writes the prefix into the datasets it names. A batch replaces
 its dates with one multi-statement transaction — ``DELETE`` of those partitions, then
 ``INSERT`` of the new rows — so readers see the old or the new partitions, never a mix.
 Arrow rows (Phase 2, Phase 5) are first loaded into a scratch table by a Parquet load job.
@@ -29,6 +31,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from backcourt.warehouse.bigquery.datasets import check_prefix, dataset, qualify
 from backcourt.warehouse.bigquery.dialect import (
     arrow_schema_fields,
     bigquery_type,
@@ -70,8 +73,10 @@ def _kind(value: Any) -> str:
 class BigQueryWarehouse(LedgerBeside):
     engine = "bigquery"
 
-    def __init__(self, client: Any, ops_path: str, location: str | None = None):
+    def __init__(self, client: Any, ops_path: str, location: str | None = None,
+                 dataset_prefix: str | None = None):
         self.client = client
+        self.dataset_prefix = check_prefix(dataset_prefix)
         self.path = f"bigquery://{client.project}"
         self.location = location
         self._ops = DuckDBWarehouse(ops_path)
@@ -82,9 +87,10 @@ class BigQueryWarehouse(LedgerBeside):
 
     @classmethod
     def connect(cls, project: str, ops_path: str, location: str | None = None,
-                endpoint: str | None = None):
+                endpoint: str | None = None, dataset_prefix: str | None = None):
         """The official client on ``project``; ``endpoint`` points it at another API
-        server (a local emulator: anonymous credentials)."""
+        server (a local emulator: anonymous credentials); ``dataset_prefix`` goes before
+        every dataset's name."""
         from google.cloud import bigquery
 
         kwargs: dict[str, Any] = {}
@@ -95,7 +101,7 @@ class BigQueryWarehouse(LedgerBeside):
             kwargs = {"client_options": ClientOptions(api_endpoint=endpoint),
                       "credentials": AnonymousCredentials()}
         return cls(bigquery.Client(project=project, location=location, **kwargs),
-                   ops_path, location)
+                   ops_path, location, dataset_prefix)
 
     def stamp(self) -> None:
         """No cheap proof that the tables did not change: every read computes its state."""
@@ -107,18 +113,38 @@ class BigQueryWarehouse(LedgerBeside):
         other._ops = self._ops.fork()
         return other
 
+    @property
+    def datasets(self) -> str:
+        """Where the data is, as the ledger folder records it: ``project.prefix*``."""
+        return f"{self.client.project}.{self.dataset_prefix}*"
+
     # -- jobs ----------------------------------------------------------------------
+    def dataset(self, schema: str) -> str:
+        """The dataset that holds ``schema``'s tables."""
+        return dataset(schema, self.dataset_prefix)
+
+    def table_id(self, table: str) -> str:
+        """``schema.name`` as the API's table id, ``project.dataset.name``."""
+        schema, name = table.split(".", 1)
+        return f"{self.client.project}.{self.dataset(schema)}.{name}"
+
     def job_config(self, params: Sequence[Any] | None = None):
         from google.cloud import bigquery
 
         return bigquery.QueryJobConfig(
             query_parameters=[_param(v) for v in params or []],
-            default_dataset=f"{self.client.project}.{SCRATCH}",
+            default_dataset=f"{self.client.project}.{self.dataset(SCRATCH)}",
             job_timeout_ms=self.timeout_ms, use_legacy_sql=False)
 
+    def _send(self, sql: str, job_config: Any = None, location: str | None = None):
+        """Every statement's way out, BigQuery SQL naming the schemas: their datasets'
+        prefix is written in here."""
+        return self.client.query(qualify(sql, self.dataset_prefix), job_config=job_config,
+                                 location=location)
+
     def _run(self, sql: str, params: Sequence[Any] | None = None):
-        return self.client.query(to_bigquery(sql), job_config=self.job_config(params),
-                                 location=self.location).result()
+        return self._send(to_bigquery(sql), job_config=self.job_config(params),
+                          location=self.location).result()
 
     def _script(self, statements: list[str], params: Sequence[Any] | None = None):
         """Statements already in BigQuery SQL, as one transaction; the parameters are
@@ -126,8 +152,7 @@ class BigQueryWarehouse(LedgerBeside):
         body = ";\n".join(["BEGIN TRANSACTION",
                             inline_params(";\n".join(statements), params),
                             "COMMIT TRANSACTION"]) + ";"
-        return self.client.query(body, job_config=self.job_config(),
-                                 location=self.location).result()
+        return self._send(body, job_config=self.job_config(), location=self.location).result()
 
     # -- reading -------------------------------------------------------------------
     def _query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
@@ -144,7 +169,7 @@ class BigQueryWarehouse(LedgerBeside):
 
         cfg = self.job_config()
         cfg.dry_run = True
-        job = self.client.query(to_bigquery(sql), job_config=cfg, location=self.location)
+        job = self._send(to_bigquery(sql), job_config=cfg, location=self.location)
         fields: list[bigquery.SchemaField] = job.schema or []
         return {f.name: f.field_type for f in fields}
 
@@ -163,20 +188,19 @@ class BigQueryWarehouse(LedgerBeside):
         with self._lock:
             if self._columns.get(table) == columns:
                 return
-            self.client.query(f"CREATE SCHEMA IF NOT EXISTS {table.split('.', 1)[0]}").result()
-            self.client.query(self.ddl(table, columns, part)).result()
+            self._send(f"CREATE SCHEMA IF NOT EXISTS {table.split('.', 1)[0]}").result()
+            self._send(self.ddl(table, columns, part)).result()
             self._columns[table] = dict(columns)
 
     # -- writing -------------------------------------------------------------------
     def _ensure_scratch(self) -> None:
         if not self._scratch_ready:
-            self.client.query(f"CREATE SCHEMA IF NOT EXISTS {SCRATCH}",
-                              location=self.location).result()
+            self._send(f"CREATE SCHEMA IF NOT EXISTS {SCRATCH}", location=self.location).result()
             self._scratch_ready = True
 
     def materialize(self, name: str, sql: str) -> dict[str, str]:
         self._ensure_scratch()
-        self.client.query(
+        self._send(
             f"CREATE OR REPLACE TABLE {SCRATCH}.{name} OPTIONS(expiration_timestamp = "
             f"TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL {SCRATCH_EXPIRY_HOURS} HOUR)) AS\n"
             + to_bigquery(sql), job_config=self.job_config(), location=self.location).result()
@@ -192,7 +216,7 @@ class BigQueryWarehouse(LedgerBeside):
 
         name = f"{SCRATCH}._load_{uuid.uuid4().hex[:12]}"
         self._ensure_scratch()
-        table = bigquery.Table(f"{self.client.project}.{name}", schema=[
+        table = bigquery.Table(self.table_id(name), schema=[
             bigquery.SchemaField(c, k) for c, k in arrow_schema_fields(rows.schema)])
         table.expires = datetime.now(UTC) + timedelta(hours=SCRATCH_EXPIRY_HOURS)
         self.client.create_table(table)
@@ -201,7 +225,7 @@ class BigQueryWarehouse(LedgerBeside):
         buf.seek(0)
         cfg = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.PARQUET,
                                      write_disposition="WRITE_TRUNCATE")
-        self.client.load_table_from_file(buf, f"{self.client.project}.{name}",
+        self.client.load_table_from_file(buf, self.table_id(name),
                                          job_config=cfg, location=self.location).result()
         return name
 
