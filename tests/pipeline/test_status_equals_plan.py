@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from backcourt import app as lib
 from backcourt.cli import cli
+from backcourt.rawstore import store as store_module
 from backcourt.registry import Registry
 from tests.conftest import SIM_END, SIM_START, make_context
 
@@ -248,10 +249,14 @@ def damage_raw_in_place(ctx, tmp_path):
 
 
 @pytest.mark.parametrize("damage", [damage_rows, damage_raw_in_place])
-def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage):
+def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage,
+                                                         monkeypatch):
     """`status` keeps its state pass; the next read command reads it (a tampered cell
     shows); damage behind the tool's back — rows deleted, a raw file rewritten in place
-    with its size and mtime put back — makes the next command compute the pass again."""
+    with its size and mtime put back — makes the next command compute the pass again.
+    (A pass is kept when the command walks the whole raw store: over more than
+    ``FEW_DATES`` dates, lowered here to this window's 26.)"""
+    monkeypatch.setattr(store_module, "FEW_DATES", 5)
     target = ("team_offense_game_summary", date(2023, 11, 10))
     copy.wh.execute("CHECKPOINT")
     copy.wh.close()   # (a connection this process writes with is never a kept pass's)
@@ -271,8 +276,8 @@ def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage)
 
 
 def test_a_kept_pass_is_keyed_by_the_code_and_the_question(copy, tmp_path):
-    """A changed processor declaration, another range or another mode is another key; a
-    context that writes keeps nothing."""
+    """A changed processor declaration, another range or another completeness is another
+    key; a context that writes keeps nothing, nor one that does not walk the raw store."""
     from backcourt.config import Settings
     from backcourt.partitions import kept
 
@@ -283,6 +288,10 @@ def test_a_kept_pass_is_keyed_by_the_code_and_the_question(copy, tmp_path):
     settings = Settings(warehouse=str(tmp_path / "wh.duckdb"), raw=str(tmp_path / "raw"))
     ctx = lib.open_context(settings, read_only=True)
     try:
+        assert kept.key(ctx, SIM_START, SIM_END, None, False, [], True) is None  # no walk
+        ctx.store.refresh()
+        walking = ctx.store.listing_ahead(10_000)   # the whole store walked, as for a season
+        walking.__enter__()
         first = kept.key(ctx, SIM_START, SIM_END, None, False, [], True)
         assert first is not None
         assert kept.key(ctx, SIM_START, SIM_END, None, False, [], True) == first
@@ -294,6 +303,7 @@ def test_a_kept_pass_is_keyed_by_the_code_and_the_question(copy, tmp_path):
         ctx.pipeline.registry = Registry(tuple(changed if p.name == name else p
                                                for p in ctx.registry.processors))
         assert kept.key(ctx, SIM_START, SIM_END, None, False, [], True) != first
+        walking.__exit__(None, None, None)
     finally:
         ctx.wh.close()
         lib.release_locks()

@@ -358,15 +358,17 @@ class RawStore:
         """A token that moves whenever anything a plan reads of this store moves: every
         raw file's stat parts (one walk, shared with the listings) and the notes'
         (aliases, provenance, quarantine records; not the fingerprint cache, which
-        readers rewrite). None for an object store: its listing is the cost to avoid."""
+        readers rewrite), from the walk of the whole store under way (``listing_ahead``).
+        None for an object store, or when no walk is under way (a command about a few
+        dates reads their folders alone: walking the store to prove them costs more)."""
         if not self._local:
             return None
         if not os.path.isdir(self.root):
             return "absent"
         with self._lock:
             walk = self._walk
-            if walk is None:
-                walk = self._walk = Walk(self.root)
+        if walk is None:
+            return None
         notes = []
         for where, _dirs, files in os.walk(f"{self.root}/{NOTES}"):
             for name in files:
