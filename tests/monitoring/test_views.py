@@ -25,6 +25,9 @@ def test_views_of_a_damaged_warehouse(damaged):
     assert "twelve" in record["reason"] and "_quarantine" in record["moved_to"]
     text = invoke(damaged, "quarantine")
     assert "--release" in text.stdout
+    # the re-run names the quarantined dates, not a placeholder
+    day = damaged.failed[1]
+    assert f"backcourt backfill --start {day} --end {day}" in " ".join(text.stdout.split())
 
 
 def test_quarantine_release_validates_the_fixed_file_and_puts_it_back(damaged):

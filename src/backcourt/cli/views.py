@@ -87,9 +87,11 @@ def quarantine(release: Annotated[str | None, typer.Option(
                       r["reason"] or "", r["moved_to"])
         out.print(t)
         if rows:
+            days = sorted(str(r["game_date"]) for r in rows)
             out.print("fix the file where it is, then [bold]backcourt quarantine --release "
                       "FILE[/bold] (validates it again and puts it back), then re-run its "
-                      "date: [bold]backcourt backfill --start D --end D[/bold]")
+                      f"dates: [bold]backcourt backfill --start {days[0]} --end {days[-1]}"
+                      "[/bold]")
     raise typer.Exit(EXIT_FAILED if rows else EXIT_OK)
 
 
