@@ -336,3 +336,21 @@ def test_phase_1_alone_runs_no_processor(tmp_path, tiny_raw):
     assert r.exit_code == 0, r.output
     body = orjson.loads(r.stdout)
     assert body["planned"] == 0 and body["succeeded"] == 0 and body["per_processor"] == {}
+
+
+@pytest.mark.parametrize("args", [
+    ["status", *RANGE, "--nope"],            # an unknown option
+    ["plan", "--start", START],              # a missing one
+    ["runs", "--limit", "many"],             # not a number
+    ["nosuch"],                              # not a command
+], ids=lambda a: "-".join(a[:1] + a[-1:]))
+def test_a_command_line_the_parser_rejects_is_json_under_json(args):
+    """The parser's own errors (before any command runs) left stdout empty under --json."""
+    import orjson
+
+    plain = invoke(*args)
+    as_json = invoke(*args, "--json")
+    assert as_json.exit_code == plain.exit_code == 2, plain.output
+    body = orjson.loads(as_json.stdout)
+    assert body["ok"] is False and body["exit"] == 2 and body["error"]
+    assert not plain.stdout.strip().startswith("{")

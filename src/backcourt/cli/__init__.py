@@ -17,17 +17,53 @@ import os
 import signal
 import sys
 import traceback
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
+
+try:   # newer typer carries its own copy of click
+    from typer._click.exceptions import UsageError
+except ImportError:   # older typer runs on click itself
+    from click.exceptions import UsageError
 
 from backcourt.cli import history, inspecting, monitoring, names, running, sources, views
-from backcourt.cli.common import BIGQUERY, DEBUG, EXIT_FAILED, EXIT_USAGE, err
+from backcourt.cli.common import BIGQUERY, DEBUG, EXIT_FAILED, EXIT_USAGE, emit_json, err
+
+
+@contextmanager
+def _usage_errors_in_json(args: list[str]):
+    """A command line the parser rejects (an unknown option, a missing value, a word that
+    is not a number) still answers in JSON on stdout when ``--json`` was asked for, as a
+    command's own usage errors do; the usage text goes to stderr as always (exit 2)."""
+    try:
+        yield
+    except UsageError as exc:
+        if "--json" in args:
+            emit_json({"ok": False, "exit": exc.exit_code, "error": exc.format_message()})
+        raise
+
+
+class _Commands(TyperGroup):
+    """The verbs; a parse error of the command line is also JSON under ``--json``."""
+
+    args: list[str] = []   # the command line being parsed
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        self.args = list(args)
+        with _usage_errors_in_json(self.args):
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx):
+        with _usage_errors_in_json(self.args):
+            return super().invoke(ctx)
+
 
 # help and usage errors in click's plain layout: Rich's (panels, Markdown) costs its
 # Markdown parser and syntax highlighter at every start (more than the rest of start-up)
 cli = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  rich_markup_mode=None,
+                  rich_markup_mode=None, cls=_Commands,
                   help="backcourt: NBA player-points-props pipeline with a trustworthy backfill.")
 
 
