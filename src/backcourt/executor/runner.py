@@ -165,7 +165,8 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
         for k, stage in enumerate(stages):
             if k == ahead_at:
                 ahead = prepare_loaders(ctx, processors, start, end, targets)
-            _run_stage(ctx, stage, one, workers, states, extra_tables, run_id, summary)
+            _run_stage(ctx, stage, one, workers, states, extra_tables, run_id, summary,
+                       last=k == len(stages) - 1)
     finally:   # no work ahead outlives its run (the next run's Phase 2 may fork)
         wait(ahead)
     if ctx.mode.circuit_breakers and any(p.entity for p in processors):
@@ -178,7 +179,7 @@ def run_processors(ctx: Context, processors: list[Processor], start: date, end: 
 
 def _run_stage(ctx: Context, stage: list[Processor], one, workers: int,
                states: States, extra_tables: list[str], run_id: str,
-               summary: RunSummary) -> None:
+               summary: RunSummary, last: bool = False) -> None:
     if workers > 1 and len(stage) > 1:
         # processors of a stage read only earlier stages: each on its own connection
         forks = [ctx.fork() for _ in stage]   # opened here, used in the threads
@@ -186,7 +187,8 @@ def _run_stage(ctx: Context, stage: list[Processor], one, workers: int,
             done = list(pool.map(one, forks, stage))
     else:
         done = [one(ctx, p) for p in stage]
-    states.wrote(ctx, stage, extra_tables)   # what the next stages read, as it is now
+    if not last:   # what the next stages read, as it is now
+        states.wrote(ctx, stage, extra_tables)
     for p, attempts, seconds in done:
         summary.add(attempts)
         if ctx.mode.downstream_triggers:  # never in backfill mode
