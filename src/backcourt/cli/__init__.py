@@ -106,6 +106,13 @@ def app() -> None:
     signal.signal(signal.SIGTERM, _sigterm)
     try:
         cli()
+    except SystemExit:
+        # the command is over and its exit code decided: a stop signal now (while the
+        # interpreter shuts down) changes nothing it did, and must not turn that code into
+        # a death by signal (-15) or by an interrupt raised in the shutdown (-2)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
+        raise
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
