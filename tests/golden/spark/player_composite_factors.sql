@@ -26,12 +26,20 @@ WITH ctx AS (
     h.usage_rate,
     h.minutes
   FROM nba_analytics.player_game_summary AS h
+  /* only the games a target can reach: the run's numbers are relative, so numbering */
+  /* from CAST('2023-10-24' AS DATE) - 30 days instead of the season's start changes no run */
   WHERE
     NOT h.is_dnp
     AND h.game_date < CAST('2023-11-30' AS DATE)
+    AND h.game_date >= CAST('2023-10-24' AS DATE) - INTERVAL '30' DAY
     AND h.season IN (
       SELECT
         season
+      FROM ctx
+    )
+    AND h.player_id IN (
+      SELECT
+        player_id
       FROM ctx
     )
 ), running AS (

@@ -44,6 +44,11 @@ WITH ctx AS (
         season
       FROM ctx
     )
+    AND h.player_id IN (
+      SELECT
+        player_id
+      FROM ctx
+    )
 ), framed AS (
   SELECT
     season,
@@ -212,6 +217,11 @@ WITH ctx AS (
         season
       FROM ctx
     )
+    AND team_id IN (
+      SELECT
+        team_id
+      FROM ctx
+    )
 ), team_marks AS (
   SELECT DISTINCT
     season,
@@ -231,6 +241,11 @@ WITH ctx AS (
     AND season IN (
       SELECT
         season
+      FROM ctx
+    )
+    AND team_id IN (
+      SELECT
+        team_id
       FROM ctx
     )
 ), team_counted AS (

@@ -20,8 +20,12 @@ WITH ctx AS (
 games AS (
     SELECT h.season, h.player_id, h.game_date, h.usage_rate, h.minutes
     FROM nba_analytics.player_game_summary AS h
+    -- only the games a target can reach: the run's numbers are relative, so numbering
+    -- from {start} - 30 days instead of the season's start changes no run
     WHERE NOT h.is_dnp AND h.game_date < {end}
+      AND h.game_date >= {start} - INTERVAL 30 DAY
       AND h.season IN (SELECT season FROM ctx)
+      AND h.player_id IN (SELECT player_id FROM ctx)
 ),
 running AS (
     -- per game: its number in the season and the sums up to and including it

@@ -26,6 +26,7 @@ games AS (
     FROM nba_analytics.player_game_summary AS h
     WHERE NOT h.is_dnp AND h.game_date < {end}
       AND h.season IN (SELECT season FROM ctx)
+      AND h.player_id IN (SELECT player_id FROM ctx)
 ),
 framed AS (
     SELECT
@@ -110,6 +111,7 @@ team_framed AS (
             ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING) AS off_rating_n
     FROM nba_analytics.team_offense_game_summary
     WHERE game_date < {end} AND season IN (SELECT season FROM ctx)
+      AND team_id IN (SELECT team_id FROM ctx)
 ),
 team_marks AS (
     SELECT DISTINCT season, team_id, game_date, 0 AS is_game FROM ctx
@@ -117,6 +119,7 @@ team_marks AS (
     SELECT season, team_id, game_date, 1 AS is_game
     FROM nba_analytics.team_offense_game_summary
     WHERE game_date < {end} AND season IN (SELECT season FROM ctx)
+      AND team_id IN (SELECT team_id FROM ctx)
 ),
 team_counted AS (
     SELECT
