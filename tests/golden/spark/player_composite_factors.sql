@@ -5,8 +5,8 @@
 /* Averages and sums of float columns add integers (the value × 1e9, rounded): exact, */
 /* so the result does not depend on the order rows arrive in, and every engine gets the */
 /* same bits. */
-/* Speed: a target's last 10 games in the previous 30 days are a run of his numbered games */
-/* of the season: from max(first game on or after date - 30 days, games_before - 9) to */
+/* Speed: a target's last 10 games in the previous 30 days are a run of his games numbered */
+/* by date: from max(first game on or after date - 30 days, games_before - 9) to */
 /* games_before (the games before the date). Both ends come from one running count over */
 /* his games and two marks per target (the date, and the date - 30 days; on the same date */
 /* a game sorts as newer than a mark, so it is not counted); the sums over the run are */
@@ -43,7 +43,8 @@ WITH ctx AS (
       FROM ctx
     )
 ), running AS (
-  /* per game: its number in the season and the sums up to and including it */
+  /* per game: its number (counted from CAST('2023-10-24' AS DATE) - 30 days) and the sums up to and */
+  /* including it */
   SELECT
     season,
     player_id,
