@@ -5,49 +5,167 @@
 /* Averages and sums of float columns add integers (the value × 1e9, rounded): exact, */
 /* so the result does not depend on the order rows arrive in, and every engine gets the */
 /* same bits. */
+/* Speed: a target's last 10 games in the previous 30 days are a run of his games numbered */
+/* by date: from max(first game on or after date - 30 days, games_before - 9) to */
+/* games_before (the games before the date). Both ends come from one running count over */
+/* his games and two marks per target (the date, and the date - 30 days; on the same date */
+/* a game sorts as newer than a mark, so it is not counted); the sums over the run are */
+/* differences of running integer sums, so they are exact and equal the per-target */
+/* aggregates bit for bit, and the work grows with the games, not with dates × games. */
 WITH ctx AS (
   SELECT
     *
   FROM nba_analytics.upcoming_player_game_context
   WHERE
     game_date BETWEEN CAST('2023-10-24' AS DATE) AND CAST('2023-11-30' AS DATE)
-), recent AS (
-  /* each player's last 10 played games in the previous 30 days */
+), games AS (
   SELECT
-    c.game_date AS target_date,
-    c.player_id,
-    c.team_id,
+    h.season,
+    h.player_id,
+    h.game_date,
     h.usage_rate,
-    h.minutes,
-    ROW_NUMBER() OVER (PARTITION BY c.game_date, c.player_id ORDER BY h.game_date DESC) AS rn
-  FROM ctx AS c
-  JOIN nba_analytics.player_game_summary AS h
-    ON h.player_id = c.player_id
-    AND h.season = c.season
-    AND NOT h.is_dnp
-    AND h.game_date < c.game_date
-    AND h.game_date >= c.game_date - INTERVAL '30' DAY
+    h.minutes
+  FROM nba_analytics.player_game_summary AS h
+  /* only the games a target can reach: the run's numbers are relative, so numbering */
+  /* from CAST('2023-10-24' AS DATE) - 30 days instead of the season's start changes no run */
+  WHERE
+    NOT h.is_dnp
+    AND h.game_date < CAST('2023-11-30' AS DATE)
+    AND h.game_date >= CAST('2023-10-24' AS DATE) - INTERVAL '30' DAY
+    AND h.season IN (
+      SELECT
+        season
+      FROM ctx
+    )
+    AND h.player_id IN (
+      SELECT
+        player_id
+      FROM ctx
+    )
+), running AS (
+  /* per game: its number (counted from CAST('2023-10-24' AS DATE) - 30 days) and the sums up to and */
+  /* including it */
+  SELECT
+    season,
+    player_id,
+    COUNT(*) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS game_no,
+    COALESCE(
+      SUM(CAST(ROUND((
+        usage_rate
+      ) * 1e9) AS INT64)) OVER (
+        PARTITION BY season, player_id
+        ORDER BY game_date DESC
+        ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+      ),
+      0
+    ) AS usage_e9,
+    COUNT(usage_rate) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS usage_n,
+    COALESCE(
+      SUM(CAST(ROUND((
+        minutes
+      ) * 1e9) AS INT64)) OVER (
+        PARTITION BY season, player_id
+        ORDER BY game_date DESC
+        ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+      ),
+      0
+    ) AS minutes_e9,
+    COUNT(minutes) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS minutes_n
+  FROM games
+), marks AS (
+  SELECT
+    season,
+    player_id,
+    game_date AS target_date,
+    game_date AS at_date,
+    0 AS is_game,
+    1 AS is_end
+  FROM ctx
+  UNION ALL
+  SELECT
+    season,
+    player_id,
+    game_date AS target_date,
+    CAST(game_date - INTERVAL '30' DAY AS DATE) AS at_date,
+    0 AS is_game,
+    0 AS is_end
+  FROM ctx
+  UNION ALL
+  SELECT
+    season,
+    player_id,
+    NULL AS target_date,
+    game_date AS at_date,
+    1 AS is_game,
+    0 AS is_end
+  FROM games
+), counted AS (
+  SELECT
+    season,
+    player_id,
+    target_date,
+    is_game,
+    is_end,
+    COUNT(CASE WHEN is_game = 1 THEN 1 END) OVER (
+      PARTITION BY season, player_id
+      ORDER BY at_date DESC, is_game DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS games_before
+  FROM marks
+), spans AS (
+  /* the run of game numbers first_no..last_no: his last 10 in the previous 30 days */
+  SELECT
+    season,
+    player_id,
+    target_date,
+    last_no,
+    GREATEST(before_start + 1, last_no - 9) AS first_no
+  FROM (
+    SELECT
+      season,
+      player_id,
+      target_date,
+      MAX(CASE WHEN is_end = 1 THEN games_before END) AS last_no,
+      MAX(CASE WHEN is_end = 0 THEN games_before END) AS before_start
+    FROM counted
+    WHERE
+      is_game = 0
+    GROUP BY
+      season,
+      player_id,
+      target_date
+  ) AS m
 ), l10 AS (
   SELECT
-    target_date,
-    player_id,
-    MAX(team_id) AS team_id,
-    CAST(SUM(CAST(ROUND((
-      usage_rate
-    ) * 1e9) AS INT64)) AS FLOAT64) / (
-      NULLIF(COUNT(usage_rate), 0) * 1e9
+    s.target_date,
+    s.player_id,
+    CAST(hi.usage_e9 - COALESCE(lo.usage_e9, 0) AS FLOAT64) / (
+      NULLIF(hi.usage_n - COALESCE(lo.usage_n, 0), 0) * 1e9
     ) AS usage_l10,
-    CAST(SUM(CAST(ROUND((
-      minutes
-    ) * 1e9) AS INT64)) AS FLOAT64) / (
-      NULLIF(COUNT(minutes), 0) * 1e9
+    CAST(hi.minutes_e9 - COALESCE(lo.minutes_e9, 0) AS FLOAT64) / (
+      NULLIF(hi.minutes_n - COALESCE(lo.minutes_n, 0), 0) * 1e9
     ) AS minutes_l10
-  FROM recent
+  FROM spans AS s
+  JOIN running AS hi
+    ON hi.season = s.season AND hi.player_id = s.player_id AND hi.game_no = s.last_no
+  LEFT JOIN running AS lo
+    ON lo.season = s.season
+    AND lo.player_id = s.player_id
+    AND lo.game_no = s.first_no - 1
   WHERE
-    rn <= 10
-  GROUP BY
-    target_date,
-    player_id
+    s.first_no <= s.last_no
 ), freed AS (
   /* share of the team's possessions used by teammates ruled Out before tip-off */
   SELECT

@@ -5,6 +5,15 @@
 /* Averages and sums of float columns add integers (the value × 1e9, rounded): exact, */
 /* so the result does not depend on the order rows arrive in, and every engine gets the */
 /* same bits. */
+/* Speed: the work grows with the games, not with dates × earlier games. Each player's */
+/* games of the season are numbered once (game_no, by date), with his last-10 (last-5) */
+/* sums as window frames over that game and the 9 (4) before it (newest first, as in */
+/* PSZA). One running count over his games and his target dates together gives, per */
+/* target, how many games he played before it (games_before; on the same date a game */
+/* sorts as newer than the target, so it is not counted) and his season-to-date average. */
+/* The target then takes the frames of game number games_before: an equality join. The */
+/* frames add integers (or decimals) exactly, so they equal per-target aggregates over */
+/* the same games bit for bit. Teams the same way. */
 WITH ctx AS (
   SELECT
     player_id,
@@ -16,92 +25,256 @@ WITH ctx AS (
   FROM nba_analytics.upcoming_player_game_context
   WHERE
     game_date BETWEEN CAST('2023-10-24' AS DATE) AND CAST('2023-11-30' AS DATE)
-), hist AS (
+), games AS (
   SELECT
-    c.game_date AS target_date,
-    c.player_id,
+    h.season,
+    h.player_id,
+    h.game_date,
     h.points,
     h.minutes,
     h.usage_rate,
-    h.ts_pct,
     h.fga,
-    h.fta,
-    ROW_NUMBER() OVER (PARTITION BY c.game_date, c.player_id ORDER BY h.game_date DESC) AS rn
-  FROM ctx AS c
-  JOIN nba_analytics.player_game_summary AS h
-    ON h.player_id = c.player_id
-    AND h.season = c.season
-    AND NOT h.is_dnp
-    AND h.game_date < c.game_date
+    h.fta
+  FROM nba_analytics.player_game_summary AS h
+  WHERE
+    NOT h.is_dnp
+    AND h.game_date < CAST('2023-11-30' AS DATE)
+    AND h.season IN (
+      SELECT
+        season
+      FROM ctx
+    )
+    AND h.player_id IN (
+      SELECT
+        player_id
+      FROM ctx
+    )
+), framed AS (
+  SELECT
+    season,
+    player_id,
+    COUNT(*) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS game_no,
+    AVG(points) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 4 FOLLOWING
+    ) AS points_avg_l5,
+    AVG(points) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS points_avg_l10,
+    COUNT(points) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS points_n,
+    SUM(points) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS points_sum,
+    SUM(points * points) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS points_sq,
+    SUM(CAST(ROUND((
+      minutes
+    ) * 1e9) AS INT64)) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS minutes_e9,
+    COUNT(minutes) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS minutes_n,
+    SUM(CAST(ROUND((
+      usage_rate
+    ) * 1e9) AS INT64)) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS usage_e9,
+    COUNT(usage_rate) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS usage_n,
+    SUM(fga + 0.44 * fta) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS shots
+  FROM games
+), marks AS (
+  SELECT
+    season,
+    player_id,
+    game_date,
+    0 AS is_game,
+    CAST(NULL AS INT64) AS points
+  FROM ctx
+  UNION ALL
+  SELECT
+    season,
+    player_id,
+    game_date,
+    1 AS is_game,
+    points
+  FROM games
+), counted AS (
+  SELECT
+    season,
+    player_id,
+    game_date,
+    is_game,
+    COUNT(CASE WHEN is_game = 1 THEN 1 END) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC, is_game DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS games_before,
+    AVG(points) OVER (
+      PARTITION BY season, player_id
+      ORDER BY game_date DESC, is_game DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS points_avg_season
+  FROM marks
 ), agg AS (
   SELECT
-    target_date,
-    player_id,
-    COUNT(*) AS games_played,
-    AVG(points) AS points_avg_season,
-    AVG(CASE WHEN rn <= 5 THEN points END) AS points_avg_l5,
-    AVG(CASE WHEN rn <= 10 THEN points END) AS points_avg_l10,
+    t.game_date AS target_date,
+    t.player_id,
+    t.games_before AS games_played,
+    t.points_avg_season,
+    g.points_avg_l5,
+    g.points_avg_l10,
     CASE
-      WHEN COUNT(CASE WHEN rn <= 10 THEN points END) >= 2
+      WHEN g.points_n >= 2
       THEN SQRT(
-        CAST(COUNT(CASE WHEN rn <= 10 THEN points END) * SUM(CASE WHEN rn <= 10 THEN points * points END) - SUM(CASE WHEN rn <= 10 THEN points END) * SUM(CASE WHEN rn <= 10 THEN points END) AS FLOAT64) / (
-          COUNT(CASE WHEN rn <= 10 THEN points END) * (
-            COUNT(CASE WHEN rn <= 10 THEN points END) - 1
+        CAST(g.points_n * g.points_sq - g.points_sum * g.points_sum AS FLOAT64) / (
+          g.points_n * (
+            g.points_n - 1
           )
         )
       )
     END AS points_std_l10, /* the sample standard deviation from exact integer sums (a float accumulator */ /* would depend on the order the rows arrive in) */
-    CAST(SUM(CAST(ROUND((
-      CASE WHEN rn <= 10 THEN minutes END
-    ) * 1e9) AS INT64)) AS FLOAT64) / (
-      NULLIF(COUNT(CASE WHEN rn <= 10 THEN minutes END), 0) * 1e9
+    CAST(g.minutes_e9 AS FLOAT64) / (
+      NULLIF(g.minutes_n, 0) * 1e9
     ) AS minutes_avg_l10,
-    CAST(SUM(CAST(ROUND((
-      CASE WHEN rn <= 10 THEN usage_rate END
-    ) * 1e9) AS INT64)) AS FLOAT64) / (
-      NULLIF(COUNT(CASE WHEN rn <= 10 THEN usage_rate END), 0) * 1e9
+    CAST(g.usage_e9 AS FLOAT64) / (
+      NULLIF(g.usage_n, 0) * 1e9
     ) AS usage_avg_l10,
-    SUM(CASE WHEN rn <= 10 THEN points END) / NULLIF(2 * SUM(CASE WHEN rn <= 10 THEN fga + 0.44 * fta END), 0) AS ts_pct_l10
-  FROM hist
-  GROUP BY
-    target_date,
-    player_id
-), team_hist AS (
+    g.points_sum / NULLIF(2 * g.shots, 0) AS ts_pct_l10
+  FROM counted AS t
+  JOIN framed AS g
+    ON g.season = t.season AND g.player_id = t.player_id AND g.game_no = t.games_before
+  WHERE
+    t.is_game = 0
+), team_framed AS (
   SELECT
-    c.game_date AS target_date,
-    c.team_id,
-    h.pace,
-    h.offensive_rating,
-    ROW_NUMBER() OVER (PARTITION BY c.game_date, c.team_id ORDER BY h.game_date DESC) AS rn
-  FROM (
-    SELECT DISTINCT
-      game_date,
-      team_id,
-      season
-    FROM ctx
-  ) AS c
-  JOIN nba_analytics.team_offense_game_summary AS h
-    ON h.team_id = c.team_id AND h.season = c.season AND h.game_date < c.game_date
+    season,
+    team_id,
+    COUNT(*) OVER (
+      PARTITION BY season, team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS game_no,
+    SUM(CAST(ROUND((
+      pace
+    ) * 1e9) AS INT64)) OVER (
+      PARTITION BY season, team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS pace_e9,
+    COUNT(pace) OVER (
+      PARTITION BY season, team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS pace_n,
+    SUM(CAST(ROUND((
+      offensive_rating
+    ) * 1e9) AS INT64)) OVER (
+      PARTITION BY season, team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS off_rating_e9,
+    COUNT(offensive_rating) OVER (
+      PARTITION BY season, team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 9 FOLLOWING
+    ) AS off_rating_n
+  FROM nba_analytics.team_offense_game_summary
+  WHERE
+    game_date < CAST('2023-11-30' AS DATE)
+    AND season IN (
+      SELECT
+        season
+      FROM ctx
+    )
+    AND team_id IN (
+      SELECT
+        team_id
+      FROM ctx
+    )
+), team_marks AS (
+  SELECT DISTINCT
+    season,
+    team_id,
+    game_date,
+    0 AS is_game
+  FROM ctx
+  UNION ALL
+  SELECT
+    season,
+    team_id,
+    game_date,
+    1 AS is_game
+  FROM nba_analytics.team_offense_game_summary
+  WHERE
+    game_date < CAST('2023-11-30' AS DATE)
+    AND season IN (
+      SELECT
+        season
+      FROM ctx
+    )
+    AND team_id IN (
+      SELECT
+        team_id
+      FROM ctx
+    )
+), team_counted AS (
+  SELECT
+    season,
+    team_id,
+    game_date,
+    is_game,
+    COUNT(CASE WHEN is_game = 1 THEN 1 END) OVER (
+      PARTITION BY season, team_id
+      ORDER BY game_date DESC, is_game DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS games_before
+  FROM team_marks
 ), team_agg AS (
   SELECT
-    target_date,
-    team_id,
-    CAST(SUM(CAST(ROUND((
-      pace
-    ) * 1e9) AS INT64)) AS FLOAT64) / (
-      NULLIF(COUNT(pace), 0) * 1e9
+    t.game_date AS target_date,
+    t.team_id,
+    CAST(g.pace_e9 AS FLOAT64) / (
+      NULLIF(g.pace_n, 0) * 1e9
     ) AS team_pace_l10,
-    CAST(SUM(CAST(ROUND((
-      offensive_rating
-    ) * 1e9) AS INT64)) AS FLOAT64) / (
-      NULLIF(COUNT(offensive_rating), 0) * 1e9
+    CAST(g.off_rating_e9 AS FLOAT64) / (
+      NULLIF(g.off_rating_n, 0) * 1e9
     ) AS team_off_rating_l10
-  FROM team_hist
+  FROM team_counted AS t
+  JOIN team_framed AS g
+    ON g.season = t.season AND g.team_id = t.team_id AND g.game_no = t.games_before
   WHERE
-    rn <= 10
-  GROUP BY
-    target_date,
-    team_id
+    t.is_game = 0
 )
 SELECT
   c.game_date,

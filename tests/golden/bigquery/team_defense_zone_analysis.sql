@@ -3,6 +3,11 @@
 /* attempts and points allowed per game; *_vs_league_avg = (team% - league%) * 100 with */
 /* the league average over the previous 30 days among teams with enough games. A team */
 /* short of games is an explained failure (INSUFFICIENT_DATA / NO_SHOT_ZONE), not a row. */
+/* Speed: each team's games of the season are numbered once, with their last-15 sums as */
+/* window frames (newest first); one running count over its games and its target dates */
+/* gives the games before each date, and the target takes the frames of that game: an */
+/* equality join, so the work grows with the games, not with dates × games. The sums are */
+/* of integers: exact, the same bits as per-target aggregates. */
 WITH targets AS (
   SELECT DISTINCT
     game_date,
@@ -43,42 +48,121 @@ WITH targets AS (
     ON x.season = t.season AND x.game_date <= t.game_date
   JOIN season_starts AS ss
     ON ss.season = t.season
-), hist AS (
+), games AS (
+  SELECT
+    season,
+    defending_team_id,
+    game_date,
+    has_shot_zones,
+    opp_paint_fga,
+    opp_paint_fgm,
+    opp_mid_fga,
+    opp_mid_fgm,
+    opp_three_fga,
+    opp_three_fgm
+  FROM nba_analytics.team_defense_game_summary
+  WHERE
+    game_date < CAST('2023-11-30' AS DATE)
+    AND season IN (
+      SELECT
+        season
+      FROM targets
+    )
+), framed AS (
+  /* per game: its number in the season, and its last-15 sums (it and the 14 before) */
+  SELECT
+    season,
+    defending_team_id AS team_id,
+    COUNT(*) OVER (
+      PARTITION BY season, defending_team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS game_no,
+    COUNT(*) OVER (
+      PARTITION BY season, defending_team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 14 FOLLOWING
+    ) AS games,
+    SUM(CASE WHEN has_shot_zones THEN 1 ELSE 0 END) OVER (
+      PARTITION BY season, defending_team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 14 FOLLOWING
+    ) AS zone_games,
+    SUM(opp_paint_fga) OVER (
+      PARTITION BY season, defending_team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 14 FOLLOWING
+    ) AS paint_fga,
+    SUM(opp_paint_fgm) OVER (
+      PARTITION BY season, defending_team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 14 FOLLOWING
+    ) AS paint_fgm,
+    SUM(opp_mid_fga) OVER (
+      PARTITION BY season, defending_team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 14 FOLLOWING
+    ) AS mid_fga,
+    SUM(opp_mid_fgm) OVER (
+      PARTITION BY season, defending_team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 14 FOLLOWING
+    ) AS mid_fgm,
+    SUM(opp_three_fga) OVER (
+      PARTITION BY season, defending_team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 14 FOLLOWING
+    ) AS three_fga,
+    SUM(opp_three_fgm) OVER (
+      PARTITION BY season, defending_team_id
+      ORDER BY game_date DESC
+      ROWS BETWEEN CURRENT ROW AND 14 FOLLOWING
+    ) AS three_fgm
+  FROM games
+), marks AS (
+  SELECT
+    season,
+    team_id,
+    game_date,
+    0 AS is_game
+  FROM teams
+  UNION ALL
+  SELECT
+    season,
+    defending_team_id AS team_id,
+    game_date,
+    1 AS is_game
+  FROM games
+), counted AS (
+  /* per target: the games before it (on the same date a game sorts as newer) */
+  SELECT
+    season,
+    team_id,
+    game_date,
+    is_game,
+    COUNT(CASE WHEN is_game = 1 THEN 1 END) OVER (
+      PARTITION BY season, team_id
+      ORDER BY game_date DESC, is_game DESC
+      ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
+    ) AS games_before
+  FROM marks
+), agg AS (
   SELECT
     t.game_date AS target_date,
     t.team_id,
-    h.game_date,
-    h.has_shot_zones,
-    h.opp_paint_fga,
-    h.opp_paint_fgm,
-    h.opp_mid_fga,
-    h.opp_mid_fgm,
-    h.opp_three_fga,
-    h.opp_three_fgm,
-    ROW_NUMBER() OVER (PARTITION BY t.game_date, t.team_id ORDER BY h.game_date DESC) AS rn
-  FROM teams AS t
-  JOIN nba_analytics.team_defense_game_summary AS h
-    ON h.defending_team_id = t.team_id
-    AND h.season = t.season
-    AND h.game_date < t.game_date
-), agg AS (
-  SELECT
-    target_date,
-    team_id,
-    COUNT(*) AS games,
-    SUM(CASE WHEN has_shot_zones THEN 1 ELSE 0 END) AS zone_games,
-    SUM(opp_paint_fga) AS paint_fga,
-    SUM(opp_paint_fgm) AS paint_fgm,
-    SUM(opp_mid_fga) AS mid_fga,
-    SUM(opp_mid_fgm) AS mid_fgm,
-    SUM(opp_three_fga) AS three_fga,
-    SUM(opp_three_fgm) AS three_fgm
-  FROM hist
+    f.games,
+    f.zone_games,
+    f.paint_fga,
+    f.paint_fgm,
+    f.mid_fga,
+    f.mid_fgm,
+    f.three_fga,
+    f.three_fgm
+  FROM counted AS t
+  JOIN framed AS f
+    ON f.season = t.season AND f.team_id = t.team_id AND f.game_no = t.games_before
   WHERE
-    rn <= 15
-  GROUP BY
-    target_date,
-    team_id
+    t.is_game = 0
 ), judged AS (
   SELECT
     t.game_date,
