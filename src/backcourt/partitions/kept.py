@@ -30,11 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backcourt.ledger import PartitionState
-from backcourt.partitions.readiness import TableRows
 
 if TYPE_CHECKING:
     from backcourt.partitions.context import Context
-    from backcourt.partitions.state import States
     from backcourt.registry import Source
 
 FORMAT = 1
@@ -63,32 +61,29 @@ def key(ctx: Context, start: date, end: date, complete: bool | None, scrape: boo
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def load(ctx: Context, k: str) -> States | None:
-    """The pass kept under ``k`` (None when there is none or it cannot be read)."""
-    from backcourt.partitions.state import States
-
+def load(ctx: Context, k: str) -> dict | None:
+    """The fields of the pass kept under ``k`` (None when there is none or it cannot be
+    read); ``States.from_kept`` makes the pass of them."""
     try:
         data = pickle.loads(_path(ctx, k).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
     if not isinstance(data, dict) or data.get("key") != k:
         return None
-    rows = TableRows(ctx.wh, data["first"], data["end"])
-    rows._rows.update(data["rows"])
     keys, columns = data["latest"]
-    latest = dict(zip(keys, map(PartitionState._make, zip(*columns, strict=True)), strict=True))
-    return States(data["start"], data["end"], data["first"], data["cells"], data["days"],
-                  latest, rows, data["readiness"], data["processors"])
+    data["latest"] = dict(zip(keys, map(PartitionState._make, zip(*columns, strict=True)),
+                              strict=True))
+    return data
 
 
-def save(ctx: Context, k: str, s: States) -> None:
-    """Keep ``s`` under ``k``, and only the newest ``KEEP`` passes. A folder that cannot be
-    written to (a read-only warehouse folder) keeps nothing: the next command computes."""
-    data = {"key": k, "start": s.start, "end": s.end, "first": s.first, "cells": s.cells,
-            "days": s.days, "rows": dict(s.rows._rows),
-            # by column: a third faster both ways than 17,000 named tuples
-            "latest": (list(s.latest), list(zip(*s.latest.values(), strict=True))),
-            "readiness": s.readiness, "processors": s.processors}
+def save(ctx: Context, k: str, fields: dict) -> None:
+    """Keep a pass's ``fields`` (``States.kept_fields``) under ``k``, and only the newest
+    ``KEEP`` passes. A folder that cannot be written to (a read-only warehouse folder)
+    keeps nothing: the next command computes."""
+    latest = fields["latest"]
+    # by column: a third faster both ways than 17,000 named tuples
+    data = {**fields, "key": k,
+            "latest": (list(latest), list(zip(*latest.values(), strict=True)))}
     path = _path(ctx, k)
     try:
         path.parent.mkdir(exist_ok=True)

@@ -73,6 +73,20 @@ class States:
     readiness: dict[str, dict[date, Readiness]] = field(default_factory=dict)
     processors: bool = True   # whether the processors' attempts were read (not only sources)
 
+    def kept_fields(self) -> dict:
+        """What ``partitions.kept`` keeps of this pass (everything but the connection)."""
+        return {"start": self.start, "end": self.end, "first": self.first,
+                "cells": self.cells, "days": self.days, "latest": self.latest,
+                "rows": dict(self.rows._rows), "readiness": self.readiness,
+                "processors": self.processors}
+
+    @classmethod
+    def from_kept(cls, ctx: Context, f: dict) -> States:
+        rows = TableRows(ctx.wh, f["first"], f["end"])
+        rows._rows.update(f["rows"])
+        return cls(f["start"], f["end"], f["first"], f["cells"], f["days"], f["latest"],
+                   rows, f["readiness"], f["processors"])
+
     def get(self, name: str, day: date) -> State:
         return self.cells.get((name, day), NEVER_RUN)
 
@@ -118,8 +132,9 @@ def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = 
     sources' cells alone (they depend on nothing else). A read command's context keeps
     the pass between commands (``partitions.kept``)."""
     k = kept.key(ctx, start, end, complete, scrape, list(sources), processors)
-    if k is not None and (s := kept.load(ctx, k)) is not None:
-        return s   # a read command before this one computed it, and nothing changed since
+    if k is not None and (fields := kept.load(ctx, k)) is not None:
+        return States.from_kept(ctx, fields)   # a read command before this one computed
+        # it, and nothing it reads has changed since
     order = ctx.registry.order() if processors else []
     first = ctx.calendar.season_start(start)
     latest = ctx.ledger.latest([p.name for p in order], first, end) if order else {}
@@ -129,7 +144,7 @@ def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = 
     _recorded(ctx, order, s, complete)
     _through_windows(ctx, order, s, scrape, fetched)
     if k is not None:
-        kept.save(ctx, k, s)
+        kept.save(ctx, k, s.kept_fields())
     return s
 
 
