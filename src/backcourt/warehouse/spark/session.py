@@ -30,16 +30,10 @@ SQL_CONF = {
 # - adaptive execution submits every shuffle stage as a job of its own (and re-plans
 #   between them); its gains (coalescing partitions, switching joins) need big shuffles;
 # - a table read lists its date folders with a Spark job once there are more than 32
-#   (parallel partition discovery); on one machine the driver lists them faster itself;
-# - code generation: every query's stages and expressions are compiled to Java classes
-#   (a quarter of the JVM's CPU in a profile went to the compiler and its class lookups),
-#   for a few thousand rows each; Spark's interpreted evaluation of the same plans
-#   (``factoryMode=NO_CODEGEN``, its test setting) gave 26 dates in 16% less JVM CPU.
+#   (parallel partition discovery); on one machine the driver lists them faster itself.
 LOCAL_CONF = {
     "spark.sql.adaptive.enabled": "false",
     "spark.sql.sources.parallelPartitionDiscovery.threshold": "1000000",
-    "spark.sql.codegen.wholeStage": "false",
-    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
 }
 
 
