@@ -9,8 +9,9 @@ warehouse, and prints wall seconds and rows per engine. Spark's session start (a
 process that only starts the JVM and the Spark session, then stops) is timed apart and
 reported beside Spark's wall time. The issue's targets are checked on wall times, session
 start included: Spark at most 5× DuckDB over a season (a range of more than 90 days), at
-most 8× over a shorter range (two months). Spark's peak memory is the JVM's, outside the
-Python process: it is reported as the JVM heap ceiling (spark.driver.memory).
+most 8× over a shorter range (two months). CPU seconds are the backfill process's and its
+children's (the Spark JVM), sampled from /proc. Spark's peak memory is the JVM's, outside
+the Python process: it is reported as the JVM heap ceiling (spark.driver.memory).
 """
 
 from __future__ import annotations
@@ -21,8 +22,53 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds (user + system) of ``root`` and every process below it, from /proc."""
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
+    mine, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats and pid not in mine:
+            mine[pid] = stats[pid][1]
+            todo.extend(k for k, (ppid, _) in stats.items() if ppid == pid)
+    return mine
+
+
+def run_sampled(cmd: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float]:
+    """Run ``cmd``; its CPU seconds and its descendants' (the Spark JVM is not waited for
+    by its parent, so the kernel's child accounting misses it): /proc sampled each second,
+    the last sample of each process kept (up to a second of each process's end is lost)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+    seen: dict[int, float] = {}
+    out: list[str] = []
+    err: list[str] = []
+    readers = [threading.Thread(target=lambda s, b: b.append(s.read()), args=(s, b))
+               for s, b in ((proc.stdout, out), (proc.stderr, err))]
+    for t in readers:
+        t.start()
+    while proc.poll() is None:
+        seen.update(tree_cpu(proc.pid))
+        time.sleep(1.0)
+    for t in readers:
+        t.join()
+    done = subprocess.CompletedProcess(cmd, proc.returncode, "".join(out), "".join(err))
+    return done, sum(seen.values())
 
 
 def backfill(engine: str, start: str, end: str, raw: str, wh: str, master: str) -> dict:
@@ -30,12 +76,13 @@ def backfill(engine: str, start: str, end: str, raw: str, wh: str, master: str) 
     cmd = [sys.executable, "-m", "backcourt", "backfill", "--start", start, "--end", end,
            "--phases", "2-5", "--engine", engine, "--warehouse", wh, "--raw", raw, "--json"]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    proc, cpu = run_sampled(cmd, env)
     wall = time.perf_counter() - t0
     text = proc.stdout
     summary = json.loads(text[text.find("{"):]) if "{" in text else {}
     run = summary.get("summary", summary)
     return {"engine": engine, "exit": proc.returncode, "wall_seconds": round(wall, 1),
+            "cpu_seconds": round(cpu, 1),
             "pipeline_seconds": run.get("seconds"), "succeeded": run.get("succeeded"),
             "failed": run.get("failed"), "rows": run.get("rows"),
             "error": proc.stderr[-1500:] if proc.returncode else None}
@@ -81,17 +128,21 @@ def main() -> None:
                         "--end", args.end, "--raw", raw, "--json"], check=True,
                        capture_output=True)
     results = []
+    load_at_start = os.getloadavg()
+    print(f"load average at start: {load_at_start[0]:.1f}", flush=True)
     for engine in args.engines.split(","):
         wh = str(work / ("wh.duckdb" if engine == "duckdb" else "wh_spark"))
         r = backfill(engine, args.start, args.end, raw, wh, args.master)
         results.append(r)
         print(f"{engine:<7} exit {r['exit']}  wall {r['wall_seconds']:>7.1f} s  "
+              f"cpu {r['cpu_seconds']:>7.1f} s  "
               f"pipeline {r['pipeline_seconds']} s  partitions ok {r['succeeded']} "
               f"failed {r['failed']}  rows {r['rows']}", flush=True)
         if r["error"]:
             print(r["error"], file=sys.stderr)
     out = {"range": [args.start, args.end], "master": args.master, "cores": os.cpu_count(),
-           "load_average": os.getloadavg(), "results": results}
+           "load_average_at_start": load_at_start, "load_average": os.getloadavg(),
+           "results": results}
     by = {r["engine"]: r for r in results}
     if "spark" in by:
         by["spark"]["session_start_seconds"] = session_start(args.master, work)

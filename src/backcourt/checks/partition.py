@@ -27,20 +27,21 @@ def violation_sql(c: Check) -> str:
     return cond
 
 
+def stats_measures(p: Processor) -> list[str]:
+    """What ``partition_stats`` asks per date beside the rows: the violations of each check,
+    then the expected measure when ``p`` has one (none: ``p`` has no stats to ask)."""
+    cols = [f"SUM(CASE WHEN {violation_sql(c)} THEN 1 ELSE 0 END)" for c in p.checks]
+    if p.expected is not None:
+        cols.append(p.expected.measure)
+    return cols
+
+
 def partition_stats(wh, p: Processor, days: list[date]) -> dict[date, tuple]:
     """Per date of ``days``, in one grouped query of the table: (rows, the violations of
     each check, the expected measure when ``p`` has one)."""
     if not days:
         return {}
-    col = p.partition_column
-    cols = ["count(*)"] + [f"SUM(CASE WHEN {violation_sql(c)} THEN 1 ELSE 0 END)"
-                           for c in p.checks]
-    if p.expected is not None:
-        cols.append(p.expected.measure)
-    wanted = set(days)
-    return {r[0]: r[1:] for r in wh.query(
-        f"SELECT {col}, {', '.join(cols)} FROM {p.table} WHERE {col} BETWEEN ? AND ? "
-        "GROUP BY 1", [min(days), max(days)]) if r[0] in wanted}
+    return wh.grouped_by_date(p.table, p.partition_column, days, stats_measures(p))
 
 
 def short_of_expected(p: Processor, expected: int | None, got: int | None,

@@ -20,7 +20,7 @@ from datetime import date
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from backcourt.checks.partition import run_checks
+from backcourt.checks.partition import run_checks, stats_measures
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt, PartitionState
 from backcourt.ledger.breakers import EntityBreakers
 from backcourt.ledger.ledger import (
@@ -401,6 +401,8 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
 
     absent = absent_inputs(ctx, p, batch, latest)
     ensure_input_tables(ctx, p, batch[0])
+    # what the checks will ask of the written dates, told to the write ahead
+    measures = stats_measures(p) if p.checks or p.expected is not None else ()
 
     def execute() -> None:
         attempts.clear()
@@ -414,11 +416,13 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
             keep = EntityBreakers.keep_sql(p.entity, skip)
             good = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM _batch "
                     f"WHERE failure_category IS NULL AND {keep}")
-            ctx.wh.replace_partitions(p.table, batch, good, p.partition_column, also=finish)
+            ctx.wh.replace_partitions(p.table, batch, good, p.partition_column, also=finish,
+                                      measures=measures)
         elif p.sql is not None:
             sql = render(p.sql, min(batch), max(batch), absent)
             ctx.wh.ensure_table(p.table, ctx.wh.result_columns(sql))
-            ctx.wh.replace_partitions(p.table, batch, sql, p.partition_column, also=finish)
+            ctx.wh.replace_partitions(p.table, batch, sql, p.partition_column, also=finish,
+                                      measures=measures)
         else:
             loader = ctx.pipeline.loader(p.loader)
             loaded = loader.load(ctx, p, batch, run_id)
@@ -434,7 +438,7 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
             write = [d for d in batch if d not in held]
             if write:
                 ctx.wh.replace_partitions(p.table, write, loaded.table, p.partition_column,
-                                          also=finish_with_extras)
+                                          also=finish_with_extras, measures=measures)
             else:
                 finish_with_extras({})
 

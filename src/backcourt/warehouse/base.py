@@ -16,6 +16,25 @@ if TYPE_CHECKING:   # only in annotations: importing pyarrow costs ~0.2 s per co
     import pyarrow as pa
 
 
+def grouped_by_date_sql(table: str, column: str, measures: Sequence[str],
+                        bounded: bool = True) -> str:
+    """``grouped_by_date``'s query over a table (``bounded``: parameters, the first and
+    last date)."""
+    cols = ", ".join(["count(*)", *measures])
+    within = f" WHERE {column} BETWEEN ? AND ?" if bounded else ""
+    return f"SELECT {column}, {cols} FROM {table}{within} GROUP BY 1"
+
+
+def grouped_by_date(wh: Warehouse, table: str, column: str, days: Sequence[date],
+                    measures: Sequence[str]) -> dict[date, tuple]:
+    """``Warehouse.grouped_by_date`` as a query of the table."""
+    if not days:
+        return {}
+    wanted = set(days)
+    return {r[0]: tuple(r[1:]) for r in wh.query(grouped_by_date_sql(table, column, measures),
+                                                  [min(days), max(days)]) if r[0] in wanted}
+
+
 class WarehouseConfigError(ValueError):
     """The warehouse cannot be opened as configured (wrong path for the engine, engine not
     installed, unreachable project…): a usage or environment error, named in one line."""
@@ -46,6 +65,11 @@ class Warehouse(Protocol):
     def result_columns(self, sql: str) -> dict[str, str]: ...
     def counts_by_date(self, table: str, start: date, end: date,
                        column: str = "game_date") -> dict[date, int]: ...
+    def grouped_by_date(self, table: str, column: str, days: Sequence[date],
+                        measures: Sequence[str]) -> dict[date, tuple]:
+        """Per date of ``days`` that holds rows: (its rows, each of ``measures``, SQL
+        aggregates over its rows). An engine may answer from what its last
+        ``replace_partitions`` of ``table`` computed (``measures`` there)."""
 
     # schema
     def table_exists(self, table: str) -> bool: ...
@@ -60,7 +84,11 @@ class Warehouse(Protocol):
     def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
                            column: str = "game_date",
                            also: Callable[[dict[date, int]], None] | None = None,
-                           ) -> dict[date, int]: ...
+                           measures: Sequence[str] = (),
+                           ) -> dict[date, int]:
+        """Replace the partitions ``days`` with ``source``'s rows of them; rows per date.
+        ``measures``: what ``also`` will ask ``grouped_by_date`` of these days (an engine
+        for which every query costs a job may compute them with the write)."""
     def replace_rows(self, table: str, match: str, params: Sequence[Any],
                      source: str | pa.Table, days: Sequence[date] | None = None,
                      column: str = "game_date") -> None: ...

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from backcourt.warehouse.base import grouped_by_date
 from backcourt.warehouse.values import FEW_ROWS, values
 
 # up to this many dates, a replace names them as literals instead of a temp table
@@ -237,12 +238,14 @@ class DuckDBWarehouse:
     def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
                            column: str = "game_date",
                            also: Callable[[dict[date, int]], None] | None = None,
+                           measures: Sequence[str] = (),
                            ) -> dict[date, int]:
         """Atomically replace the partitions ``days`` of ``table`` with ``source`` rows.
 
         ``source`` is a SELECT (its rows outside ``days`` are ignored) or an Arrow table.
         ``also(rows_per_date)`` runs inside the same transaction (checks and ledger rows);
-        if it raises, nothing is written. Returns rows per date.
+        if it raises, nothing is written. Returns rows per date. ``measures`` are not
+        needed ahead: ``grouped_by_date`` reads the table inside the transaction.
         """
         day_list = sorted(set(days))
         if not day_list:
@@ -311,6 +314,10 @@ class DuckDBWarehouse:
                     self.con.unregister("_replacement")
             else:
                 self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ({source})")
+
+    def grouped_by_date(self, table: str, column: str, days: Sequence[date],
+                        measures: Sequence[str]) -> dict[date, tuple]:
+        return grouped_by_date(self, table, column, days, measures)
 
     def counts_by_date(self, table: str, start: date, end: date,
                        column: str = "game_date") -> dict[date, int]:

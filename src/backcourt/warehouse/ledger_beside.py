@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from backcourt.warehouse.base import grouped_by_date
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.routing import in_ops
 
@@ -48,6 +49,10 @@ class LedgerBeside:
         return dict(self.query(f"SELECT {column}, count(*) FROM {table} "
                                f"WHERE {column} BETWEEN ? AND ? GROUP BY 1", [start, end]))
 
+    def grouped_by_date(self, table: str, column: str, days: Sequence[date],
+                        measures: Sequence[str]) -> dict[date, tuple]:
+        return grouped_by_date(self, table, column, days, measures)
+
     def table_exists(self, table: str) -> bool:
         return self._ops.table_exists(table) if in_ops(table) else table in self._known()
 
@@ -75,11 +80,12 @@ class LedgerBeside:
     def replace_partitions(self, table: str, days: Sequence[date], source: str | pa.Table,
                            column: str = "game_date",
                            also: Callable[[dict[date, int]], None] | None = None,
+                           measures: Sequence[str] = (),
                            ) -> dict[date, int]:
         day_list = sorted(set(days))
         if not day_list:
             return {}
-        counts = self._replace_partitions(table, day_list, source, column)
+        counts = self._replace_partitions(table, day_list, source, column, tuple(measures))
         if also is not None:
             also(counts)   # after the data: the ledger row is the commit record
         return counts
@@ -104,7 +110,8 @@ class LedgerBeside:
                       partition: str | None) -> None: ...
     def _append(self, table: str, rows: pa.Table) -> None: ...
     def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
-                            column: str) -> dict[date, int]:
-        """Replace partitions ``days`` with ``source``'s rows of them; rows per date."""
+                            column: str, measures: tuple[str, ...] = ()) -> dict[date, int]:
+        """Replace partitions ``days`` with ``source``'s rows of them; rows per date.
+        ``measures``: see ``Warehouse.replace_partitions`` (an engine may ignore them)."""
     def _replace_rows(self, table: str, match: str, params: list[Any],
                       source: str | pa.Table, days: list[date] | None, column: str) -> None: ...

@@ -235,7 +235,7 @@ class BigQueryWarehouse(LedgerBeside):
         return to_bigquery(source)
 
     def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
-                            column: str) -> dict[date, int]:
+                            column: str, measures: tuple[str, ...] = ()) -> dict[date, int]:
         cols = ", ".join(f"`{c}`" for c in self.columns(table))
         self._script([
             f"DELETE FROM {table} WHERE {column} IN UNNEST(?)",

@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
+from backcourt.warehouse.base import grouped_by_date_sql
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside
 from backcourt.warehouse.spark import session as S
@@ -64,6 +65,7 @@ class SparkWarehouse(LedgerBeside):
         self.spark = S.build_session(master, f"{root.rstrip('/')}/_spark_warehouse")
         self._shared: dict[str, Any] = {"tables": None}
         self._ddl = threading.RLock()
+        self._kept: dict[str, tuple] = {}
         for table in self._tables().values():
             self._register(table)
 
@@ -77,6 +79,7 @@ class SparkWarehouse(LedgerBeside):
         other._ops = self._ops.fork()
         other.spark = S.configure(self.spark.newSession())
         other._shared, other._ddl = self._shared, self._ddl
+        other._kept = {}
         return other
 
     # -- reading ---------------------------------------------------------------
@@ -148,6 +151,7 @@ class SparkWarehouse(LedgerBeside):
             old = self._tables().get(table)
             if old is not None and same_types(old["columns"], columns):
                 return
+            self._kept.pop(table, None)
             schema, name = table.split(".", 1)
             t = {"name": table, "columns": dict(columns), "partition": part,
                  "location": f"{self.path.rstrip('/')}/tables/{schema}/{name}"}
@@ -200,6 +204,7 @@ class SparkWarehouse(LedgerBeside):
                 spark_type(t["columns"][c])).alias(c) for c in cols])
 
     def _write(self, t: dict, df, overwrite: bool) -> None:
+        self._kept.pop(t["name"], None)
         self._shaped(t, df).write.insertInto(t["name"], overwrite=overwrite)
         self.spark.catalog.refreshTable(t["name"])
 
@@ -208,24 +213,52 @@ class SparkWarehouse(LedgerBeside):
         p = jvm.org.apache.hadoop.fs.Path(path)
         p.getFileSystem(self.spark.sparkContext._jsc.hadoopConfiguration()).delete(p, True)
 
-    def _replace(self, t: dict, days: list[date], df, column: str) -> dict[date, int]:
-        """Overwrite exactly the partitions ``days`` with ``df``'s rows of those days."""
+    def _replace(self, t: dict, days: list[date], df, column: str,
+                 measures: tuple[str, ...] = ()) -> dict[date, int]:
+        """Overwrite exactly the partitions ``days`` with ``df``'s rows of those days.
+
+        The rows are computed once (a local checkpoint, typed as the table stores them);
+        one grouped job counts them per date together with ``measures``, which
+        ``grouped_by_date`` then answers without reading the files back."""
         from pyspark.sql import functions as F
 
-        df = df.where(F.col(column).isin(days)).localCheckpoint()
+        df = self._shaped(t, df.where(F.col(column).isin(days))).localCheckpoint()
+        grouped = self._grouped(df, column, measures)
         counts = {d: 0 for d in days}
-        counts.update({r[0]: r[1] for r in df.groupBy(column).count().collect()})
+        counts.update({d: r[0] for d, r in grouped.items()})
         if any(counts.values()):
             self._write(t, df, overwrite=True)
         for d, n in counts.items():
             if n == 0:   # dynamic overwrite leaves partitions absent from the rows alone
                 self._delete_path(f"{t['location']}/{column}={d.isoformat()}")
         self.spark.catalog.refreshTable(t["name"])
+        self._kept[t["name"]] = (column, measures, frozenset(days), grouped)
         return counts
 
+    def _grouped(self, df, column: str, measures: tuple[str, ...]) -> dict[date, tuple]:
+        """(rows, each of ``measures``) per date of ``df``'s rows, in one job."""
+        view = f"_bc_rows_{uuid.uuid4().hex[:12]}"   # a session's views are shared
+        df.createOrReplaceTempView(view)
+        try:
+            sql = grouped_by_date_sql(view, column, measures, bounded=False)
+            return {r[0]: tuple(r[1:]) for r in self._df(sql).collect()}
+        finally:
+            self.spark.catalog.dropTempView(view)
+
+    def grouped_by_date(self, table: str, column: str, days: Sequence[date],
+                        measures: Sequence[str]) -> dict[date, tuple]:
+        """From the last replace of ``table`` when it covered ``days`` and computed
+        ``measures`` (nothing has written the table since), once; else a query."""
+        kept = self._kept.pop(table, None)
+        if kept is not None and kept[:2] == (column, tuple(measures)) and kept[2] >= set(days):
+            wanted = set(days)
+            return {d: r for d, r in kept[3].items() if d in wanted}
+        return super().grouped_by_date(table, column, days, measures)
+
     def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
-                            column: str) -> dict[date, int]:
-        return self._replace(self._tables()[table], days, self._frame(source), column)
+                            column: str, measures: tuple[str, ...] = ()) -> dict[date, int]:
+        return self._replace(self._tables()[table], days, self._frame(source), column,
+                             measures)
 
     def _replace_rows(self, table: str, match: str, params: list[Any],
                       source: str | pa.Table, days: list[date] | None, column: str) -> None:

@@ -25,6 +25,18 @@ SQL_CONF = {
 }
 
 
+# Local mode runs many small queries over little data on few cores; each Spark job costs a
+# fixed scheduling overhead, so settings that add jobs without adding parallel work go:
+# - adaptive execution submits every shuffle stage as a job of its own (and re-plans
+#   between them); its gains (coalescing partitions, switching joins) need big shuffles;
+# - a table read lists its date folders with a Spark job once there are more than 32
+#   (parallel partition discovery); on one machine the driver lists them faster itself.
+LOCAL_CONF = {
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.sources.parallelPartitionDiscovery.threshold": "1000000",
+}
+
+
 def shuffle_partitions() -> str:
     """Small data on few cores: Spark's 200 shuffle partitions cost more than they give."""
     return os.environ.get("BACKCOURT_SPARK_SHUFFLE_PARTITIONS", "4")
@@ -34,9 +46,18 @@ def java_options(master: str) -> str:
     """The driver JVM's options. In local mode the JIT stops at its first tier: the work is
     many short queries over little data, and the optimizing compiler's own CPU cost more
     than it gave back (a session's start and two first queries: 12.8 s of JVM CPU instead
-    of 23.4 s). ``BACKCOURT_SPARK_JAVA_OPTIONS`` replaces the default."""
-    default = "-XX:TieredStopAtLevel=1" if master.startswith("local") else ""
+    of 23.4 s). Without tiers the code cache is 48 MB, and a backfill of a few weeks
+    filled it (Spark compiles a class per query stage): the JVM then stops compiling and
+    interprets every later query, so it gets 256 MB. ``BACKCOURT_SPARK_JAVA_OPTIONS``
+    replaces the default."""
+    default = ("-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m"
+               if master.startswith("local") else "")
     return os.environ.get("BACKCOURT_SPARK_JAVA_OPTIONS", default)
+
+
+def local_conf(master: str) -> dict[str, str]:
+    """The local-mode settings (``LOCAL_CONF``); a cluster keeps Spark's defaults."""
+    return dict(LOCAL_CONF) if master.startswith("local") else {}
 
 
 def build_session(master: str, warehouse_dir: str) -> Any:
@@ -53,7 +74,7 @@ def build_session(master: str, warehouse_dir: str) -> Any:
                .config("spark.sql.shuffle.partitions", shuffle_partitions()))
     if options := java_options(master):   # read when the JVM starts: only here
         builder = builder.config("spark.driver.extraJavaOptions", options)
-    for key, value in SQL_CONF.items():
+    for key, value in (SQL_CONF | local_conf(master)).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -62,7 +83,7 @@ def build_session(master: str, warehouse_dir: str) -> Any:
 
 def configure(spark: Any) -> Any:
     """A new session of the same application gets the same SQL settings."""
-    for key, value in SQL_CONF.items():
+    for key, value in (SQL_CONF | local_conf(spark.sparkContext.master)).items():
         spark.conf.set(key, value)
     spark.conf.set("spark.sql.shuffle.partitions", shuffle_partitions())
     return spark
