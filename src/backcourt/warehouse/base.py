@@ -35,6 +35,14 @@ def grouped_by_date(wh: Warehouse, table: str, column: str, days: Sequence[date]
                                                   [min(days), max(days)]) if r[0] in wanted}
 
 
+def counts_by_date(wh: Warehouse, table: str, start: date, end: date,
+                   column: str = "game_date") -> dict[date, int]:
+    """``Warehouse.counts_by_date`` as a query of the table (none: no rows)."""
+    if not wh.table_exists(table):
+        return {}
+    return dict(wh.query(grouped_by_date_sql(table, column, ()), [start, end]))
+
+
 class WarehouseConfigError(ValueError):
     """The warehouse cannot be opened as configured (wrong path for the engine, engine not
     installed, unreachable project…): a usage or environment error, named in one line."""

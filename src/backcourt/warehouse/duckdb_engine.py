@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from backcourt.warehouse.base import grouped_by_date
+from backcourt.warehouse.base import counts_by_date, grouped_by_date
 from backcourt.warehouse.values import FEW_ROWS, values
 
 # up to this many dates, a replace names them as literals instead of a temp table
@@ -321,9 +321,4 @@ class DuckDBWarehouse:
 
     def counts_by_date(self, table: str, start: date, end: date,
                        column: str = "game_date") -> dict[date, int]:
-        if not self.table_exists(table):
-            return {}
-        rows = self.query(
-            f"SELECT {column}, count(*) FROM {table} WHERE {column} BETWEEN ? AND ? GROUP BY 1",
-            [start, end])
-        return dict(rows)
+        return counts_by_date(self, table, start, end, column)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from backcourt.warehouse.base import grouped_by_date
+from backcourt.warehouse.base import counts_by_date, grouped_by_date
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.routing import in_ops
 
@@ -44,10 +44,7 @@ class LedgerBeside:
 
     def counts_by_date(self, table: str, start: date, end: date,
                        column: str = "game_date") -> dict[date, int]:
-        if not self.table_exists(table):
-            return {}
-        return dict(self.query(f"SELECT {column}, count(*) FROM {table} "
-                               f"WHERE {column} BETWEEN ? AND ? GROUP BY 1", [start, end]))
+        return counts_by_date(self, table, start, end, column)
 
     def grouped_by_date(self, table: str, column: str, days: Sequence[date],
                         measures: Sequence[str]) -> dict[date, tuple]:
