@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Iterator
 from datetime import date
+from stat import S_ISDIR
 
 QUARANTINE = "_quarantine"   # bad files moved aside: never raw files
 
@@ -83,13 +84,13 @@ def walk_local(folder: str, depth: int) -> dict[tuple[str, ...], list[str]]:
             found: list[str] = []
             for e in entries:
                 name = e.name
-                if name[0] == "." or not (name.endswith(".json") or name.endswith(".json.gz")):
+                if not is_raw(name):
                     continue
                 try:
                     st = e.stat()   # a symlink's target (the file read)
                 except FileNotFoundError:   # removed since the listing, or dangling
                     continue
-                if st.st_mode & 0o170000 == 0o040000:   # a folder named like a file
+                if S_ISDIR(st.st_mode):   # a folder named like a file
                     continue
                 found.append(f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:"
                              f"{st.st_ino}{':symlink' if e.is_symlink() else ''}")
