@@ -86,9 +86,15 @@ RowsOf = Callable[[str, str], dict[date, int]]
 class TableRows:
     """Rows per date of tables over one range: one grouped query per table, asked once."""
 
-    def __init__(self, wh, start: date, end: date) -> None:
+    def __init__(self, wh, start: date, end: date,
+                 known: dict[tuple[str, str], dict[date, int]] | None = None) -> None:
         self.wh, self.start, self.end = wh, start, end
-        self._rows: dict[tuple[str, str], dict[date, int]] = {}
+        self._rows: dict[tuple[str, str], dict[date, int]] = dict(known or {})
+
+    @property
+    def known(self) -> dict[tuple[str, str], dict[date, int]]:
+        """The counts asked so far, by (table, column)."""
+        return dict(self._rows)
 
     def __call__(self, table: str, column: str = "game_date") -> dict[date, int]:
         if (table, column) not in self._rows:

@@ -77,15 +77,14 @@ class States:
         """What ``partitions.kept`` keeps of this pass (everything but the connection)."""
         return {"start": self.start, "end": self.end, "first": self.first,
                 "cells": self.cells, "days": self.days, "latest": self.latest,
-                "rows": dict(self.rows._rows), "readiness": self.readiness,
+                "rows": self.rows.known, "readiness": self.readiness,
                 "processors": self.processors}
 
     @classmethod
     def from_kept(cls, ctx: Context, f: dict) -> States:
-        rows = TableRows(ctx.wh, f["first"], f["end"])
-        rows._rows.update(f["rows"])
         return cls(f["start"], f["end"], f["first"], f["cells"], f["days"], f["latest"],
-                   rows, f["readiness"], f["processors"])
+                   TableRows(ctx.wh, f["first"], f["end"], f["rows"]), f["readiness"],
+                   f["processors"])
 
     def get(self, name: str, day: date) -> State:
         return self.cells.get((name, day), NEVER_RUN)
@@ -133,8 +132,8 @@ def state_pass(ctx: Context, start: date, end: date, *, complete: bool | None = 
     the pass between commands (``partitions.kept``)."""
     k = kept.key(ctx, start, end, complete, scrape, list(sources), processors)
     if k is not None and (fields := kept.load(ctx, k)) is not None:
-        return States.from_kept(ctx, fields)   # a read command before this one computed
-        # it, and nothing it reads has changed since
+        # a read command before this one computed it, and nothing it reads changed since
+        return States.from_kept(ctx, fields)
     order = ctx.registry.order() if processors else []
     first = ctx.calendar.season_start(start)
     latest = ctx.ledger.latest([p.name for p in order], first, end) if order else {}
