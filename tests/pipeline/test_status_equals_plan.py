@@ -307,3 +307,21 @@ def test_a_kept_pass_is_keyed_by_the_code_and_the_question(copy, tmp_path):
     finally:
         ctx.wh.close()
         lib.release_locks()
+
+
+@pytest.mark.parametrize("damage", [b"garbage\n", b"", b"\x80\x05K"])
+def test_a_damaged_kept_pass_is_computed_again(copy, tmp_path, monkeypatch, damage):
+    """A kept pass that cannot be read (a truncated or overwritten file) is no answer: the
+    command computes the pass as if none were kept, and says the same."""
+    from backcourt.partitions import kept
+
+    monkeypatch.setattr(store_module, "FEW_DATES", 5)
+    copy.wh.execute("CHECKPOINT")
+    copy.wh.close()
+    lib.release_locks()
+    first = status_cells(tmp_path)
+    files = list(kept.folder(str(tmp_path / "wh.duckdb")).glob("*.pickle"))
+    assert files
+    for f in files:
+        f.write_bytes(damage)
+    assert status_cells(tmp_path) == first

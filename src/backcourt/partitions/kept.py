@@ -66,13 +66,13 @@ def load(ctx: Context, k: str) -> dict | None:
     read); ``States.from_kept`` makes the pass of them."""
     try:
         data = pickle.loads(_path(ctx, k).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    if not isinstance(data, dict) or data.get("key") != k:
-        return None
-    keys, columns = data["latest"]
-    data["latest"] = dict(zip(keys, map(PartitionState._make, zip(*columns, strict=True)),
-                              strict=True))
+        if not isinstance(data, dict) or data.get("key") != k:
+            return None
+        keys, columns = data["latest"]
+        data["latest"] = dict(zip(keys, map(PartitionState._make, zip(*columns, strict=True)),
+                                  strict=True))
+    except Exception:   # noqa: BLE001 - a damaged file (pickle raises many kinds) is no
+        return None     # answer: the pass is computed as if nothing were kept
     return data
 
 
