@@ -177,7 +177,7 @@ def test_ledger_stays_beside_the_data_and_failures_go_with_it(bq):
 # -- a dataset prefix ---------------------------------------------------------------------
 SCHEMAS = {"nba_raw", "nba_analytics", "nba_precompute", "nba_predictions", "backcourt_ops",
            "backcourt_scratch"}
-_RANDOM_NAME = re.compile(r"_(load|probe)_[0-9a-f]+")
+_RANDOM_NAME = re.compile(r"_(load|probe|batch)(_[0-9a-f]+)+")   # scratch tables: random per fork
 
 
 def _every_shape(wh: BigQueryWarehouse) -> None:

@@ -244,3 +244,20 @@ def test_a_ledger_folder_keeps_to_the_datasets_it_was_filled_for(own_emulator, s
     assert {d.dataset_id for d in client.list_datasets()} == before   # nothing was made
     again = backcourt(bq_emulator.PROJECT, "--bq-dataset-prefix", "dev_")
     assert again.returncode == 0, again.stderr[-2000:]
+
+
+def test_forked_warehouses_keep_their_own_batch_tables(emulator, tmp_path):
+    """``--workers 2`` runs two processors of a stage at once, each on a fork of the
+    warehouse, each materializing its batch as ``_batch`` and reading it back: on DuckDB
+    and Spark a fork has its own temporary namespace; on BigQuery the scratch dataset is
+    shared, so each fork must keep its own tables there, or one processor writes the
+    other's rows. Interleaved as two threads would: both write, then both read."""
+    from backcourt.warehouse.bigquery.engine import BigQueryWarehouse
+
+    wh = BigQueryWarehouse.connect(bq_emulator.PROJECT, str(tmp_path / "ledger"),
+                                   endpoint=emulator.endpoint)
+    one, two = wh.fork(), wh.fork()
+    one.materialize("_batch", "SELECT 1 AS who")
+    two.materialize("_batch", "SELECT 2 AS who UNION ALL SELECT 2 AS who")
+    assert one.query("SELECT who, count(*) FROM _batch GROUP BY who") == [(1, 1)]
+    assert two.query("SELECT who, count(*) FROM _batch GROUP BY who") == [(2, 2)]

@@ -10,6 +10,11 @@ statement qualifies a column down to its dataset). The adapter's API calls that 
 dataset or a table id (a load job's destination, the jobs' default dataset) use
 ``dataset``. Unqualified names — CTEs, the scratch tables a
 statement names alone — resolve to the default dataset, the prefixed scratch one.
+
+The scratch dataset is shared by every run and every fork of a warehouse (``--workers``
+runs a stage's processors at once, each on its own fork), so a table a warehouse
+materializes under a common name (``_batch``) is its own: ``qualify`` renames the name in
+that warehouse's statements to its scratch table (``_batch_<tag>``).
 """
 
 from __future__ import annotations
@@ -56,10 +61,13 @@ def _prefix_identifier(ident: exp.Identifier, prefix: str) -> exp.Identifier:
 
 
 @lru_cache(maxsize=512)   # scripts name random load tables: few repeat
-def qualify(sql: str, prefix: str) -> str:
-    """BigQuery SQL (one statement or a script) with every dataset it names prefixed;
-    unchanged without a prefix."""
-    if not prefix:
+def qualify(sql: str, prefix: str, own: tuple[tuple[str, str], ...] = ()) -> str:
+    """BigQuery SQL (one statement or a script) with every dataset it names prefixed, and
+    every unqualified table of ``own`` (``(name, scratch table)`` pairs: the tables a
+    warehouse materialized under a shared name, e.g. ``_batch``) renamed to its own
+    scratch table; unchanged when there is nothing to do."""
+    renames = {name: table for name, table in own if name in sql}
+    if not prefix and not renames:
         return sql
     out = []
     for tree in sqlglot.parse(sql, read="bigquery"):
@@ -68,7 +76,11 @@ def qualify(sql: str, prefix: str) -> str:
         for table in tree.find_all(exp.Table):
             db = table.args.get("db")
             if isinstance(db, exp.Identifier) and db.name:
-                table.set("db", _prefix_identifier(db, prefix))
+                if prefix:
+                    table.set("db", _prefix_identifier(db, prefix))
+            elif table.name in renames:
+                table.set("this", exp.Identifier(this=renames[table.name],
+                                                 quoted=table.this.args.get("quoted")))
         out.append(tree.sql("bigquery", pretty=True))
     end = ";" if sql.rstrip().endswith(";") else ""
     return ";\n".join(out) + end

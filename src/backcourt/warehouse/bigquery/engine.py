@@ -8,14 +8,16 @@ its dates with one multi-statement transaction — ``DELETE`` of those partition
 ``INSERT`` of the new rows — so readers see the old or the new partitions, never a mix.
 Arrow rows (Phase 2, Phase 5) are first loaded into a scratch table by a Parquet load job.
 Session-like temp tables (``_batch``) are tables of the scratch dataset, which is the
-jobs' default dataset, expiring after a day.
+jobs' default dataset, expiring after a day; each fork of the warehouse keeps its own
+(``_batch_<tag>``), as a DuckDB cursor or a Spark session has its own temp tables.
 
 The run ledger stays in a DuckDB file beside (as for Spark): BigQuery DML is rate-limited
 and a ledger writes a row per partition attempt.
 
-Not executed here (no network): every statement this adapter sends is generated and
-parsed in the BigQuery dialect by the tests, and every job configuration is built with the
-official client and compared with golden files; a run against a real project is not tested.
+Tested against a local BigQuery API emulator (tests/engines/test_bigquery_emulator.py:
+Phases 2–5 equal DuckDB's tables) and by golden files of the statements and job
+configurations; a run against a real project is not (docs/ENGINES.md lists what the
+emulator cannot prove).
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ class BigQueryWarehouse(LedgerBeside):
         self._lock = threading.Lock()
         self.timeout_ms = QUERY_TIMEOUT_MS
         self._scratch_ready = False
+        self._own: dict[str, str] = {}   # materialized name -> this fork's scratch table
+        self._tag = uuid.uuid4().hex[:12]
 
     @classmethod
     def connect(cls, project: str, ops_path: str, location: str | None = None,
@@ -111,6 +115,7 @@ class BigQueryWarehouse(LedgerBeside):
         other = object.__new__(BigQueryWarehouse)
         other.__dict__.update(self.__dict__)
         other._ops = self._ops.fork()
+        other._own, other._tag = {}, uuid.uuid4().hex[:12]   # its own scratch tables
         return other
 
     @property
@@ -139,8 +144,8 @@ class BigQueryWarehouse(LedgerBeside):
     def _send(self, sql: str, job_config: Any = None, location: str | None = None):
         """Every statement's way out, BigQuery SQL naming the schemas: their datasets'
         prefix is written in here."""
-        return self.client.query(qualify(sql, self.dataset_prefix), job_config=job_config,
-                                 location=location)
+        return self.client.query(qualify(sql, self.dataset_prefix, tuple(self._own.items())),
+                                 job_config=job_config, location=location)
 
     def _run(self, sql: str, params: Sequence[Any] | None = None):
         return self._send(to_bigquery(sql), job_config=self.job_config(params),
@@ -199,9 +204,12 @@ class BigQueryWarehouse(LedgerBeside):
             self._scratch_ready = True
 
     def materialize(self, name: str, sql: str) -> dict[str, str]:
+        """``name`` is this fork's own scratch table (``name_<tag>``; see ``datasets``):
+        another fork or run materializing the same name does not touch it."""
         self._ensure_scratch()
+        own = self._own.setdefault(name, f"{name}_{self._tag}")
         self._send(
-            f"CREATE OR REPLACE TABLE {SCRATCH}.{name} OPTIONS(expiration_timestamp = "
+            f"CREATE OR REPLACE TABLE {SCRATCH}.{own} OPTIONS(expiration_timestamp = "
             f"TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL {SCRATCH_EXPIRY_HOURS} HOUR)) AS\n"
             + to_bigquery(sql), job_config=self.job_config(), location=self.location).result()
         return self.result_columns(f"SELECT * FROM {name}")
