@@ -4,6 +4,7 @@ rewrites part of the training data."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from datetime import date
 
@@ -114,3 +115,22 @@ def test_training_ahead_waits_for_the_stages_that_may_fork(tmp_path, p5_raw, p5_
     assert events.count("prepare") == 1 and events.count("phase 2") >= 8
     assert events.index("prepare") > max(i for i, e in enumerate(events) if e == "phase 2")
     assert loader.trained_on == ["train-ahead"] and loader._prefetched is None   # taken
+
+
+def test_no_training_ahead_before_the_feature_store_exists(tmp_path, p5_raw, p5_base):
+    """A first backfill of Phases 2–5 starts before the feature store's table exists: there
+    is nothing to train ahead on, and asking anyway made Spark log a missing-table error on
+    every such run (the run then trained as usual)."""
+    import duckdb
+
+    from backcourt.config import Settings
+
+    fresh = tmp_path / "fresh.duckdb"
+    shutil.copy(p5_base, fresh)
+    with duckdb.connect(str(fresh)) as con:
+        con.execute("DROP TABLE nba_precompute.ml_feature_store")
+    ctx = lib.open_context(Settings(warehouse=str(fresh), raw=p5_raw))
+    loader = PredictionLoader(min_training_rows=TEST_MIN_TRAINING_ROWS)
+    p = ctx.registry.get("player_prop_predictions")
+    assert loader.prepare(ctx, p, [MONDAY], {}) is None
+    assert loader._prefetched is None

@@ -198,15 +198,15 @@ class PredictionLoader:
         week trains on the dates before its Monday: every write to the feature store and to
         the played games must be on or after it). A daily run's Phases 3–4 write only its
         date, so its week's model trains while they run instead of after them. Returns the
-        training started, if any."""
+        training started, if any: none before the training tables exist."""
         self._prefetched = None
         first_write = min((d for t in (FEATURE_STORE, PLAYER_GAME) for d in writes.get(t, ())),
                           default=None)
         weeks = sorted({(ctx.calendar.season(d), monday_of(d)) for d in days
                         if first_write is None or monday_of(d) <= first_write},
                        key=lambda sm: (sm[1], sm[0]))
-        if not weeks:
-            return None
+        if not weeks or not all(ctx.wh.table_exists(t) for t in (FEATURE_STORE, PLAYER_GAME)):
+            return None   # nothing to train on yet (a first backfill): the batch trains
         # the run's background work, on a connection of its own (the loader contract)
         future = ctx.in_background(
             lambda wh: self._train_weeks(SimpleNamespace(wh=wh), weeks), "train-ahead")
