@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import cache_bytecode
+
 TARGETS = {"start-up": 0.15, "plan": 0.3, "status": 0.4, "validate": 0.8, "daily": 1.0}
 
 
@@ -80,6 +82,7 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", default=None, help="some of: " + ", ".join(TARGETS))
     ap.add_argument("--before", default=None, help="the src folder of the code to compare")
     a = ap.parse_args()
+    cache_bytecode(a.before)
     env = {**os.environ, "BACKCOURT_WAREHOUSE": a.warehouse, "BACKCOURT_RAW": a.raw}
     envs = {"now": env}
     if a.before:

@@ -40,6 +40,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+from bytecode import cache_bytecode
 
 from backcourt.pipeline.catalog import REGISTRY
 from backcourt.registry import Processor
@@ -198,6 +199,7 @@ def main() -> int:
                     help="also profile one backcourt process per processor (cProfile): "
                          "its slowest backcourt functions, cumulative")
     a = ap.parse_args()
+    cache_bytecode()   # as an installed copy has it (see bench/bytecode.py)
 
     work = Path(a.workdir or tempfile.mkdtemp(prefix="bench-dbt-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,8 @@ import threading
 import time
 from pathlib import Path
 
+from bytecode import cache_bytecode
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -121,6 +123,7 @@ def main() -> None:
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--engines", default="duckdb,spark")
     args = ap.parse_args()
+    cache_bytecode()   # as an installed copy has it (see bench/bytecode.py)
     work = Path(tempfile.mkdtemp(prefix="bc-engines-"))
     raw = args.raw or str(work / "raw")
     if not args.raw:

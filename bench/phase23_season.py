@@ -19,6 +19,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bytecode import cache_bytecode
+
 
 def step(args: list[str]) -> dict:
     """Run ``args`` in a child process; return wall seconds, exit code and child peak RSS."""
@@ -49,6 +51,7 @@ def main() -> None:
     ap.add_argument("--season", type=int, default=2023, help="start year of the season")
     ap.add_argument("--workdir", default=None)
     a = ap.parse_args()
+    cache_bytecode()   # as an installed copy has it (see bench/bytecode.py)
     work = Path(a.workdir or tempfile.mkdtemp(prefix="bench23-"))
     raw, wh = work / "raw", work / "bench.duckdb"
     if wh.exists():
