@@ -104,3 +104,24 @@ assert s.fingerprint("nba_scoreboard", date(2024, 1, 2))
     store = RawStore(f"file://{tmp_path / 'raw'}")   # a file:// URL is the same folder
     assert store.root == str(tmp_path / "raw")
     assert store.list_dates("nba_scoreboard") == [date(2024, 1, 2)]
+
+
+def test_a_run_logged_to_a_pipe_imports_no_rich(tmp_path, sim_raw):
+    """A run whose stderr is a log or a pipe (cron, CI, a benchmark) gets plain progress
+    lines: it needs no Rich (a tenth of a second of imports), which bars on a terminal do."""
+    day = "2023-10-24"
+    code = ("import runpy, sys\n"
+            f"sys.argv = ['backcourt', 'run', '--phase', '2', '--processor', 'schedule', "
+            f"'--start', '{day}', '--end', '{day}', '--json', "
+            f"'--warehouse', {str(tmp_path / 'w.duckdb')!r}, '--raw', {sim_raw!r}]\n"
+            "try:\n    runpy.run_module('backcourt', run_name='__main__')\n"
+            "except SystemExit as exc:\n"
+            "    print('rich' if 'rich.console' in sys.modules else 'no rich', exc.code,"
+            " file=sys.stderr)\n")
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env)
+    lines = done.stderr.strip().splitlines()
+    assert lines[-1] == "no rich 0", done.stderr[-2000:]
+    assert any("finished: succeeded" in line for line in lines), lines   # the log lines

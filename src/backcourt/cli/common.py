@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import signal
 import sys
 from contextlib import contextmanager
@@ -50,6 +51,31 @@ class LazyConsole:
             tty = (sys.stderr if self.stderr else sys.stdout).isatty()
             self._console = Console(stderr=self.stderr, width=None if tty else LOG_WIDTH)
         return self._console
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the stream is a terminal. Rich decides it from the stream unless the
+        environment forces it (FORCE_COLOR, TTY_COMPATIBLE): then Rich is asked; else the
+        stream is, and a log or a pipe never imports Rich."""
+        if self._console is None and not {"FORCE_COLOR", "TTY_COMPATIBLE"} & set(os.environ):
+            try:
+                return self._stream().isatty()
+            except (AttributeError, ValueError):   # no isatty, or a closed stream
+                return False
+        return self.console.is_terminal
+
+    def line(self, text: str) -> None:
+        """One line of plain text: as it is to a log or a pipe, through Rich (which keeps
+        clear of its live bars) on a terminal."""
+        if self.is_terminal:
+            self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+            return
+        stream = self._stream()
+        stream.write(text + "\n")
+        stream.flush()
+
+    def _stream(self):
+        return sys.stderr if self.stderr else sys.stdout
 
     def __getattr__(self, name: str):
         return getattr(self.console, name)

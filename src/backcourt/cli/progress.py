@@ -94,7 +94,7 @@ class LogLines:
         if stage != self.stage or now - self.last >= self.every \
                 or snap.get("status") != "running":
             self.stage, self.last = stage, now
-            err.print(progress_line(snap), markup=False, highlight=False, soft_wrap=True)
+            err.line(progress_line(snap))
 
 
 class LogEvery:
@@ -108,8 +108,7 @@ class LogEvery:
         now = time.monotonic()
         if self.on and (self.last is None or now - self.last >= self.every):
             self.last = now
-            err.print(time.strftime("%Y-%m-%dT%H:%M:%SZ ", time.gmtime()) + line,
-                      markup=False, highlight=False, soft_wrap=True)
+            err.line(time.strftime("%Y-%m-%dT%H:%M:%SZ ", time.gmtime()) + line)
 
 
 class Tracker:
