@@ -338,10 +338,10 @@ class RawStore:
     def listing_ahead(self, dates: int) -> Iterator[None]:
         """When the caller will ask about more than ``FEW_DATES`` dates, list every source
         of a local store in the background while it does other work; ``fingerprints`` then
-        take that listing instead of listing again. The listing runs on native threads that
-        never hold the GIL, so it overlaps the caller's Python work (4 seasons: 0.2-0.3 s of
-        listing hidden behind reading the ledger). Waits for it on exit: the process may
-        fork next, and must not while the listing's threads run. A few dates are read
+        take that listing instead of listing again. The listing runs on a thread that spends
+        most of its time in system calls (without the GIL), so it overlaps the caller's work
+        (reading the ledger). Waits for it on exit: the process may fork next, and must not
+        while the listing's thread runs. A few dates are read
         folder by folder, and object stores list on demand, as before."""
         walk = None
         if dates > FEW_DATES and self._local and os.path.isdir(self.root):
