@@ -10,9 +10,10 @@ new… so that both see the same load. A run writes the raw store's content-fing
 (``RAW/.backcourt``) and moves bad files to its quarantine: point ``--raw`` at a copy. One
 untimed run first fills that cache.
 
-Prints, per run: wall seconds, CPU seconds of the process and of its worker processes
-(user + system), the peak RSS of each, and the load average before it; then the medians,
-and whether the last pair's ``nba_raw`` tables hold the same rows (``EXCEPT ALL`` both ways).
+Prints, per run: wall seconds (and each processor's, as the run reports them), CPU
+seconds of the process and of its worker processes (user + system), the peak RSS of each,
+and the load average before it; then the medians, and whether the last pair's ``nba_raw``
+tables hold the same rows (``EXCEPT ALL`` both ways).
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ def run(src: Path, raw: Path, wh: Path, start: str, end: str) -> dict:
         capture_output=True, text=True, env=env, cwd=wh.parent)
     out = json.loads(proc.stderr.strip().splitlines()[-1])
     out["load"] = load
-    out["rows"] = json.loads(proc.stdout).get("rows") if proc.stdout.strip() else None
+    report = json.loads(proc.stdout) if proc.stdout.strip() else {}
+    out["rows"] = report.get("rows")
+    out["seconds"] = {name: p["seconds"] for name, p in report.get("per_processor", {}).items()}
     return out
 
 
@@ -104,6 +107,7 @@ def main() -> None:
                   f"{r['workers_cpu']:5.2f} = {r['cpu'] + r['workers_cpu']:5.2f} s  "
                   f"RSS {r['rss_mib']:4.0f} / {r['workers_rss_mib']:4.0f} MiB  "
                   f"rows {r['rows']}", flush=True)
+            print("    " + "  ".join(f"{n} {s:.2f}" for n, s in r["seconds"].items()))
     summary = {}
     for label, rs in results.items():
         summary[label] = {
