@@ -14,7 +14,7 @@ from backcourt.partitions import workers
 from backcourt.pipeline.phase2 import parse_files
 from backcourt.pipeline.phase2.loader import RawFileLoader
 from backcourt.pipeline.phase2.parsers import PARSERS
-from backcourt.pipeline.phase2.parsers.base import RawRecordError
+from backcourt.pipeline.phase2.parsers.base import ColumnRows, RawRecordError
 from tests.conftest import SIM_END, SIM_START, make_context
 
 
@@ -105,6 +105,28 @@ def test_to_arrow_matches_the_per_column_conversion():
     got = parse_files.to_arrow(odd, columns).column("t").to_pylist()
     assert got == [datetime(2024, 1, 2, 23, 30), datetime(2024, 1, 3, 1, 0)]
     assert datetime(2024, 1, 3, 1, tzinfo=UTC).replace(tzinfo=None) == got[1]
+
+
+def test_rows_held_as_columns_give_the_same_table_as_row_dicts():
+    columns = {"game_date": "DATE", "t": "TIMESTAMP", "n": "INTEGER", "x": "DOUBLE",
+               "s": "VARCHAR", "b": "BOOLEAN"}
+    est = timezone(timedelta(hours=-5))
+    rows = [{"game_date": date(2024, 1, 2), "t": datetime(2024, 1, 2, 18, 30, tzinfo=est),
+             "n": 3, "x": 2, "s": "a", "b": True},
+            {"game_date": "2024-01-03", "t": "2024-01-03T01:00:00Z", "n": None, "x": 2.5,
+             "s": None, "b": False},
+            {"game_date": date(2024, 1, 4), "t": None, "n": 7, "x": None, "s": "c",
+             "b": None}]
+    # one file's rows, then two more files' (one of them empty), in load order
+    parts = [ColumnRows({c: [r[c] for r in chunk] for c in columns})
+             for chunk in (rows[:1], [], rows[1:])]
+    assert [r for p in parts for r in p] == rows       # read as rows, they are the rows
+    got = parse_files.columns_to_arrow(parts, columns)
+    assert got.equals(parse_files._to_arrow_by_column(rows, columns))
+    assert got.column("t").to_pylist()[:2] == [datetime(2024, 1, 2, 23, 30),
+                                                 datetime(2024, 1, 3, 1, 0)]
+    assert parts[2][1] == rows[2] and len(parts[1]) == 0
+    assert pickle.loads(pickle.dumps(parts[2])) == rows[1:]
 
 
 def test_first_per_key_keeps_the_first_row_in_order():

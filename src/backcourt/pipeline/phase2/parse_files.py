@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import partial
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,12 @@ import pyarrow as pa
 
 from backcourt.pipeline.phase2.decode import parse_raw_file
 from backcourt.pipeline.phase2.parsers import PARSERS, TABLE_SOURCES
-from backcourt.pipeline.phase2.parsers.base import ParseOutput, RawRecordError, Resolver
+from backcourt.pipeline.phase2.parsers.base import (
+    ColumnRows,
+    ParseOutput,
+    RawRecordError,
+    Resolver,
+)
 from backcourt.rawstore.store import RawFile, RawStore
 
 ARROW_TYPES = {
@@ -76,6 +82,25 @@ def _to_arrow_by_column(rows: list[dict], columns: dict[str, str]) -> pa.Table:
             values = [_coerce_temporal(v, kind) for v in values]
         arrays.append(pa.array(values, type=ARROW_TYPES[kind]))
     return pa.Table.from_arrays(arrays, names=list(columns))
+
+
+def _column_to_arrow(values: list, kind: str) -> pa.Array:
+    """One column as Arrow: in one pass when Arrow takes the values as they are (dates,
+    datetimes — an aware one stored as its UTC time, as ``_coerce_temporal`` does), else
+    (ISO strings) through ``_coerce_temporal``."""
+    try:
+        return pa.array(values, type=ARROW_TYPES[kind])
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        if kind not in ("DATE", "TIMESTAMP"):
+            raise
+    return pa.array([_coerce_temporal(v, kind) for v in values], type=ARROW_TYPES[kind])
+
+
+def columns_to_arrow(parts: list[ColumnRows], columns: dict[str, str]) -> pa.Table:
+    """Rows held column by column (``ColumnRows``, in order) as one Arrow table."""
+    return pa.Table.from_arrays(
+        [_column_to_arrow(list(chain.from_iterable(p.columns[name] for p in parts)), kind)
+         for name, kind in columns.items()], names=list(columns))
 
 
 def to_arrow(rows: list[dict], columns: dict[str, str]) -> pa.Table:
@@ -147,7 +172,7 @@ def parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
 
 
 def _parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
-    rows: list[dict] = []
+    parts: list[Sequence[dict]] = []   # each file's rows: dicts, or ColumnRows
     out = Parsed(table=pa.table({}))
     for f in job.files:
         parsed = job.cached.get(f)
@@ -162,11 +187,16 @@ def _parse_job(job: Job, store: RawStore, resolver: Resolver) -> Parsed:
                     rows={t: r for t, r in parsed.rows.items() if t != job.table},
                     registry_errors=parsed.registry_errors, row_errors=parsed.row_errors,
                     warnings=parsed.warnings)
-        rows.extend(parsed.rows.get(job.table, ()))
+        parts.append(parsed.rows.get(job.table, ()))
         out.registry_errors.extend(parsed.registry_errors)
         out.bad_rows.extend((f, e) for e in parsed.row_errors)
         out.warnings.extend(parsed.warnings)
-    out.table = first_per_key(to_arrow(rows, job.columns), list(job.key_columns))
+    held = [p for p in parts if p]
+    if held and all(isinstance(p, ColumnRows) for p in held):
+        table = columns_to_arrow(held, job.columns)
+    else:
+        table = to_arrow([r for p in held for r in p], job.columns)
+    out.table = first_per_key(table, list(job.key_columns))
     return out
 
 

@@ -10,6 +10,7 @@ are validated straight into their output column names.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, TypeAdapter, with_config
@@ -18,7 +19,7 @@ from typing_extensions import TypedDict
 from backcourt.rawstore.store import RawFile
 
 from ._common import PBP_SHOTS, STRICT, GameId, PosInt, describe, fail, validate_json
-from .base import ParseOutput, Resolver, Row
+from .base import ColumnRows, ParseOutput, Resolver
 
 # "Johnson 26' 3PT Jump Shot (3 PTS) (Wallace 1 AST)" -> "Wallace"
 _ASSIST = re.compile(r"\(([^()]+?) (\d+) AST\)\s*$")
@@ -84,27 +85,56 @@ def _fix(loc: tuple[Any, ...], err: dict[str, Any]) -> tuple[tuple[Any, ...], st
     return loc, reason
 
 
+# the shot fields taken as they were validated (the other columns are computed)
+_AS_VALIDATED = ("action_number", "period", "clock", "team_id", "player_id", "shot_value",
+                 "shot_distance", "x_legacy", "y_legacy", "action_type", "sub_type")
+
+
 def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
     game = validate_json(_ROOT, payload, file, _fix)["game"]
-    common = {"game_date": file.game_date, "game_id": game["gameId"], "source_file": file.display}
-    rows: list[Row] = []
+    actions = game["actions"]
+    shots = [s for s in actions if len(s) > 1]   # a non-shot holds isFieldGoal alone
+    made = [r == "Made" for r in map(itemgetter("shotResult"), shots)]
+    taken = {c: list(map(itemgetter(c), shots)) for c in _AS_VALIDATED}
+    if made != [t == "Made Shot" for t in taken["action_type"]]:
+        _contradiction(file, actions, made, taken["action_type"])
+    n = len(shots)
+    assisted = [False] * n
+    assist_names: list[str | None] = [None] * n
     search = _ASSIST.search
-    for i, s in enumerate(game["actions"]):
-        if len(s) == 1:  # not a field-goal attempt
+    for k, (is_made, description) in enumerate(zip(made, map(itemgetter("description"), shots),
+                                                    strict=True)):
+        if is_made and "AST)" in description:
+            assist = search(description)
+            if assist is not None:
+                assisted[k] = True
+                assist_names[k] = assist.group(1)
+    columns = {
+        "game_date": [file.game_date] * n,
+        "game_id": [game["gameId"]] * n,
+        **{c: taken[c] for c in _AS_VALIDATED[:5]},
+        "shot_value": taken["shot_value"],
+        "is_made": made,
+        **{c: taken[c] for c in _AS_VALIDATED[6:]},
+        "is_assisted": assisted,
+        "assist_player_name": assist_names,
+        "source_file": [file.display] * n,
+    }
+    return ParseOutput(rows={PBP_SHOTS: ColumnRows(columns)})
+
+
+def _contradiction(file: RawFile, actions: list[dict[str, Any]], made: list[bool],
+                   action_types: list[str]) -> None:
+    """Fail on the first shot whose result contradicts its action type, named by its
+    place among all the actions."""
+    shots = iter(zip(made, action_types, strict=True))
+    for i, action in enumerate(actions):
+        if len(action) == 1:
             continue
-        del s["isFieldGoal"]
-        made = s.pop("shotResult") == "Made"
-        description = s.pop("description")
-        if made != (s["action_type"] == "Made Shot"):
+        is_made, action_type = next(shots)
+        if is_made != (action_type == "Made Shot"):
             fail(
                 file,
                 f"game.actions[{i}].shotResult",
-                f"{'Made' if made else 'Missed'!r} contradicts actionType {s['action_type']!r}",
+                f"{'Made' if is_made else 'Missed'!r} contradicts actionType {action_type!r}",
             )
-        assist = search(description) if made and "AST)" in description else None
-        s["is_made"] = made
-        s["is_assisted"] = assist is not None
-        s["assist_player_name"] = assist.group(1) if assist is not None else None
-        s.update(common)
-        rows.append(s)
-    return ParseOutput(rows={PBP_SHOTS: rows})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, with_config
@@ -31,7 +32,7 @@ from ._common import (
     season_label,
     validate_records,
 )
-from .base import ParseOutput, Resolver
+from .base import ParseOutput, Resolver, Row
 
 _MONTHS = {
     m: i
@@ -44,6 +45,7 @@ _YEAR = re.compile(r"^(\d{4})$")
 _SEASON = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+@lru_cache(maxsize=8192)   # a player's birth date is on every day's roster of his team
 def _birth_date(value: str) -> date | None:
     m = _BIRTH.match(value)
     if not m or m.group(1).upper() not in _MONTHS:
@@ -54,6 +56,7 @@ def _birth_date(value: str) -> date | None:
         return None
 
 
+@lru_cache(maxsize=64)
 def _season(value: str) -> str | None:
     """``"2023"`` (commonteamroster's SEASON) or ``"2023-24"`` -> ``"2023-24"``."""
     m = _YEAR.match(value)
@@ -99,8 +102,9 @@ def parse(payload: bytes, file: RawFile, resolver: Resolver) -> ParseOutput:
 def _team_roster(file: RawFile, k: int, headers: list[str], rows: list[Any]) -> ParseOutput:
     records, pos = column_records(file, k, headers, rows, list(_TeamRosterRow.__annotations__))
     records = validate_records(_TEAM_ROWS, records, file, k, pos)
-    out = ParseOutput(rows={ROSTERS: []})
+    rows: list[Row] = []
     seen: set[int] = set()
+    source_file = file.display
     for i, r in enumerate(records):
         season = _season(r["SEASON"])
         if season is None:
@@ -118,8 +122,7 @@ def _team_roster(file: RawFile, k: int, headers: list[str], rows: list[Any]) -> 
         if r["PLAYER_ID"] in seen:
             fail(file, rowset_path(k, i, pos, "PLAYER_ID"), f"player {r['PLAYER_ID']} listed twice")
         seen.add(r["PLAYER_ID"])
-        out.add(
-            ROSTERS,
+        rows.append(
             {
                 "game_date": file.game_date,
                 "team_id": r["TeamID"],
@@ -130,10 +133,10 @@ def _team_roster(file: RawFile, k: int, headers: list[str], rows: list[Any]) -> 
                 "position": r["POSITION"],
                 "jersey": r["NUM"],
                 "birth_date": birth,
-                "source_file": file.display,
+                "source_file": source_file,
             },
         )
-    return out
+    return ParseOutput(rows={ROSTERS: rows})
 
 
 def _all_players(
