@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bytecode import cache_bytecode
+
 HERE = Path(__file__).resolve().parents[1] / "src"
 
 # run in the child: the CLI, then the child's own and its workers' resource use
@@ -92,6 +94,7 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--workdir", default=None)
     a = ap.parse_args()
+    cache_bytecode(a.before)   # as installed copies have it (see bench/bytecode.py)
     work = Path(a.workdir or tempfile.mkdtemp(prefix="phase2-pairs-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
     raw = Path(a.raw).resolve()
