@@ -36,6 +36,7 @@ import pyarrow as pa
 from backcourt.warehouse.base import grouped_by_date_sql
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside
+from backcourt.warehouse.spark import local_files
 from backcourt.warehouse.spark import session as S
 from backcourt.warehouse.spark.ctes import stage
 from backcourt.warehouse.spark.types import same_types, spark_type
@@ -44,6 +45,12 @@ from backcourt.warehouse.transpile import transpile
 CATALOG = "backcourt_ops.spark_tables"
 CATALOG_COLUMNS = {"table_name": "VARCHAR", "columns": "VARCHAR",
                    "partition_column": "VARCHAR", "location": "VARCHAR"}
+
+
+def _driver_writes(master: str, root: str) -> bool:
+    """Whether partition replaces are written by the driver (``local_files``): in local
+    mode on a local folder, where the driver is the only executor."""
+    return master.startswith("local") and local_files.local_folder(root) is not None
 
 
 @lru_cache(maxsize=2048)
@@ -66,6 +73,7 @@ class SparkWarehouse(LedgerBeside):
         self._shared: dict[str, Any] = {"tables": None}
         self._ddl = threading.RLock()
         self._kept: dict[str, tuple] = {}
+        self._driver_writes = _driver_writes(master, root)
         for table in self._tables().values():
             self._register(table)
 
@@ -80,6 +88,7 @@ class SparkWarehouse(LedgerBeside):
         other.spark = S.configure(self.spark.newSession())
         other._shared, other._ddl = self._shared, self._ddl
         other._kept = {}
+        other._driver_writes = self._driver_writes
         return other
 
     # -- reading ---------------------------------------------------------------
@@ -226,11 +235,16 @@ class SparkWarehouse(LedgerBeside):
         grouped = self._grouped(df, column, measures)
         counts = {d: 0 for d in days}
         counts.update({d: r[0] for d, r in grouped.items()})
-        if any(counts.values()):
-            self._write(t, df, overwrite=True)
-        for d, n in counts.items():
-            if n == 0:   # dynamic overwrite leaves partitions absent from the rows alone
-                self._delete_path(f"{t['location']}/{column}={d.isoformat()}")
+        if self._driver_writes:
+            self._kept.pop(t["name"], None)
+            local_files.replace_dates(local_files.local_folder(t["location"]), column, days,
+                                      df.toArrow())
+        else:
+            if any(counts.values()):
+                self._write(t, df, overwrite=True)
+            for d, n in counts.items():
+                if n == 0:   # dynamic overwrite leaves partitions absent from the rows alone
+                    self._delete_path(f"{t['location']}/{column}={d.isoformat()}")
         self.spark.catalog.refreshTable(t["name"])
         self._kept[t["name"]] = (column, measures, frozenset(days), grouped)
         return counts
