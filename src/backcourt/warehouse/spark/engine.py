@@ -268,7 +268,7 @@ class SparkWarehouse(LedgerBeside):
         grouped = self._grouped(df, column, measures)
         counts = {d: 0 for d in days}
         counts.update({d: r[0] for d, r in grouped.items()})
-        if self._driver_writes:
+        if self._driver_writes and t["partition"] == column:
             self._kept.pop(t["name"], None)
             local_files.replace_dates(local_files.local_folder(t["location"]), column, days,
                                       df.toArrow())
