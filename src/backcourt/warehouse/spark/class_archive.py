@@ -1,8 +1,8 @@
 """The driver JVM's class-data archive (Java's CDS): Spark's classes loaded from a file
 mapped into memory instead of found, read and verified in ~250 jars at every start.
 
-A session start (JVM, Spark context, one query) took 11.9 s without and 5.3–5.7 s with
-the archive (2 cores, load ~3). The JVM writes the archive itself when it exits
+A session start (JVM, Spark context, one query) took 10.6–11.9 s without and 5.3–7.9 s
+with the archive (2 cores, load 2–4). The JVM writes the archive itself when it exits
 (``-XX:ArchiveClassesAtExit``), holding every class the process loaded; that first run
 pays for it: its start took ~20 s instead of ~12, and a few seconds more at exit. The
 file (~150 MB) is kept in the user's cache folder (``$XDG_CACHE_HOME/backcourt``, else

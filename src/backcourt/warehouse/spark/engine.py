@@ -2,8 +2,10 @@
 
 Data: every table is an external Parquet table under ``<root>/tables/<schema>/<table>/``,
 partitioned by its date column (``game_date=2023-11-08/part-….parquet``). A batch replaces
-its dates with one dynamic-partition overwrite; dates the batch computed as empty are
-removed from the folder, so an emptied partition does not keep its old rows.
+its dates with one dynamic-partition overwrite (in local mode on a local folder, the
+driver writes the date folders itself: ``local_files``); dates the batch computed as
+empty are removed from the folder, so an emptied partition does not keep its old rows.
+Read queries' answers are kept until a table they read is written (``results``).
 
 Ledger: Parquet has no transactions and no UPDATE, and the ledger needs both (a run is
 updated when it ends; the latest attempt of a partition must be exact). The
