@@ -2,8 +2,10 @@
 
 Data: every table is an external Parquet table under ``<root>/tables/<schema>/<table>/``,
 partitioned by its date column (``game_date=2023-11-08/part-….parquet``). A batch replaces
-its dates with one dynamic-partition overwrite; dates the batch computed as empty are
-removed from the folder, so an emptied partition does not keep its old rows.
+its dates with one dynamic-partition overwrite (in local mode on a local folder, the
+driver writes the date folders itself: ``local_files``); dates the batch computed as
+empty are removed from the folder, so an emptied partition does not keep its old rows.
+Read queries' answers are kept until a table they read is written (``results``).
 
 Ledger: Parquet has no transactions and no UPDATE, and the ledger needs both (a run is
 updated when it ends; the latest attempt of a partition must be exact). The
@@ -21,6 +23,7 @@ fingerprint, and the next plan recomputes it.
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from collections.abc import Sequence
@@ -36,8 +39,10 @@ import pyarrow as pa
 from backcourt.warehouse.base import grouped_by_date_sql
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside
+from backcourt.warehouse.spark import local_files
 from backcourt.warehouse.spark import session as S
 from backcourt.warehouse.spark.ctes import stage
+from backcourt.warehouse.spark.results import results_of
 from backcourt.warehouse.spark.types import same_types, spark_type
 from backcourt.warehouse.transpile import transpile
 
@@ -46,9 +51,30 @@ CATALOG_COLUMNS = {"table_name": "VARCHAR", "columns": "VARCHAR",
                    "partition_column": "VARCHAR", "location": "VARCHAR"}
 
 
+def _driver_writes(master: str, root: str) -> bool:
+    """Whether partition replaces are written by the driver (``local_files``): in local
+    mode on a local folder, where the driver is the only executor."""
+    return master.startswith("local") and local_files.local_folder(root) is not None
+
+
 @lru_cache(maxsize=2048)
 def to_spark(sql: str) -> str:
     return transpile(sql, "spark", pretty=False)
+
+
+def _writes(method):
+    """A method that writes the table its first argument names: the answers kept of
+    queries reading it go stale, before it writes and once it has (a query that ran
+    meanwhile is not kept)."""
+    @functools.wraps(method)
+    def writing(self, table: str, *args, **kwargs):
+        results = self._shared["results"]
+        results.written(table)
+        try:
+            return method(self, table, *args, **kwargs)
+        finally:
+            results.written(table)
+    return writing
 
 
 class SparkWarehouse(LedgerBeside):
@@ -63,9 +89,11 @@ class SparkWarehouse(LedgerBeside):
         self._ops = DuckDBWarehouse(ops_path or f"{root.rstrip('/')}/ops.duckdb")
         self._ops.ensure_table(CATALOG, CATALOG_COLUMNS)
         self.spark = S.build_session(master, f"{root.rstrip('/')}/_spark_warehouse")
-        self._shared: dict[str, Any] = {"tables": None}
+        self._shared: dict[str, Any] = {"tables": None, "results": results_of(root)}
+        self._shared["results"].written()   # opened again: the folder may have changed
         self._ddl = threading.RLock()
         self._kept: dict[str, tuple] = {}
+        self._driver_writes = _driver_writes(master, root)
         for table in self._tables().values():
             self._register(table)
 
@@ -80,6 +108,7 @@ class SparkWarehouse(LedgerBeside):
         other.spark = S.configure(self.spark.newSession())
         other._shared, other._ddl = self._shared, self._ddl
         other._kept = {}
+        other._driver_writes = self._driver_writes
         return other
 
     # -- reading ---------------------------------------------------------------
@@ -108,13 +137,21 @@ class SparkWarehouse(LedgerBeside):
                 self.spark.catalog.dropTempView(view)
 
     def _query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
-        return [tuple(r) for r in self._df(sql, params).collect()]
+        """Rows of ``sql``; an answer kept since no table it reads was written
+        (``results``) is given again without a job."""
+        return self._shared["results"].answer(
+            to_spark(sql), params, lambda: [tuple(r) for r in self._df(sql, params).collect()])
 
     def _arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         return self._df(sql, params).toArrow()
 
     def _execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
-        self._df(sql, params).collect()
+        results = self._shared["results"]
+        results.written()   # any table may change
+        try:
+            self._df(sql, params).collect()
+        finally:
+            results.written()
 
     def result_columns(self, sql: str) -> dict[str, str]:
         return {f.name: f.dataType.simpleString() for f in self._df(sql).schema.fields}
@@ -151,28 +188,35 @@ class SparkWarehouse(LedgerBeside):
             old = self._tables().get(table)
             if old is not None and same_types(old["columns"], columns):
                 return
-            self._kept.pop(table, None)
-            schema, name = table.split(".", 1)
-            t = {"name": table, "columns": dict(columns), "partition": part,
-                 "location": f"{self.path.rstrip('/')}/tables/{schema}/{name}"}
-            kept = None
-            if old is not None:   # schema change: keep the rows, columns matched by name
-                kept = self.spark.sql("SELECT " + ", ".join(
-                    (f"CAST(`{c}` AS {spark_type(k)}) AS `{c}`" if c in old["columns"]
-                     else f"CAST(NULL AS {spark_type(k)}) AS `{c}`")
-                    for c, k in columns.items()) + f" FROM {table}").localCheckpoint()
-                self.spark.sql(f"DROP TABLE IF EXISTS {table}")
-                self._delete_path(t["location"])
-            self._ops.execute(f"DELETE FROM {CATALOG} WHERE table_name = ?", [table])
-            self._ops.execute(f"INSERT INTO {CATALOG} VALUES (?, ?, ?, ?)",
-                              [table, orjson.dumps(t["columns"]).decode(), part,
-                               t["location"]])
-            self._tables()[table] = t
-            self._register(t)
-            if kept is not None:
-                self._write(t, kept, overwrite=True)
+            self._define(table, columns, part, old)
+
+    @_writes
+    def _define(self, table: str, columns: dict[str, str], part: str | None,
+                old: dict | None) -> None:
+        """Create ``table``, or give it ``columns`` instead of ``old``'s."""
+        self._kept.pop(table, None)
+        schema, name = table.split(".", 1)
+        t = {"name": table, "columns": dict(columns), "partition": part,
+             "location": f"{self.path.rstrip('/')}/tables/{schema}/{name}"}
+        kept = None
+        if old is not None:   # schema change: keep the rows, columns matched by name
+            kept = self.spark.sql("SELECT " + ", ".join(
+                (f"CAST(`{c}` AS {spark_type(k)}) AS `{c}`" if c in old["columns"]
+                 else f"CAST(NULL AS {spark_type(k)}) AS `{c}`")
+                for c, k in columns.items()) + f" FROM {table}").localCheckpoint()
+            self.spark.sql(f"DROP TABLE IF EXISTS {table}")
+            self._delete_path(t["location"])
+        self._ops.execute(f"DELETE FROM {CATALOG} WHERE table_name = ?", [table])
+        self._ops.execute(f"INSERT INTO {CATALOG} VALUES (?, ?, ?, ?)",
+                          [table, orjson.dumps(t["columns"]).decode(), part,
+                           t["location"]])
+        self._tables()[table] = t
+        self._register(t)
+        if kept is not None:
+            self._write(t, kept, overwrite=True)
 
     # -- writing ---------------------------------------------------------------
+    @_writes
     def _append(self, table: str, rows: pa.Table) -> None:
         self._write(self._tables()[table], self._frame(rows), overwrite=False)
 
@@ -226,11 +270,16 @@ class SparkWarehouse(LedgerBeside):
         grouped = self._grouped(df, column, measures)
         counts = {d: 0 for d in days}
         counts.update({d: r[0] for d, r in grouped.items()})
-        if any(counts.values()):
-            self._write(t, df, overwrite=True)
-        for d, n in counts.items():
-            if n == 0:   # dynamic overwrite leaves partitions absent from the rows alone
-                self._delete_path(f"{t['location']}/{column}={d.isoformat()}")
+        if self._driver_writes and t["partition"] == column:
+            self._kept.pop(t["name"], None)
+            local_files.replace_dates(local_files.local_folder(t["location"]), column, days,
+                                      df.toArrow())
+        else:
+            if any(counts.values()):
+                self._write(t, df, overwrite=True)
+            for d, n in counts.items():
+                if n == 0:   # dynamic overwrite leaves partitions absent from the rows alone
+                    self._delete_path(f"{t['location']}/{column}={d.isoformat()}")
         self.spark.catalog.refreshTable(t["name"])
         self._kept[t["name"]] = (column, measures, frozenset(days), grouped)
         return counts
@@ -255,11 +304,13 @@ class SparkWarehouse(LedgerBeside):
             return {d: r for d, r in kept[3].items() if d in wanted}
         return super().grouped_by_date(table, column, days, measures)
 
+    @_writes
     def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
                             column: str, measures: tuple[str, ...] = ()) -> dict[date, int]:
         return self._replace(self._tables()[table], days, self._frame(source), column,
                              measures)
 
+    @_writes
     def _replace_rows(self, table: str, match: str, params: list[Any],
                       source: str | pa.Table, days: list[date] | None, column: str) -> None:
         t = self._tables()[table]

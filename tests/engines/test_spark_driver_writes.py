@@ -1,0 +1,154 @@
+"""Spark in local mode: partition replaces written by the driver, and kept query answers.
+
+The driver's files (``warehouse/spark/local_files.py``) must read back, through Spark, as
+exactly the rows Spark's own write gives, with every column type the pipeline declares;
+an emptied date loses its folder and no other date's file is touched. A query's answer is
+kept (no Spark job when asked again) until a table it reads is written
+(``warehouse/spark/results.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from backcourt.warehouse.spark.engine import SparkWarehouse
+from backcourt.warehouse.spark.local_files import local_folder
+
+D1, D2, D3 = date(2023, 11, 1), date(2023, 11, 2), date(2023, 11, 3)
+COLUMNS = {"player_id": "INTEGER", "big": "BIGINT", "points": "DOUBLE", "name": "VARCHAR",
+           "flag": "BOOLEAN", "at": "TIMESTAMP", "total": "HUGEINT", "day": "DATE",
+           "game_date": "DATE"}
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory):
+    w = SparkWarehouse(str(tmp_path_factory.mktemp("spark_driver")), master="local[2]")
+    assert w._driver_writes
+    yield w
+    w.close()
+
+
+def _rows(n: int, days: list[date]) -> pa.Table:
+    return pa.table({
+        "player_id": pa.array([i for i in range(n)], pa.int32()),
+        "big": pa.array([2**40 + i for i in range(n)], pa.int64()),
+        "points": pa.array([None if i % 5 == 0 else i / 3 for i in range(n)], pa.float64()),
+        "name": pa.array([None if i % 7 == 0 else f"p{i}é" for i in range(n)]),
+        "flag": pa.array([i % 2 == 0 for i in range(n)]),
+        "at": pa.array([datetime(2023, 11, 1, 12, 30, i % 60, 123456) for i in range(n)],
+                       pa.timestamp("us")),
+        "total": pa.array([Decimal(10**30 + i) for i in range(n)], pa.decimal128(38, 0)),
+        "day": pa.array([date(2023, 1, 1 + i % 28) for i in range(n)], pa.date32()),
+        "game_date": pa.array([days[i % len(days)] for i in range(n)], pa.date32()),
+    })
+
+
+def _all(wh, table: str) -> list[tuple]:
+    return sorted(wh.query(f"SELECT * FROM {table}"), key=repr)
+
+
+def _files(wh, table: str) -> dict[str, int]:
+    root = Path(local_folder(wh.path)) / "tables" / Path(*table.split("."))
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")
+            if p.is_file()}
+
+
+def _jobs(wh, group: str, call):
+    """``call()`` and the Spark jobs it ran (``group``: unique in the test session: the
+    status tracker remembers every group of the Spark application)."""
+    sc = wh.spark.sparkContext
+    sc.setJobGroup(group, group)
+    try:
+        out = call()
+    finally:
+        sc.setLocalProperty("spark.jobGroup.id", None)
+    return out, sc.statusTracker().getJobIdsForGroup(group)
+
+
+def test_the_driver_files_read_back_as_spark_own_write(wh):
+    wh.ensure_table("s.driver", COLUMNS)
+    wh.ensure_table("s.spark", COLUMNS)
+    rows = _rows(50, [D1, D2])
+    wh.replace_partitions("s.driver", [D1, D2, D3], rows)
+    wh._driver_writes = False
+    try:
+        wh.replace_partitions("s.spark", [D1, D2, D3], rows)
+    finally:
+        wh._driver_writes = True
+    assert _all(wh, "s.driver") == _all(wh, "s.spark")
+    assert len(_all(wh, "s.driver")) == 50
+    assert wh.columns("s.driver") == wh.columns("s.spark")
+    files = _files(wh, "s.driver")
+    assert sorted({f.split("/")[0] for f in files}) == ["game_date=2023-11-01",
+                                                         "game_date=2023-11-02"]
+    assert not [f for f in files if f.startswith(".")]   # no staging left behind
+
+
+def test_a_replace_touches_only_its_dates_and_an_emptied_date_goes(wh):
+    wh.ensure_table("s.part", COLUMNS)
+    wh.replace_partitions("s.part", [D1, D2, D3], _rows(30, [D1, D2, D3]))
+    before = _files(wh, "s.part")
+    counts = wh.replace_partitions("s.part", [D2, D3], _rows(4, [D3]))
+    assert counts == {D2: 0, D3: 4}
+    after = _files(wh, "s.part")
+    assert {f: t for f, t in before.items() if f.startswith("game_date=2023-11-01")} == {
+        f: t for f, t in after.items() if f.startswith("game_date=2023-11-01")}
+    assert not [f for f in after if f.startswith("game_date=2023-11-02")]
+    assert dict(wh.query("SELECT game_date, count(*) FROM s.part GROUP BY 1")) == {
+        D1: 10, D3: 4}
+
+
+def test_an_answer_is_kept_until_a_table_it_reads_is_written(wh):
+    wh.ensure_table("s.kept", COLUMNS)
+    wh.ensure_table("s.other", COLUMNS)
+    wh.replace_partitions("s.kept", [D1], _rows(3, [D1]))
+    sql = "SELECT game_date, count(*) FROM s.kept WHERE game_date BETWEEN ? AND ? GROUP BY 1"
+    first, jobs = _jobs(wh, "driver-first", lambda: wh.query(sql, [D1, D3]))
+    assert jobs and first == [(D1, 3)]
+    again, jobs = _jobs(wh, "driver-again", lambda: wh.query(sql, [D1, D3]))
+    assert jobs == [] and again == first
+    _, jobs = _jobs(wh, "driver-other-params", lambda: wh.query(sql, [D2, D3]))
+    assert jobs   # other parameters: another question
+
+    wh.replace_partitions("s.other", [D1], _rows(2, [D1]))   # another table: still kept
+    _, jobs = _jobs(wh, "driver-after-other", lambda: wh.query(sql, [D1, D3]))
+    assert jobs == []
+    wh.replace_partitions("s.kept", [D2], _rows(5, [D2]))
+    after, jobs = _jobs(wh, "driver-after-write", lambda: wh.query(sql, [D1, D3]))
+    assert jobs and after == [(D1, 3), (D2, 5)]
+    wh.replace_rows("s.kept", "player_id = ?", [0], _rows(0, [D1]), days=[D1])
+    after, jobs = _jobs(wh, "driver-after-rows", lambda: wh.query(sql, [D1, D3]))
+    assert jobs and after == [(D1, 2), (D2, 5)]
+
+
+def test_answers_of_session_views_and_volatile_calls_are_not_kept(wh):
+    wh.ensure_table("s.views", COLUMNS)
+    wh.replace_partitions("s.views", [D1], _rows(3, [D1]))
+    wh.materialize("v_rows", "SELECT * FROM s.views")
+    for sql in ("SELECT count(*) FROM v_rows",
+                "SELECT player_id, rand() < 2 FROM s.views"):
+        wh.query(sql)
+        _, jobs = _jobs(wh, f"driver-again-{len(sql)}", lambda s=sql: wh.query(s))
+        assert jobs, sql
+
+
+def test_another_warehouse_object_on_the_folder_sees_the_writes(wh):
+    """Every object opened on one folder in a process shares the kept answers."""
+    wh.ensure_table("s.shared", COLUMNS)
+    wh.replace_partitions("s.shared", [D1], _rows(3, [D1]))
+    sql = "SELECT count(*) FROM s.shared"
+    assert wh.query(sql) == [(3,)]
+    other = SparkWarehouse(wh.path, master="local[2]")
+    try:
+        other.replace_partitions("s.shared", [D1], _rows(6, [D1]))
+    finally:
+        other.close()
+    wh.spark.catalog.refreshTable("s.shared")
+    assert wh.query(sql) == [(6,)]
+    assert os.path.isdir(os.path.join(wh.path, "tables", "s", "shared"))
