@@ -19,6 +19,7 @@ import pytest
 
 from backcourt.warehouse.spark.engine import SparkWarehouse
 from backcourt.warehouse.spark.local_files import local_folder
+from tests.engines.spark_jobs import jobs_of
 
 D1, D2, D3 = date(2023, 11, 1), date(2023, 11, 2), date(2023, 11, 3)
 COLUMNS = {"player_id": "INTEGER", "big": "BIGINT", "points": "DOUBLE", "name": "VARCHAR",
@@ -59,18 +60,6 @@ def _files(wh, table: str) -> dict[str, int]:
             if p.is_file()}
 
 
-def _jobs(wh, group: str, call):
-    """``call()`` and the Spark jobs it ran (``group``: unique in the test session: the
-    status tracker remembers every group of the Spark application)."""
-    sc = wh.spark.sparkContext
-    sc.setJobGroup(group, group)
-    try:
-        out = call()
-    finally:
-        sc.setLocalProperty("spark.jobGroup.id", None)
-    return out, sc.statusTracker().getJobIdsForGroup(group)
-
-
 def test_the_driver_files_read_back_as_spark_own_write(wh):
     wh.ensure_table("s.driver", COLUMNS)
     wh.ensure_table("s.spark", COLUMNS)
@@ -109,21 +98,21 @@ def test_an_answer_is_kept_until_a_table_it_reads_is_written(wh):
     wh.ensure_table("s.other", COLUMNS)
     wh.replace_partitions("s.kept", [D1], _rows(3, [D1]))
     sql = "SELECT game_date, count(*) FROM s.kept WHERE game_date BETWEEN ? AND ? GROUP BY 1"
-    first, jobs = _jobs(wh, "driver-first", lambda: wh.query(sql, [D1, D3]))
+    first, jobs = jobs_of(wh, "driver-first", lambda: wh.query(sql, [D1, D3]))
     assert jobs and first == [(D1, 3)]
-    again, jobs = _jobs(wh, "driver-again", lambda: wh.query(sql, [D1, D3]))
+    again, jobs = jobs_of(wh, "driver-again", lambda: wh.query(sql, [D1, D3]))
     assert jobs == [] and again == first
-    _, jobs = _jobs(wh, "driver-other-params", lambda: wh.query(sql, [D2, D3]))
+    _, jobs = jobs_of(wh, "driver-other-params", lambda: wh.query(sql, [D2, D3]))
     assert jobs   # other parameters: another question
 
     wh.replace_partitions("s.other", [D1], _rows(2, [D1]))   # another table: still kept
-    _, jobs = _jobs(wh, "driver-after-other", lambda: wh.query(sql, [D1, D3]))
+    _, jobs = jobs_of(wh, "driver-after-other", lambda: wh.query(sql, [D1, D3]))
     assert jobs == []
     wh.replace_partitions("s.kept", [D2], _rows(5, [D2]))
-    after, jobs = _jobs(wh, "driver-after-write", lambda: wh.query(sql, [D1, D3]))
+    after, jobs = jobs_of(wh, "driver-after-write", lambda: wh.query(sql, [D1, D3]))
     assert jobs and after == [(D1, 3), (D2, 5)]
     wh.replace_rows("s.kept", "player_id = ?", [0], _rows(0, [D1]), days=[D1])
-    after, jobs = _jobs(wh, "driver-after-rows", lambda: wh.query(sql, [D1, D3]))
+    after, jobs = jobs_of(wh, "driver-after-rows", lambda: wh.query(sql, [D1, D3]))
     assert jobs and after == [(D1, 2), (D2, 5)]
 
 
@@ -134,7 +123,7 @@ def test_answers_of_session_views_and_volatile_calls_are_not_kept(wh):
     for sql in ("SELECT count(*) FROM v_rows",
                 "SELECT player_id, rand() < 2 FROM s.views"):
         wh.query(sql)
-        _, jobs = _jobs(wh, f"driver-again-{len(sql)}", lambda s=sql: wh.query(s))
+        _, jobs = jobs_of(wh, f"driver-again-{len(sql)}", lambda s=sql: wh.query(s))
         assert jobs, sql
 
 

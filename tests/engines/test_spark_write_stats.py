@@ -15,6 +15,7 @@ import pytest
 
 from backcourt.warehouse.base import grouped_by_date as by_query
 from backcourt.warehouse.spark.engine import SparkWarehouse
+from tests.engines.spark_jobs import jobs_of
 
 D1, D2, D3 = date(2023, 11, 1), date(2023, 11, 2), date(2023, 11, 3)
 COLUMNS = {"player_id": "INTEGER", "points": "DOUBLE", "game_date": "DATE"}
@@ -36,25 +37,15 @@ def _rows(day_points: list[tuple[date, int, float | None]]) -> pa.Table:
                      "game_date": pa.array([d for d, _, _ in day_points], pa.date32())})
 
 
-def _jobs(wh, group: str, call):
-    sc = wh.spark.sparkContext
-    sc.setJobGroup(group, group)
-    try:
-        out = call()
-    finally:
-        sc.setLocalProperty("spark.jobGroup.id", None)
-    return out, sc.statusTracker().getJobIdsForGroup(group)
-
-
 def test_measures_of_the_write_are_what_the_files_hold(wh):
     rows = _rows([(D1, 1, 10.0), (D1, 2, None), (D1, 2, 4.5), (D3, 7, 3.25)])
     counts = wh.replace_partitions("s.box", [D1, D2, D3], rows, measures=MEASURES)
     assert counts == {D1: 3, D2: 0, D3: 1}
 
-    kept, jobs = _jobs(wh, "kept", lambda: wh.grouped_by_date(
+    kept, jobs = jobs_of(wh, "kept", lambda: wh.grouped_by_date(
         "s.box", "game_date", [D1, D2, D3], MEASURES))
     assert jobs == []   # answered from the write's own job
-    read, jobs = _jobs(wh, "read", lambda: by_query(wh, "s.box", "game_date", [D1, D2, D3],
+    read, jobs = jobs_of(wh, "read", lambda: by_query(wh, "s.box", "game_date", [D1, D2, D3],
                                                      MEASURES))
     assert jobs   # the files, read back
     assert kept == read == {D1: (3, 1, 2, 14.5), D3: (1, 0, 1, 3.25)}
@@ -63,7 +54,7 @@ def test_measures_of_the_write_are_what_the_files_hold(wh):
 def test_after_another_write_the_files_answer(wh):
     wh.replace_partitions("s.box", [D1], _rows([(D1, 1, 1.0)]), measures=MEASURES)
     wh.replace_rows("s.box", "player_id = ?", [1], _rows([(D1, 9, None)]), days=[D1])
-    got, jobs = _jobs(wh, "after", lambda: wh.grouped_by_date(
+    got, jobs = jobs_of(wh, "after", lambda: wh.grouped_by_date(
         "s.box", "game_date", [D1], MEASURES))
     assert jobs
     assert got == {D1: (1, 1, 1, None)}
@@ -73,14 +64,14 @@ def test_an_answer_is_given_once_and_only_for_what_was_computed(wh):
     wh.replace_partitions("s.box", [D2], _rows([(D2, 4, 8.0)]), measures=MEASURES)
     # other measures, or dates the write did not cover: the files answer
     for days, measures in (([D2], MEASURES[:1]), ([D1, D2], MEASURES)):
-        got, jobs = _jobs(wh, f"other-{len(days)}-{len(measures)}", lambda d=days, m=measures:
+        got, jobs = jobs_of(wh, f"other-{len(days)}-{len(measures)}", lambda d=days, m=measures:
                           wh.grouped_by_date("s.box", "game_date", d, m))
         assert jobs
         assert got == by_query(wh, "s.box", "game_date", days, measures)
     wh.replace_partitions("s.box", [D2], _rows([(D2, 4, 8.0)]), measures=MEASURES)
-    first, jobs = _jobs(wh, "first", lambda: wh.grouped_by_date(
+    first, jobs = jobs_of(wh, "first", lambda: wh.grouped_by_date(
         "s.box", "game_date", [D2], MEASURES))
     assert jobs == [] and first == {D2: (1, 0, 1, 8.0)}
-    second, jobs = _jobs(wh, "second", lambda: wh.grouped_by_date(
+    second, jobs = jobs_of(wh, "second", lambda: wh.grouped_by_date(
         "s.box", "game_date", [D2], MEASURES))
     assert jobs and second == first
