@@ -47,9 +47,11 @@ class DuckDBWarehouse:
             self.con = duckdb.connect(path)
             self._own_reader = False   # that writer's changes need not be on disk yet
         self._in_tx = False
-        # table -> columns, shared with forks; None = to be read again after DDL
-        self._shared: dict[str, dict[str, dict[str, str]] | None] = {"schema": None}
+        # table -> columns, shared with forks (None: to be read again after DDL), and a
+        # count of the DDL done, so that a read overtaken by DDL is not kept
+        self._shared: dict[str, Any] = {"schema": None, "generation": 0}
         self._ddl = threading.Lock()
+        self._ddl_seen = threading.Lock()   # guards the two together
 
     def fork(self) -> DuckDBWarehouse:
         """Another connection to the same database, for another thread: its own
@@ -57,7 +59,7 @@ class DuckDBWarehouse:
         other = object.__new__(DuckDBWarehouse)
         other.path, other.con, other._in_tx = self.path, self.con.cursor(), False
         other.read_only, other._own_reader = self.read_only, self._own_reader
-        other._shared, other._ddl = self._shared, self._ddl
+        other._shared, other._ddl, other._ddl_seen = self._shared, self._ddl, self._ddl_seen
         return other
 
     def stamp(self) -> str | None:
@@ -83,19 +85,29 @@ class DuckDBWarehouse:
 
     @_schema.setter
     def _schema(self, value) -> None:
-        self._shared["schema"] = value
+        """None after DDL: every fork reads the catalog again."""
+        with self._ddl_seen:
+            self._shared["schema"] = value
+            self._shared["generation"] += 1
 
     def _catalog(self) -> dict[str, dict[str, str]]:
-        """Every table's columns, read once (all DDL goes through this adapter)."""
+        """Every table's columns, read once and shared by the forks (all DDL goes through
+        this adapter). A read is kept only when it saw the catalog as it is now: not from
+        inside a transaction (its snapshot may predate another fork's new table), and not
+        when DDL finished while it read; else it answers this call alone."""
         schema = self._schema
-        if schema is None:
-            schema = {}
-            for sch, name, col, typ in self.query(
-                    "SELECT table_schema, table_name, column_name, data_type "
-                    "FROM information_schema.columns WHERE table_catalog = current_database() "
-                    "ORDER BY table_schema, table_name, ordinal_position"):
-                schema.setdefault(f"{sch}.{name}", {})[col] = typ
-            self._schema = schema
+        if schema is not None:
+            return schema
+        generation = self._shared["generation"]
+        schema = {}
+        for sch, name, col, typ in self.query(
+                "SELECT table_schema, table_name, column_name, data_type "
+                "FROM information_schema.columns WHERE table_catalog = current_database() "
+                "ORDER BY table_schema, table_name, ordinal_position"):
+            schema.setdefault(f"{sch}.{name}", {})[col] = typ
+        with self._ddl_seen:
+            if not self._in_tx and self._shared["generation"] == generation:
+                self._shared["schema"] = schema
         return schema
 
     # -- basics ------------------------------------------------------------
