@@ -79,15 +79,10 @@ class DuckDBWarehouse:
             parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
         return "|".join(parts)
 
-    @property
-    def _schema(self) -> dict[str, dict[str, str]] | None:
-        return self._shared["schema"]
-
-    @_schema.setter
-    def _schema(self, value) -> None:
-        """None after DDL: every fork reads the catalog again."""
+    def _catalog_changed(self) -> None:
+        """After DDL: every fork reads the catalog again, and a read under way is not kept."""
         with self._ddl_seen:
-            self._shared["schema"] = value
+            self._shared["schema"] = None
             self._shared["generation"] += 1
 
     def _catalog(self) -> dict[str, dict[str, str]]:
@@ -95,7 +90,7 @@ class DuckDBWarehouse:
         this adapter). A read is kept only when it saw the catalog as it is now: not from
         inside a transaction (its snapshot may predate another fork's new table), and not
         when DDL finished while it read; else it answers this call alone."""
-        schema = self._schema
+        schema = self._shared["schema"]
         if schema is not None:
             return schema
         generation = self._shared["generation"]
@@ -201,7 +196,7 @@ class DuckDBWarehouse:
         if not self.table_exists(table):
             self.ensure_schema(table.split(".", 1)[0])
             self.con.execute(f"CREATE TABLE {table} ({ddl})")
-            self._schema = None
+            self._catalog_changed()
             return
         have = self.columns(table)
         if [(c, t.upper()) for c, t in have.items()] == [
@@ -215,7 +210,7 @@ class DuckDBWarehouse:
             self.con.execute(f"INSERT INTO {table}__new SELECT {select} FROM {table}")
             self.con.execute(f"DROP TABLE {table}")
             self.con.execute(f"ALTER TABLE {table}__new RENAME TO {table.split('.', 1)[1]}")
-        self._schema = None
+        self._catalog_changed()
 
     def insert_rows(self, table: str, rows: list[list]) -> None:
         """Append rows (in column order) in one statement: a few as parameters (a daily
