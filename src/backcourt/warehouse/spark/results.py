@@ -73,6 +73,7 @@ class Results:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._versions: dict[str, int] = {}
+        self._epoch = 0   # moves when any table may have been written
         self._kept: dict[tuple, tuple[frozenset[str], tuple[int, ...], list[tuple]]] = {}
         self.hits = 0
 
@@ -81,14 +82,14 @@ class Results:
         with self._lock:
             if table is None:
                 self._kept.clear()
-                self._versions = {t: v + 1 for t, v in self._versions.items()}
+                self._epoch += 1   # also a table no version was counted for yet
                 return
             table = table.lower()
             self._versions[table] = self._versions.get(table, 0) + 1
             self._kept = {k: v for k, v in self._kept.items() if table not in v[0]}
 
     def _now(self, tables: frozenset[str]) -> tuple[int, ...]:
-        return tuple(self._versions.get(t, 0) for t in sorted(tables))
+        return (self._epoch, *(self._versions.get(t, 0) for t in sorted(tables)))
 
     def answer(self, sql: str, params: Sequence[Any] | None,
                run: Callable[[], list[tuple]]) -> list[tuple]:
