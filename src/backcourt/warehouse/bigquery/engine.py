@@ -143,7 +143,8 @@ class BigQueryWarehouse(LedgerBeside):
 
     def _send(self, sql: str, job_config: Any = None, location: str | None = None):
         """Every statement's way out, BigQuery SQL naming the schemas: their datasets'
-        prefix is written in here."""
+        prefix, and this fork's own names of the tables it materialized, are written in
+        here."""
         return self.client.query(qualify(sql, self.dataset_prefix, tuple(self._own.items())),
                                  job_config=job_config, location=location)
 
