@@ -4,6 +4,7 @@ when they first run, and their declared code fingerprint is the one they compute
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import date
@@ -118,7 +119,7 @@ def test_a_run_logged_to_a_pipe_imports_no_rich(tmp_path, sim_raw):
             "except SystemExit as exc:\n"
             "    print('rich' if 'rich.console' in sys.modules else 'no rich', exc.code,"
             " file=sys.stderr)\n")
-    env = {k: v for k, v in __import__("os").environ.items()
+    env = {k: v for k, v in os.environ.items()
            if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=env)
