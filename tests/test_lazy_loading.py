@@ -126,3 +126,29 @@ def test_a_run_logged_to_a_pipe_imports_no_rich(tmp_path, sim_raw):
     lines = done.stderr.strip().splitlines()
     assert lines[-1] == "no rich 0", done.stderr[-2000:]
     assert any("finished: succeeded" in line for line in lines), lines   # the log lines
+
+
+def test_building_arrow_rows_imports_no_pandas(tmp_path, sim_raw):
+    """pyarrow imports pandas (with numpy, 0.2-0.35 s) the first time it checks whether
+    its input is a pandas object; backcourt never hands it one, so a Phase 2 run builds
+    and writes its Arrow rows without pandas. A conversion that needs pandas still gets it."""
+    day = "2023-10-24"
+    code = ("import runpy, sys\n"
+            f"sys.argv = ['backcourt', 'backfill', '--phases', '2', "
+            f"'--start', '{day}', '--end', '{day}', '--json', "
+            f"'--warehouse', {str(tmp_path / 'w.duckdb')!r}, '--raw', {sim_raw!r}]\n"
+            "try:\n    runpy.run_module('backcourt', run_name='__main__')\n"
+            "except SystemExit as exc:\n"
+            "    print('pandas' if 'pandas' in sys.modules else 'no pandas', exc.code,"
+            " file=sys.stderr)\n"
+            "from backcourt.arrow import pa\n"
+            "assert pa.array([None, 'x']).null_count == 1\n"
+            "print('pandas' if 'pandas' in sys.modules else 'no pandas', file=sys.stderr)\n"
+            "import pandas\n"
+            "frame = pa.table({'x': [1, None]}).to_pandas()\n"
+            "assert isinstance(frame, pandas.DataFrame) and frame.shape == (2, 1)\n"
+            "assert pa.Table.from_pandas(frame).num_rows == 2\n"
+            "print('converted', file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    lines = done.stderr.strip().splitlines()
+    assert lines[-3:] == ["no pandas 0", "no pandas", "converted"], done.stderr[-2000:]

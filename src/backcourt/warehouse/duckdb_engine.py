@@ -25,7 +25,7 @@ from backcourt.warehouse.values import FEW_ROWS, values
 _LITERAL_DATES = 64
 
 if TYPE_CHECKING:   # imported where rows are built: most commands never need it
-    import pyarrow as pa
+    from backcourt.arrow import pa
 
 
 class DuckDBWarehouse:
@@ -221,7 +221,7 @@ class DuckDBWarehouse:
             listed, params = values(rows)
             self.con.execute(f"INSERT INTO {table} {listed}", params)
             return
-        import pyarrow as pa
+        from backcourt.arrow import pa
 
         cols = list(self.columns(table))
         data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)})

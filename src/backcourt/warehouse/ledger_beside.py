@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-import pyarrow as pa
-
+from backcourt.arrow import pa
 from backcourt.warehouse.base import counts_by_date, grouped_by_date
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.routing import in_ops

@@ -17,8 +17,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
-import pyarrow as pa
-
+from backcourt.arrow import pa
 from backcourt.pipeline.phase2 import aliases
 from backcourt.pipeline.phase2 import tables as T
 from backcourt.pipeline.phase2.names import PlayerResolver

@@ -28,8 +28,8 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
+from backcourt.arrow import pa
 from backcourt.pipeline.phase2.decode import parse_raw_file
 from backcourt.pipeline.phase2.parsers import PARSERS, TABLE_SOURCES
 from backcourt.pipeline.phase2.parsers.base import (

@@ -24,9 +24,9 @@ from functools import partial
 from types import SimpleNamespace
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
+from backcourt.arrow import pa
 from backcourt.pipeline.phase5 import systems as S
 from backcourt.pipeline.phase5.specs import LOADER
 from backcourt.pipeline.phase5.tables import (

@@ -106,7 +106,7 @@ def inline_params(sql: str, params) -> str:
 
 def arrow_schema_fields(schema) -> list[tuple[str, str]]:
     """An Arrow schema's columns as (name, BigQuery type)."""
-    import pyarrow as pa
+    from backcourt.arrow import pa
 
     def kind(t) -> str:
         if pa.types.is_date(t):

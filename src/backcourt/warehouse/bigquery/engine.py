@@ -30,9 +30,9 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
+from backcourt.arrow import pa
 from backcourt.warehouse.bigquery.datasets import check_prefix, dataset, qualify
 from backcourt.warehouse.bigquery.dialect import (
     arrow_schema_fields,

@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pyarrow as pa
 
+from backcourt.arrow import pa
 from backcourt.warehouse.base import grouped_by_date_sql
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside

@@ -22,9 +22,10 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from backcourt.arrow import pa
 
 COMPRESSION = "zstd"   # as spark.sql.parquet.compression.codec
 
