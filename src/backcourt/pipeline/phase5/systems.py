@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backcourt.pipeline.phase4.features import FEATURE_NAMES
+from backcourt.without_pandas import pandas_refused
 
 MOVING_AVERAGE = "moving_average"
 GBM = "gbm"
@@ -139,7 +140,8 @@ def train_gbm(x: np.ndarray, y: np.ndarray, *, version: str, season: str, week_s
               trained_through, min_rows: int) -> TrainedModel:
     """Train one week's model on rows already restricted to dates before ``week_start`` and
     sorted by (game_date, player_id): on the last ``MAX_TRAINING_ROWS`` of them."""
-    import lightgbm as lgb
+    with pandas_refused():   # LightGBM imports pandas only to recognise pandas inputs
+        import lightgbm as lgb
 
     params = {**GBM_PARAMS, "num_boost_round": GBM_ROUNDS,
               "max_training_rows": MAX_TRAINING_ROWS}
