@@ -1,5 +1,5 @@
 """``python -m backcourt`` runs the CLI (benchmarks use it to time a fresh process)."""
 
-from backcourt.cli import app
+from backcourt.entry import main
 
-app()
+main()

@@ -1,5 +1,5 @@
 """``python -m backcourt.cli``."""
 
-from backcourt.cli import app
+from backcourt.entry import main
 
-app()
+main()

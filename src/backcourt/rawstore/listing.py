@@ -129,7 +129,12 @@ class Walk:
 
     def _prepare(self) -> None:
         try:
-            found = walk_local(self.root, 3)
+            # (imported here: it imports this module)
+            from backcourt.rawstore import early_walk
+
+            found = early_walk.take(self.root)   # the command's head start, if any
+            if found is None:
+                found = walk_local(self.root, 3)
             by_source: dict[str, dict[tuple[str, ...], list[str]]] = {}
             for (source, *day), fp in found.items():
                 by_source.setdefault(source, {})[tuple(day)] = fp
