@@ -325,3 +325,47 @@ def test_a_damaged_kept_pass_is_computed_again(copy, tmp_path, monkeypatch, dama
     for f in files:
         f.write_bytes(damage)
     assert status_cells(tmp_path) == first
+
+
+def validate_json(tmp_path) -> dict:
+    env = {"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+           "BACKCOURT_RAW": str(tmp_path / "raw")}
+    out = runner.invoke(cli, ["validate", *RANGE, "--json"], env=env)
+    lib.release_locks()
+    assert out.exit_code in (0, 1), out.stdout
+    return orjson.loads(out.stdout)
+
+
+@pytest.mark.parametrize("damage", [damage_rows, damage_raw_in_place])
+def test_a_kept_validation_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage,
+                                                               monkeypatch):
+    """`validate` keeps its answer under its state pass's key and its own question; the
+    next `validate` reads it (a tampered finding shows); rows deleted or a raw file
+    rewritten in place behind the tool's back make the next one validate again, and it
+    finds the damage."""
+    from backcourt.partitions import kept
+    from backcourt.validation.validate import Finding
+
+    monkeypatch.setattr(store_module, "FEW_DATES", 5)
+    copy.wh.execute("CHECKPOINT")
+    copy.wh.close()
+    lib.release_locks()
+    first = validate_json(tmp_path)
+    answers = [f for f in kept.folder(str(tmp_path / "wh.duckdb")).glob("*.pickle")
+               if "answer" in pickle.loads(f.read_bytes())]
+    assert len(answers) == 1, "validate kept no answer"
+    data = pickle.loads(answers[0].read_bytes())
+    data["answer"].findings.append(Finding("freshness", "MEDIUM", "schedule", [WEEK[0]],
+                                           TAMPERED, "none"))
+    answers[0].write_bytes(pickle.dumps(data))
+    assert TAMPERED in [f["detail"] for f in validate_json(tmp_path)["findings"]]
+    ctx = make_context(tmp_path, str(tmp_path / "raw"))
+    (processor, day), _ = damage(ctx, tmp_path)
+    ctx.wh.execute("CHECKPOINT")
+    ctx.wh.close()
+    lib.release_locks()
+    after = validate_json(tmp_path)
+    assert TAMPERED not in [f["detail"] for f in after["findings"]]
+    assert any(f["processor"] == processor and day in f["dates"] for f in after["findings"])
+    assert not any(f["processor"] == processor and day in f["dates"]
+                   for f in first["findings"])

@@ -18,6 +18,9 @@ A later read command with the same key loads the pass instead of computing it; a
 to any input is a new key, so a kept pass is never out of date — only the proof is cheaper
 than the computation (one stat per raw file). Engines without a stamp (Spark, BigQuery),
 object stores, and a warehouse this process writes to are never kept.
+
+A command whose whole answer is a function of the same inputs (``validate``: its findings)
+keeps that answer too, under the pass's key plus its own options (``answer_key``).
 """
 
 from __future__ import annotations
@@ -82,8 +85,37 @@ def save(ctx: Context, k: str, fields: dict) -> None:
     keeps nothing: the next command computes."""
     latest = fields["latest"]
     # by column: a third faster both ways than 17,000 named tuples
-    data = {**fields, "key": k,
-            "latest": (list(latest), list(zip(*latest.values(), strict=True)))}
+    _write(ctx, k, {**fields, "key": k,
+                    "latest": (list(latest), list(zip(*latest.values(), strict=True)))})
+
+
+def load_answer(ctx: Context, k: str) -> object | None:
+    """A read command's whole answer kept under ``k`` (``save_answer``), or None."""
+    try:
+        data = pickle.loads(_path(ctx, k).read_bytes())
+    except Exception:   # noqa: BLE001 - as in ``load``: no answer, computed again
+        return None
+    if not isinstance(data, dict) or data.get("key") != k:
+        return None
+    return data.get("answer")
+
+
+def save_answer(ctx: Context, k: str, answer: object) -> None:
+    """Keep a read command's answer (e.g. ``validate``'s findings), a function of the same
+    inputs as the pass under the key it was derived from (``answer_key``)."""
+    _write(ctx, k, {"key": k, "answer": answer})
+
+
+def answer_key(pass_key: str | None, *question: object) -> str | None:
+    """The key of an answer computed from the pass under ``pass_key`` and ``question``
+    (the command's own options), or None when the pass cannot be kept."""
+    if pass_key is None:
+        return None
+    text = "\n".join([pass_key, *map(repr, question)])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _write(ctx: Context, k: str, data: dict) -> None:
     path = _path(ctx, k)
     try:
         path.parent.mkdir(exist_ok=True)

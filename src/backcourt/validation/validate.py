@@ -19,6 +19,7 @@ from backcourt.checks.partition import partition_stats, short_of_expected
 from backcourt.ledger import FAILED, SKIPPED
 from backcourt.ledger.ledger import ABSENT_OPTIONAL_INPUT
 from backcourt.ledger.tables import ENTITY_FAILURES
+from backcourt.partitions import kept
 from backcourt.partitions.context import Context
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
@@ -94,6 +95,24 @@ def _fix(ctx: Context, p: Processor, days: list[date], reprocess: str = "stale")
 
 def validate(ctx: Context, processors: list[Processor], start: date, end: date,
              with_reconcile: bool = False) -> Validation:
+    """Every finding over [start, end]. A read command's validation is kept beside the
+    warehouse under the key of the state pass it reads plus its own question
+    (``partitions.kept``): nothing it reads can change without moving that key, so a
+    second ``validate`` of an unchanged warehouse and raw store loads the first's answer."""
+    # the raw store's walk runs in the background meanwhile (the key's proof needs it)
+    with no_gc(), ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
+        k = kept.answer_key(kept.key(ctx, start, end, True, False, [], True), "validate",
+                            [p.name for p in processors], with_reconcile)
+        if k is not None and isinstance(found := kept.load_answer(ctx, k), Validation):
+            return found
+        v = _validate(ctx, processors, start, end, with_reconcile)
+    if k is not None:
+        kept.save_answer(ctx, k, v)
+    return v
+
+
+def _validate(ctx: Context, processors: list[Processor], start: date, end: date,
+              with_reconcile: bool) -> Validation:
     v = Validation(start, end)
     if with_reconcile:
         v.reconciliation = reconcile(ctx, processors, start, end)
@@ -110,8 +129,7 @@ def validate(ctx: Context, processors: list[Processor], start: date, end: date,
     order = ctx.registry.order()
     # one read of the ledger, one grouped count per table, one dependency check per
     # processor (kept from the state pass): the cost grows with tables, not dates
-    with no_gc(), ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
-        states = state_pass(ctx, start, end, complete=True)
+    states = state_pass(ctx, start, end, complete=True)
     first, rows, latest = states.first, states.rows, states.latest
     explained: dict[str, dict[date, int]] = {}
     for name, d, n in ctx.wh.query(
