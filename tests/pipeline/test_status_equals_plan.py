@@ -204,13 +204,18 @@ def test_phase1_is_in_the_registry_plan_and_status(copy, tmp_path):
 TAMPERED = "kept pass read"
 
 
-def status_cells(tmp_path) -> dict:
+def read_command(tmp_path, command: str) -> dict:
+    """``command`` over the range, as JSON (exit 0 or 1: complete or not, clean or not)."""
     env = {"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
            "BACKCOURT_RAW": str(tmp_path / "raw")}
-    out = runner.invoke(cli, ["status", *RANGE, "--json"], env=env)
+    out = runner.invoke(cli, [command, *RANGE, "--json"], env=env)
     lib.release_locks()
     assert out.exit_code in (0, 1), out.stdout
-    return {(name, d): c for name, body in orjson.loads(out.stdout)["processors"].items()
+    return orjson.loads(out.stdout)
+
+
+def status_cells(tmp_path) -> dict:
+    return {(name, d): c for name, body in read_command(tmp_path, "status")["processors"].items()
             for d, c in body["dates"].items()}
 
 
@@ -327,15 +332,6 @@ def test_a_damaged_kept_pass_is_computed_again(copy, tmp_path, monkeypatch, dama
     assert status_cells(tmp_path) == first
 
 
-def validate_json(tmp_path) -> dict:
-    env = {"BACKCOURT_WAREHOUSE": str(tmp_path / "wh.duckdb"),
-           "BACKCOURT_RAW": str(tmp_path / "raw")}
-    out = runner.invoke(cli, ["validate", *RANGE, "--json"], env=env)
-    lib.release_locks()
-    assert out.exit_code in (0, 1), out.stdout
-    return orjson.loads(out.stdout)
-
-
 @pytest.mark.parametrize("damage", [damage_rows, damage_raw_in_place])
 def test_a_kept_validation_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage,
                                                                monkeypatch):
@@ -350,7 +346,7 @@ def test_a_kept_validation_is_read_and_any_damage_is_a_new_one(copy, tmp_path, d
     copy.wh.execute("CHECKPOINT")
     copy.wh.close()
     lib.release_locks()
-    first = validate_json(tmp_path)
+    first = read_command(tmp_path, "validate")
     answers = [f for f in kept.folder(str(tmp_path / "wh.duckdb")).glob("*.pickle")
                if "answer" in pickle.loads(f.read_bytes())]
     assert len(answers) == 1, "validate kept no answer"
@@ -358,13 +354,13 @@ def test_a_kept_validation_is_read_and_any_damage_is_a_new_one(copy, tmp_path, d
     data["answer"].findings.append(Finding("freshness", "MEDIUM", "schedule", [WEEK[0]],
                                            TAMPERED, "none"))
     answers[0].write_bytes(pickle.dumps(data))
-    assert TAMPERED in [f["detail"] for f in validate_json(tmp_path)["findings"]]
+    assert TAMPERED in [f["detail"] for f in read_command(tmp_path, "validate")["findings"]]
     ctx = make_context(tmp_path, str(tmp_path / "raw"))
     (processor, day), _ = damage(ctx, tmp_path)
     ctx.wh.execute("CHECKPOINT")
     ctx.wh.close()
     lib.release_locks()
-    after = validate_json(tmp_path)
+    after = read_command(tmp_path, "validate")
     assert TAMPERED not in [f["detail"] for f in after["findings"]]
     assert any(f["processor"] == processor and day in f["dates"] for f in after["findings"])
     assert not any(f["processor"] == processor and day in f["dates"]
