@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 from backcourt.rawstore.early_walk import _root_to_walk
 
@@ -77,3 +78,25 @@ def test_a_command_with_a_head_start_answers_as_one_without(sim_raw, tmp_path):
     assert forked.returncode == inline.returncode, forked.stderr[-2000:]
     a, b = json.loads(forked.stdout), json.loads(inline.stdout)
     assert a["partitions_to_run"] > 0 and a == b
+
+
+def test_a_command_that_ends_early_does_not_wait_for_the_walk(tmp_path):
+    """The child holds none of the command's output: a caller reading the command's output
+    to its end gets it when the command exits, not when a walk it started ends (here a
+    slow one: the walk is made to sleep)."""
+    raw = tmp_path / "raw"
+    (raw / "nba_schedule" / "2023-10-24").mkdir(parents=True)
+    code = ("import sys, time\n"
+            "from backcourt.rawstore import early_walk\n"
+            "def slow(root, depth):\n"
+            "    time.sleep(5)\n"
+            "    return {}\n"
+            "early_walk.walk_local = slow\n"
+            f"early_walk.start(['plan', *{LONG!r}, '--raw', {str(raw)!r}])\n"
+            "assert early_walk._started\n"
+            "print('usage error', flush=True)\n"
+            "sys.exit(2)\n")
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == "usage error\n", done.stderr
+    assert time.perf_counter() - t < 4

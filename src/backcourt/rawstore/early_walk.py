@@ -45,6 +45,11 @@ def start(argv: list[str]) -> None:
         code = 1
         try:
             os.close(read)
+            # not the command's output: a caller reading it to its end (a pipe) must not
+            # wait for this child when the command ends early (a usage error)
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
             data = marshal.dumps(walk_local(root, 3))
             view = memoryview(data)
             while view:
