@@ -225,10 +225,10 @@ def tamper_kept(tmp_path, cell: tuple[str, date]) -> None:
     from backcourt.partitions import kept
     from backcourt.partitions.state import State
 
-    files = list(kept.folder(str(tmp_path / "wh.duckdb")).glob("*.pickle"))
-    assert files, "the read command kept no state pass"
-    for f in files:
-        data = pickle.loads(f.read_bytes())
+    passes = [(f, data) for f in kept.folder(str(tmp_path / "wh.duckdb")).glob("*.pickle")
+              if "cells" in (data := pickle.loads(f.read_bytes()))]
+    assert passes, "the read command kept no state pass"
+    for f, data in passes:
         data["cells"][cell] = State("failed", TAMPERED)
         f.write_bytes(pickle.dumps(data))
 
@@ -256,11 +256,11 @@ def damage_raw_in_place(ctx, tmp_path):
 @pytest.mark.parametrize("damage", [damage_rows, damage_raw_in_place])
 def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage,
                                                          monkeypatch):
-    """`status` keeps its state pass; the next read command reads it (a tampered cell
-    shows); damage behind the tool's back — rows deleted, a raw file rewritten in place
-    with its size and mtime put back — makes the next command compute the pass again.
-    (A pass is kept when the command walks the whole raw store: over more than
-    ``FEW_DATES`` dates, lowered here to this window's 26.)"""
+    """`status` keeps its state pass (and its matrix); `plan`, the next read command, reads
+    that pass (a tampered cell shows); damage behind the tool's back — rows deleted, a raw
+    file rewritten in place with its size and mtime put back — makes the next commands
+    compute the pass again. (A pass is kept when the command walks the whole raw store:
+    over more than ``FEW_DATES`` dates, lowered here to this window's 26.)"""
     monkeypatch.setattr(store_module, "FEW_DATES", 5)
     target = ("team_offense_game_summary", date(2023, 11, 10))
     copy.wh.execute("CHECKPOINT")
@@ -268,8 +268,7 @@ def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage,
     lib.release_locks()
     status_cells(tmp_path)                    # computes and keeps the pass
     tamper_kept(tmp_path, target)
-    seen = status_cells(tmp_path)[(target[0], target[1].isoformat())]
-    assert seen["state"] == "failed" and seen["reason"] == TAMPERED
+    assert plan_reasons(tmp_path)[(target[0], target[1].isoformat())] == TAMPERED
     ctx = make_context(tmp_path, str(tmp_path / "raw"))
     cell, state = damage(ctx, tmp_path)
     ctx.wh.execute("CHECKPOINT")
@@ -278,6 +277,57 @@ def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage,
     after = status_cells(tmp_path)
     assert after[(target[0], target[1].isoformat())]["state"] == "done"
     assert after[cell]["state"] == state
+    assert plan_reasons(tmp_path)[(target[0], target[1].isoformat())] != TAMPERED
+
+
+def tamper_answers(tmp_path, change) -> int:
+    """Apply ``change`` to every kept answer (not the passes); how many there were."""
+    from backcourt.partitions import kept
+
+    answers = [(f, data) for f in kept.folder(str(tmp_path / "wh.duckdb")).glob("*.pickle")
+               if "answer" in (data := pickle.loads(f.read_bytes()))]
+    for f, data in answers:
+        change(data["answer"])
+        f.write_bytes(pickle.dumps(data))
+    return len(answers)
+
+
+@pytest.mark.parametrize("damage", [damage_rows, damage_raw_in_place])
+def test_kept_status_and_plan_answers_are_read_and_damage_is_a_new_one(copy, tmp_path,
+                                                                       damage, monkeypatch):
+    """`status` keeps its matrix and `plan` its plan, each under its pass's key and its
+    own question: the next same command reads it (a tampered cell shows in both), and
+    damage behind the tool's back makes both compute again and find it."""
+    from backcourt.planner.plan import PlanCell
+    from backcourt.status.matrix import Cell, StatusMatrix
+
+    monkeypatch.setattr(store_module, "FEW_DATES", 5)
+    target = ("team_offense_game_summary", date(2023, 11, 10))
+    copy.wh.execute("CHECKPOINT")
+    copy.wh.close()
+    lib.release_locks()
+    status_cells(tmp_path)
+    plan_reasons(tmp_path)
+
+    def tamper(answer) -> None:
+        if isinstance(answer, StatusMatrix):
+            answer.cells[target] = Cell("failed", 0, TAMPERED)
+        else:
+            answer.cells[target] = PlanCell(*target, "failed", True, TAMPERED)
+
+    assert tamper_answers(tmp_path, tamper) == 2
+    key = (target[0], target[1].isoformat())
+    assert status_cells(tmp_path)[key]["reason"] == TAMPERED
+    assert plan_reasons(tmp_path)[key] == TAMPERED
+    ctx = make_context(tmp_path, str(tmp_path / "raw"))
+    cell, state = damage(ctx, tmp_path)
+    ctx.wh.execute("CHECKPOINT")
+    ctx.wh.close()
+    lib.release_locks()
+    after = status_cells(tmp_path)
+    assert after[key]["state"] == "done" and after[cell]["state"] == state
+    reasons = plan_reasons(tmp_path)
+    assert reasons[key] != TAMPERED and reasons[cell] is not None   # the damage is planned
 
 
 def test_a_kept_pass_is_keyed_by_the_code_and_the_question(copy, tmp_path):

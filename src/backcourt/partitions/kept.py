@@ -19,8 +19,9 @@ to any input is a new key, so a kept pass is never out of date — only the proo
 than the computation (one stat per raw file). Engines without a stamp (Spark, BigQuery),
 object stores, and a warehouse this process writes to are never kept.
 
-A command whose whole answer is a function of the same inputs (``validate``: its findings)
-keeps that answer too, under the pass's key plus its own options (``answer_key``).
+A command whose whole answer is a function of the same inputs (``status``'s matrix,
+``plan``'s plan, ``validate``'s findings) keeps that answer too, under the pass's key plus
+its own options (``answer_key``).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from backcourt.registry import Source
 
 FORMAT = 1
-KEEP = 8   # passes kept per warehouse (one per question: status, plan, validate, ranges)
+KEEP = 16   # passes and answers kept per warehouse (status, plan, validate; ranges)
 _CODE: list[str] = []   # backcourt's source files' stamp, once per process
 
 

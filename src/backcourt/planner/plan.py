@@ -14,11 +14,12 @@ before ``start`` included). Blocked partitions are never run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from backcourt.ledger import FAILED, SKIPPED
+from backcourt.partitions import kept
 from backcourt.partitions.context import Context
 from backcourt.partitions.mapping import WindowMapping
 from backcourt.partitions.no_gc import no_gc
@@ -151,9 +152,19 @@ def make_plan(ctx: Context, processors: list[Processor], start: date, end: date,
     with no_gc():
         ctx.store.refresh()
         with ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
+            # a read command's plan is kept under its state pass's key (partitions.kept)
+            k = kept.answer_key(kept.key(ctx, start, end, None, scrape, list(sources),
+                                         bool(processors)),
+                                "plan", [p.name for p in processors], reprocess,
+                                [s.name for s in sources])
+            if k is not None and isinstance(found := kept.load_answer(ctx, k), Plan):
+                return found
             states = state_pass(ctx, start, end, scrape=scrape, sources=sources,
                                 processors=bool(processors))
-        return plan_from(ctx, states, processors, reprocess, sources)
+        plan = plan_from(ctx, states, processors, reprocess, sources)
+    if k is not None:   # (without its state pass: a read command's plan is not run)
+        kept.save_answer(ctx, k, replace(plan, states=None))
+    return plan
 
 
 def plan_from(ctx: Context, states: States, processors: list[Processor],

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from backcourt.ledger import FAILED
+from backcourt.partitions import kept
 from backcourt.partitions.context import Context
 from backcourt.partitions.no_gc import no_gc
 from backcourt.partitions.state import (
@@ -88,6 +89,12 @@ def status_matrix(ctx: Context, processors: list[Processor], start: date, end: d
                      sources=list(sources))
     with no_gc():
         with ctx.store.listing_ahead(len(m.dates)):
+            # a read command's matrix is kept under its state pass's key (partitions.kept)
+            k = kept.answer_key(kept.key(ctx, start, end, None, False, list(sources), True),
+                                "status", [p.name for p in processors],
+                                [s.name for s in sources])
+            if k is not None and isinstance(found := kept.load_answer(ctx, k), StatusMatrix):
+                return found
             states = state_pass(ctx, start, end, sources=sources)
         for src in sources:
             for d in states.days.get(src.name, []):
@@ -103,6 +110,8 @@ def status_matrix(ctx: Context, processors: list[Processor], start: date, end: d
                                               if p.partitions == "raw_dates"}
              | {src.name for src in sources}}
     m.dates = sorted(set(m.dates) | extra)
+    if k is not None:
+        kept.save_answer(ctx, k, m)
     return m
 
 
