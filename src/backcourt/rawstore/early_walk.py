@@ -32,7 +32,7 @@ def start(argv: list[str]) -> None:
     """Fork the walk of the raw root ``argv`` names, when it is a read command's over
     more than ``FEW_DATES`` dates; else nothing."""
     root = _root_to_walk(argv)
-    if root is None:
+    if root is None or not hasattr(os, "fork"):   # (no fork: the command walks itself)
         return
     read, write = os.pipe()
     try:
