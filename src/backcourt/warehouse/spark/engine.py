@@ -39,7 +39,7 @@ import pyarrow as pa
 from backcourt.warehouse.base import grouped_by_date_sql
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside
-from backcourt.warehouse.spark import local_files
+from backcourt.warehouse.spark import local_files, row_measures
 from backcourt.warehouse.spark import session as S
 from backcourt.warehouse.spark.ctes import stage
 from backcourt.warehouse.spark.results import results_of
@@ -261,19 +261,27 @@ class SparkWarehouse(LedgerBeside):
                  measures: tuple[str, ...] = ()) -> dict[date, int]:
         """Overwrite exactly the partitions ``days`` with ``df``'s rows of those days.
 
-        The rows are computed once (a local checkpoint, typed as the table stores them);
-        one grouped job counts them per date together with ``measures``, which
-        ``grouped_by_date`` then answers without reading the files back."""
+        The rows are computed once, typed as the table stores them, with their counts per
+        date and ``measures`` (which ``grouped_by_date`` then answers without reading the
+        files back): when the driver writes the files, by the one job that collects them
+        (``row_measures``); else by a local checkpoint and one grouped job."""
         from pyspark.sql import functions as F
 
-        df = self._shaped(t, df.where(F.col(column).isin(days))).localCheckpoint()
-        grouped = self._grouped(df, column, measures)
+        df = self._shaped(t, df.where(F.col(column).isin(days)))
+        driver = self._driver_writes and t["partition"] == column
+        collected = row_measures.collect(df, column, measures) if driver else None
+        if collected is None:
+            df = df.localCheckpoint()
+            grouped = self._grouped(df, column, measures)
+            rows = df.toArrow() if driver else None
+        else:
+            rows, grouped = collected
         counts = {d: 0 for d in days}
         counts.update({d: r[0] for d, r in grouped.items()})
-        if self._driver_writes and t["partition"] == column:
+        if driver:
             self._kept.pop(t["name"], None)
             local_files.replace_dates(local_files.local_folder(t["location"]), column, days,
-                                      df.toArrow())
+                                      rows)
         else:
             if any(counts.values()):
                 self._write(t, df, overwrite=True)
