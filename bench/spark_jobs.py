@@ -52,6 +52,9 @@ def main() -> None:
     ap.add_argument("--raw", required=True)
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--queries", action="store_true")
+    ap.add_argument("--detail", action="store_true", help="per (processor, operation)")
+    ap.add_argument("--conf", action="append", default=[],
+                    help="key=value: a Spark SQL setting added to the local-mode ones")
     args = ap.parse_args()
 
     from pyspark.sql import SparkSession
@@ -59,8 +62,12 @@ def main() -> None:
     from backcourt import app as lib
     from backcourt.config import Settings
     from backcourt.executor import runner
+    from backcourt.warehouse.spark import session
     from backcourt.warehouse.spark.engine import SparkWarehouse
 
+    for setting in args.conf:
+        key, value = setting.split("=", 1)
+        session.LOCAL_CONF[key] = value
     wh = tempfile.mkdtemp(prefix="bc-spark-jobs-")
     settings = Settings(warehouse=wh, raw=args.raw, engine="spark",
                         spark_master=args.master)
@@ -150,6 +157,10 @@ def main() -> None:
             print("\nper processor\n" + head)
         for name, (n, j, s, w, c) in sorted(table.items(), key=lambda x: -x[1][4]):
             print(f"{name:<28} {n:>5} {j:>5} {s:>5} {w:6.1f} {c:6.1f}")
+    if args.detail:
+        print("\nper processor and operation\n" + head)
+        for (proc, name), (n, j, s, w, c) in sorted(ops.items()):
+            print(f"{proc[:18] + ' ' + name:<28} {n:>5} {j:>5} {s:>5} {w:6.1f} {c:6.1f}")
     if args.queries:
         print("\nread queries\n" + head)
         for text, (n, j, s, w, c) in sorted(queries.items(), key=lambda x: -x[1][4]):

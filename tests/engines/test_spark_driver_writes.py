@@ -141,3 +141,51 @@ def test_another_warehouse_object_on_the_folder_sees_the_writes(wh):
     wh.spark.catalog.refreshTable("s.shared")
     assert wh.query(sql) == [(6,)]
     assert os.path.isdir(os.path.join(wh.path, "tables", "s", "shared"))
+
+
+STAGED = ("WITH t AS (SELECT game_date, player_id FROM s.src), "
+          "u AS (SELECT game_date, count(*) AS n FROM t GROUP BY 1) "
+          "SELECT a.game_date, a.player_id, u.n FROM t AS a JOIN u ON u.game_date = a.game_date "
+          "JOIN t AS b ON b.player_id = a.player_id AND b.game_date = a.game_date")
+
+
+def test_a_statement_whose_columns_were_asked_is_written_without_analysing_it_again(wh):
+    """The runner asks a statement's columns, then writes it: its shared CTE is computed
+    once (one checkpoint job), not once per call."""
+    wh.ensure_table("s.src", COLUMNS)
+    wh.replace_partitions("s.src", [D1, D2], _rows(6, [D1, D2]))
+    wh.ensure_table("s.dst", {"game_date": "DATE", "player_id": "INTEGER", "n": "BIGINT"})
+    counts, alone = jobs_of(wh, "unprepared-write", lambda: wh.replace_partitions(
+        "s.dst", [D1, D2], STAGED))
+    assert counts == {D1: 3, D2: 3}
+    cols, jobs = jobs_of(wh, "prepared-columns", lambda: wh.result_columns(STAGED))
+    assert list(cols) == ["game_date", "player_id", "n"] and len(jobs) == 1   # t, once
+    again, jobs = jobs_of(wh, "prepared-write", lambda: wh.replace_partitions(
+        "s.dst", [D1, D2], STAGED))
+    assert again == counts and len(jobs) == len(alone) - 1   # t is not computed again
+
+
+def test_a_table_written_after_the_columns_were_asked_is_read_anew(wh):
+    wh.ensure_table("s.src2", COLUMNS)
+    wh.replace_partitions("s.src2", [D1], _rows(2, [D1]))
+    sql = STAGED.replace("s.src", "s.src2")
+    wh.result_columns(sql)
+    wh.replace_partitions("s.src2", [D1, D2], _rows(8, [D1, D2]))
+    wh.ensure_table("s.dst2", {"game_date": "DATE", "player_id": "INTEGER", "n": "BIGINT"})
+    assert wh.replace_partitions("s.dst2", [D1, D2], sql) == {D1: 4, D2: 4}
+
+
+def test_removing_rows_of_dates_without_folders_asks_spark_nothing(wh):
+    wh.ensure_table("s.extras", COLUMNS)
+    wh.replace_partitions("s.extras", [D1], _rows(2, [D1]))
+    asked = []
+    sql = wh.spark.sql
+    wh.spark.sql = lambda *a, **k: asked.append(a[0]) or sql(*a, **k)
+    try:
+        wh.replace_rows("s.extras", "player_id = ?", [5], _rows(0, [D2]), days=[D2, D3])
+        assert asked == []   # no folder of D2 or D3: no row to remove
+        wh.replace_rows("s.extras", "player_id = ?", [5], _rows(0, [D1]), days=[D1])
+        assert asked   # D1 holds rows: Spark is asked whether any matches
+    finally:
+        del wh.spark.sql
+    assert wh.query("SELECT count(*) FROM s.extras") == [(2,)]

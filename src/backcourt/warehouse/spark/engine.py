@@ -42,7 +42,7 @@ from backcourt.warehouse.ledger_beside import LedgerBeside
 from backcourt.warehouse.spark import local_files, row_measures
 from backcourt.warehouse.spark import session as S
 from backcourt.warehouse.spark.ctes import stage
-from backcourt.warehouse.spark.results import results_of
+from backcourt.warehouse.spark.results import results_of, tables_read
 from backcourt.warehouse.spark.types import same_types, spark_type
 from backcourt.warehouse.transpile import transpile
 
@@ -93,6 +93,7 @@ class SparkWarehouse(LedgerBeside):
         self._shared["results"].written()   # opened again: the folder may have changed
         self._ddl = threading.RLock()
         self._kept: dict[str, tuple] = {}
+        self._prepared: tuple | None = None
         self._driver_writes = _driver_writes(master, root)
         for table in self._tables().values():
             self._register(table)
@@ -108,6 +109,7 @@ class SparkWarehouse(LedgerBeside):
         other.spark = S.configure(self.spark.newSession())
         other._shared, other._ddl = self._shared, self._ddl
         other._kept = {}
+        other._prepared = None
         other._driver_writes = self._driver_writes
         return other
 
@@ -154,7 +156,15 @@ class SparkWarehouse(LedgerBeside):
             results.written()
 
     def result_columns(self, sql: str) -> dict[str, str]:
-        return {f.name: f.dataType.simpleString() for f in self._df(sql).schema.fields}
+        """The columns of ``sql``'s rows. The runner asks them of the statement it then
+        writes: the statement is analysed here as the write will run it (``_statement``)
+        and kept for it (``_frame``) while no table it reads is written."""
+        tables = tables_read(to_spark(sql))
+        if tables is None:
+            return {f.name: f.dataType.simpleString() for f in self._df(sql).schema.fields}
+        df = self._statement(sql)
+        self._prepared = (sql, df, tables, self._shared["results"].versions(tables))
+        return {f.name: f.dataType.simpleString() for f in df.schema.fields}
 
     # -- schema ----------------------------------------------------------------
     def _tables(self) -> dict[str, dict]:
@@ -233,6 +243,10 @@ class SparkWarehouse(LedgerBeside):
     def _frame(self, source: str | pa.Table):
         if isinstance(source, pa.Table):
             return self.spark.createDataFrame(source)
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared[0] == source and \
+                self._shared["results"].versions(prepared[2]) == prepared[3]:
+            return prepared[1]
         return self._statement(source)
 
     def _shaped(self, t: dict, df):
@@ -326,8 +340,9 @@ class SparkWarehouse(LedgerBeside):
         if days is not None:
             within = f" AND {column} IN ({', '.join('?' * len(days))})"
             args += days
-        if isinstance(source, pa.Table) and not source.num_rows and not self._df(
-                f"SELECT 1 FROM {table} WHERE ({match}){within} LIMIT 1", args).take(1):
+        if isinstance(source, pa.Table) and not source.num_rows and (
+                self._no_folders(t, days, column) or not self._df(
+                    f"SELECT 1 FROM {table} WHERE ({match}){within} LIMIT 1", args).take(1)):
             return   # no row to add and none to remove: one job instead of three
         where = f"NOT ({match}){within}"
         kept = self._df(f"SELECT * FROM {table} WHERE {where}", args)
@@ -337,6 +352,15 @@ class SparkWarehouse(LedgerBeside):
         else:
             both = both.localCheckpoint()
             self._write(t, both, overwrite=True)
+
+    def _no_folders(self, t: dict, days: list[date] | None, column: str) -> bool:
+        """Whether none of ``days`` has a partition folder, so the table holds no row of
+        them (an emptied date loses its folder), seen on the driver's disk without a query."""
+        folder = local_files.local_folder(t["location"])
+        if not self._driver_writes or days is None or folder is None or \
+                t["partition"] != column:
+            return False
+        return not any(Path(folder, f"{column}={d.isoformat()}").exists() for d in days)
 
     # -- control ---------------------------------------------------------------
     @contextmanager
