@@ -53,6 +53,8 @@ def main() -> None:
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--queries", action="store_true")
     ap.add_argument("--detail", action="store_true", help="per (processor, operation)")
+    ap.add_argument("--rules", action="store_true",
+                    help="Catalyst's time per rule (the JVM's RuleExecutor totals)")
     ap.add_argument("--conf", action="append", default=[],
                     help="key=value: a Spark SQL setting added to the local-mode ones")
     args = ap.parse_args()
@@ -165,6 +167,8 @@ def main() -> None:
         print("\nread queries\n" + head)
         for text, (n, j, s, w, c) in sorted(queries.items(), key=lambda x: -x[1][4]):
             print(f"{n:>5} {j:>5} {s:>5} {w:6.1f} {c:6.1f}  {text}")
+    if args.rules:
+        print("\n" + sc._jvm.org.apache.spark.sql.catalyst.rules.RuleExecutor.dumpTimeSpent())
     sys.stdout.flush()
 
 
