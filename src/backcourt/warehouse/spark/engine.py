@@ -139,10 +139,28 @@ class SparkWarehouse(LedgerBeside):
                 self.spark.catalog.dropTempView(view)
 
     def _query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
-        """Rows of ``sql``; an answer kept since no table it reads was written
-        (``results``) is given again without a job."""
-        return self._shared["results"].answer(
-            to_spark(sql), params, lambda: [tuple(r) for r in self._df(sql, params).collect()])
+        """Rows of ``sql``, interpreted in local mode (``session.INTERPRETED``); an answer
+        kept since no table it reads was written (``results``) is given again without a
+        job."""
+        def run() -> list[tuple]:
+            with self._interpreted():
+                return [tuple(r) for r in self._df(sql, params).collect()]
+        return self._shared["results"].answer(to_spark(sql), params, run)
+
+    @contextmanager
+    def _interpreted(self):
+        """Queries planned and run meanwhile evaluate their expressions without compiled
+        code (local mode only: ``session.INTERPRETED``)."""
+        if not self.master.startswith("local"):
+            yield
+            return
+        for key, value in S.INTERPRETED.items():
+            self.spark.conf.set(key, value)
+        try:
+            yield
+        finally:
+            for key, value in S.COMPILED.items():
+                self.spark.conf.set(key, value)
 
     def _arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         return self._df(sql, params).toArrow()
