@@ -189,3 +189,24 @@ def test_removing_rows_of_dates_without_folders_asks_spark_nothing(wh):
     finally:
         del wh.spark.sql
     assert wh.query("SELECT count(*) FROM s.extras") == [(2,)]
+
+
+def test_loader_rows_reach_spark_as_a_scanned_file_that_goes_after(wh):
+    """A loader's Arrow rows are handed to Spark as a Parquet file (not converted row by
+    row); the file is gone after the write, and rows of types such a file would not carry
+    as they are (a time zone, nanoseconds, no type) take ``createDataFrame``."""
+    from backcourt.warehouse.spark.local_files import scannable
+
+    wh.ensure_table("s.loaded", COLUMNS)
+    rows = _rows(12, [D1, D2])
+    assert scannable(rows.schema)
+    wh.replace_partitions("s.loaded", [D1, D2], rows)
+    assert not list(Path(local_folder(wh.path), "_scratch").iterdir())
+    assert len(_all(wh, "s.loaded")) == 12
+    odd = rows.set_column(5, "at", rows.column("at").cast(pa.timestamp("us", tz="UTC")))
+    odd = odd.set_column(3, "name", pa.nulls(12))
+    assert not scannable(odd.schema)
+    wh.replace_partitions("s.loaded", [D1, D2], odd)
+    got = _all(wh, "s.loaded")
+    assert len(got) == 12 and {r[3] for r in got} == {None}
+    assert sorted(r[5] for r in got) == sorted(rows.column("at").to_pylist())

@@ -347,8 +347,27 @@ class SparkWarehouse(LedgerBeside):
     @_writes
     def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
                             column: str, measures: tuple[str, ...] = ()) -> dict[date, int]:
-        return self._replace(self._tables()[table], days, self._frame(source), column,
-                             measures)
+        with self._source(source) as df:
+            return self._replace(self._tables()[table], days, df, column, measures)
+
+    @contextmanager
+    def _source(self, source: str | pa.Table):
+        """``_frame(source)``; in local mode, rows of the driver (a loader's Arrow table) are
+        handed to Spark as a Parquet file it scans, removed once the caller is done
+        (``local_files.scratch``), instead of ``createDataFrame``: that converts every row
+        on the driver into Spark's own rows, and the optimizer then evaluates the casts row
+        by row over them, both without compiled code."""
+        folder = local_files.local_folder(self.path) if self._driver_writes else None
+        if not isinstance(source, pa.Table) or folder is None or \
+                not local_files.scannable(source.schema):
+            yield self._frame(source)
+            return
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        # the schema told, not read from the file's footer by a job of its own
+        schema = from_arrow_schema(source.schema, prefer_timestamp_ntz=True)
+        with local_files.scratch(folder, source) as path:
+            yield self.spark.read.schema(schema).parquet(path)
 
     @_writes
     def _replace_rows(self, table: str, match: str, params: list[Any],
