@@ -10,7 +10,7 @@ kept (no Spark job when asked again) until a table it reads is written
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -210,3 +210,21 @@ def test_loader_rows_reach_spark_as_a_scanned_file_that_goes_after(wh):
     got = _all(wh, "s.loaded")
     assert len(got) == 12 and {r[3] for r in got} == {None}
     assert sorted(r[5] for r in got) == sorted(rows.column("at").to_pylist())
+
+
+def test_a_replace_of_many_dates_is_a_few_calls_into_the_jvm(wh, monkeypatch):
+    """The rows are shaped and filtered to the batch's dates by one SQL statement, not by a
+    Column object per column, cast and date (a few JVM calls each)."""
+    from py4j.clientserver import ClientServerConnection
+
+    days = [date(2023, 10, 1) + timedelta(days=i) for i in range(60)]
+    wh.ensure_table("s.many", COLUMNS)
+    rows = _rows(120, days)
+    calls = []
+    send = ClientServerConnection.send_command
+    monkeypatch.setattr(ClientServerConnection, "send_command",
+                        lambda self, command: calls.append(1) or send(self, command))
+    counts = wh.replace_partitions("s.many", days, rows)
+    monkeypatch.undo()
+    assert sum(counts.values()) == 120 and len(counts) == 60
+    assert len(calls) < 120   # was 858: 60 date literals and 9 typed columns

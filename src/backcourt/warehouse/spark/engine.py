@@ -267,17 +267,29 @@ class SparkWarehouse(LedgerBeside):
             return prepared[1]
         return self._statement(source)
 
-    def _shaped(self, t: dict, df):
-        """Rows in the table's physical column order (partition column last), typed."""
-        from pyspark.sql import functions as F
-
+    def _shaped(self, t: dict, df, column: str | None = None,
+                days: Sequence[date] | None = None):
+        """Rows in the table's physical column order (partition column last), typed; only
+        those whose ``column`` is one of ``days`` when given. One SQL statement over the
+        rows as a view: built from Column objects, every column, cast, alias and date
+        literal was a few calls into the JVM each (~40,000 calls over two months)."""
         cols = [c for c in t["columns"] if c != t["partition"]]
         if t["partition"]:
             cols.append(t["partition"])
         have = set(df.columns)
-        return df.select([
-            (F.col(f"`{c}`") if c in have else F.lit(None)).cast(
-                spark_type(t["columns"][c])).alias(c) for c in cols])
+        shape = ", ".join(
+            f"CAST({f'`{c}`' if c in have else 'NULL'} AS {spark_type(t['columns'][c])})"
+            f" AS `{c}`" for c in cols)
+        where = ""
+        if days is not None:
+            listed = ", ".join(f"DATE'{d.isoformat()}'" for d in days)
+            where = f" WHERE `{column}` IN ({listed})"
+        view = f"_bc_rows_{uuid.uuid4().hex[:12]}"   # a session's views are shared
+        df.createOrReplaceTempView(view)
+        try:
+            return self.spark.sql(f"SELECT {shape} FROM {view}{where}")
+        finally:
+            self.spark.catalog.dropTempView(view)
 
     def _write(self, t: dict, df, overwrite: bool) -> None:
         self._kept.pop(t["name"], None)
@@ -297,9 +309,7 @@ class SparkWarehouse(LedgerBeside):
         date and ``measures`` (which ``grouped_by_date`` then answers without reading the
         files back): when the driver writes the files, by the one job that collects them
         (``row_measures``); else by a local checkpoint and one grouped job."""
-        from pyspark.sql import functions as F
-
-        df = self._shaped(t, df.where(F.col(column).isin(days)))
+        df = self._shaped(t, df, column, days)
         driver = self._driver_writes and t["partition"] == column
         collected = row_measures.collect(df, column, measures) if driver else None
         if collected is None:
