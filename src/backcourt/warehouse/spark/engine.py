@@ -287,9 +287,12 @@ class SparkWarehouse(LedgerBeside):
         view = f"_bc_rows_{uuid.uuid4().hex[:12]}"   # a session's views are shared
         df.createOrReplaceTempView(view)
         try:
-            return self.spark.sql(f"SELECT {shape} FROM {view}{where}")
+            shaped = self.spark.sql(f"SELECT {shape} FROM {view}{where}")
         finally:
             self.spark.catalog.dropTempView(view)
+        # the statement's checkpoints stay with the rows until they are collected
+        shaped._backcourt_checkpoints = getattr(df, "_backcourt_checkpoints", [])
+        return shaped
 
     def _write(self, t: dict, df, overwrite: bool) -> None:
         self._kept.pop(t["name"], None)
