@@ -18,6 +18,7 @@ import argparse
 import functools
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -170,6 +171,7 @@ def main() -> None:
     if args.rules:
         print("\n" + sc._jvm.org.apache.spark.sql.catalyst.rules.RuleExecutor.dumpTimeSpent())
     sys.stdout.flush()
+    shutil.rmtree(wh, ignore_errors=True)
 
 
 if __name__ == "__main__":
