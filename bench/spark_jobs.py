@@ -172,6 +172,7 @@ def main() -> None:
         print("\n" + sc._jvm.org.apache.spark.sql.catalyst.rules.RuleExecutor.dumpTimeSpent())
     sys.stdout.flush()
     shutil.rmtree(wh, ignore_errors=True)
+    Path(f"{wh}.lock").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
