@@ -18,7 +18,6 @@ import argparse
 import functools
 import os
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -170,9 +169,8 @@ def main() -> None:
             print(f"{n:>5} {j:>5} {s:>5} {w:6.1f} {c:6.1f}  {text}")
     if args.rules:
         print("\n" + sc._jvm.org.apache.spark.sql.catalyst.rules.RuleExecutor.dumpTimeSpent())
+    print(f"\nwarehouse left in {wh} (remove it and {wh}.lock when done)")
     sys.stdout.flush()
-    shutil.rmtree(wh, ignore_errors=True)
-    Path(f"{wh}.lock").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
