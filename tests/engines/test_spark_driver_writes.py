@@ -9,8 +9,9 @@ kept (no Spark job when asked again) until a table it reads is written
 
 from __future__ import annotations
 
+import gc
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -141,3 +142,91 @@ def test_another_warehouse_object_on_the_folder_sees_the_writes(wh):
     wh.spark.catalog.refreshTable("s.shared")
     assert wh.query(sql) == [(6,)]
     assert os.path.isdir(os.path.join(wh.path, "tables", "s", "shared"))
+
+
+STAGED = ("WITH t AS (SELECT game_date, player_id FROM s.src), "
+          "u AS (SELECT game_date, count(*) AS n FROM t GROUP BY 1) "
+          "SELECT a.game_date, a.player_id, u.n FROM t AS a JOIN u ON u.game_date = a.game_date "
+          "JOIN t AS b ON b.player_id = a.player_id AND b.game_date = a.game_date")
+
+
+def test_a_statement_whose_columns_were_asked_is_written_without_analysing_it_again(wh):
+    """The runner asks a statement's columns, then writes it: its shared CTE is computed
+    once (one checkpoint job), not once per call."""
+    wh.ensure_table("s.src", COLUMNS)
+    wh.replace_partitions("s.src", [D1, D2], _rows(6, [D1, D2]))
+    wh.ensure_table("s.dst", {"game_date": "DATE", "player_id": "INTEGER", "n": "BIGINT"})
+    counts, alone = jobs_of(wh, "unprepared-write", lambda: wh.replace_partitions(
+        "s.dst", [D1, D2], STAGED))
+    assert counts == {D1: 3, D2: 3}
+    cols, jobs = jobs_of(wh, "prepared-columns", lambda: wh.result_columns(STAGED))
+    assert list(cols) == ["game_date", "player_id", "n"] and len(jobs) == 1   # t, once
+    again, jobs = jobs_of(wh, "prepared-write", lambda: wh.replace_partitions(
+        "s.dst", [D1, D2], STAGED))
+    assert again == counts and len(jobs) == len(alone) - 1   # t is not computed again
+
+
+def test_a_table_written_after_the_columns_were_asked_is_read_anew(wh):
+    wh.ensure_table("s.src2", COLUMNS)
+    wh.replace_partitions("s.src2", [D1], _rows(2, [D1]))
+    sql = STAGED.replace("s.src", "s.src2")
+    wh.result_columns(sql)
+    wh.replace_partitions("s.src2", [D1, D2], _rows(8, [D1, D2]))
+    wh.ensure_table("s.dst2", {"game_date": "DATE", "player_id": "INTEGER", "n": "BIGINT"})
+    assert wh.replace_partitions("s.dst2", [D1, D2], sql) == {D1: 4, D2: 4}
+
+
+def test_removing_rows_of_dates_without_folders_asks_spark_nothing(wh):
+    wh.ensure_table("s.extras", COLUMNS)
+    wh.replace_partitions("s.extras", [D1], _rows(2, [D1]))
+    asked = []
+    sql = wh.spark.sql
+    wh.spark.sql = lambda *a, **k: asked.append(a[0]) or sql(*a, **k)
+    try:
+        wh.replace_rows("s.extras", "player_id = ?", [5], _rows(0, [D2]), days=[D2, D3])
+        assert asked == []   # no folder of D2 or D3: no row to remove
+        wh.replace_rows("s.extras", "player_id = ?", [5], _rows(0, [D1]), days=[D1])
+        assert asked   # D1 holds rows: Spark is asked whether any matches
+    finally:
+        del wh.spark.sql
+    assert wh.query("SELECT count(*) FROM s.extras") == [(2,)]
+
+
+def test_loader_rows_reach_spark_as_a_scanned_file_that_goes_after(wh):
+    """A loader's Arrow rows are handed to Spark as a Parquet file (not converted row by
+    row); the file is gone after the write, and rows of types such a file would not carry
+    as they are (a time zone, nanoseconds, no type) take ``createDataFrame``."""
+    from backcourt.warehouse.spark.local_files import scannable
+
+    wh.ensure_table("s.loaded", COLUMNS)
+    rows = _rows(12, [D1, D2])
+    assert scannable(rows.schema)
+    wh.replace_partitions("s.loaded", [D1, D2], rows)
+    assert not list(Path(local_folder(wh.path), "_scratch").iterdir())
+    assert len(_all(wh, "s.loaded")) == 12
+    odd = rows.set_column(5, "at", rows.column("at").cast(pa.timestamp("us", tz="UTC")))
+    odd = odd.set_column(3, "name", pa.nulls(12))
+    assert not scannable(odd.schema)
+    wh.replace_partitions("s.loaded", [D1, D2], odd)
+    got = _all(wh, "s.loaded")
+    assert len(got) == 12 and {r[3] for r in got} == {None}
+    assert sorted(r[5] for r in got) == sorted(rows.column("at").to_pylist())
+
+
+def test_a_replace_of_many_dates_is_a_few_calls_into_the_jvm(wh, monkeypatch):
+    """The rows are shaped and filtered to the batch's dates by one SQL statement, not by a
+    Column object per column, cast and date (a few JVM calls each)."""
+    from py4j.clientserver import ClientServerConnection
+
+    days = [date(2023, 10, 1) + timedelta(days=i) for i in range(60)]
+    wh.ensure_table("s.many", COLUMNS)
+    rows = _rows(120, days)
+    gc.collect()   # py4j tells the JVM of every Python proxy collected: not this replace's
+    calls = []
+    send = ClientServerConnection.send_command
+    monkeypatch.setattr(ClientServerConnection, "send_command",
+                        lambda self, command: calls.append(1) or send(self, command))
+    counts = wh.replace_partitions("s.many", days, rows)
+    monkeypatch.undo()
+    assert sum(counts.values()) == 120 and len(counts) == 60
+    assert len(calls) < 250   # was 858: 60 date literals and 9 typed columns

@@ -1,9 +1,12 @@
 """Spark answers a batch's check measures from the rows it wrote, without another job.
 
-A partition replace on Spark counts its rows per date in one job; given the measures the
-checks will ask (``measures``), the same job computes them, and ``grouped_by_date`` answers
-from it. The numbers must be what a query of the written files gives; once anything else
-writes the table (or the answer was used), the query answers.
+A partition replace on Spark counts its rows per date with the write; given the measures
+the checks will ask (``measures``), it computes them too, and ``grouped_by_date`` answers
+from them. When the driver writes the files, the job that collects the rows is the only
+one: each measure's per-row value is a column of it, summed or counted per date by
+pyarrow (``warehouse/spark/row_measures.py``); a measure that does not split so (a sum of
+fractions) takes a grouped job. The numbers must be what a query of the written files
+gives; once anything else writes the table (or the answer was used), the query answers.
 """
 
 from __future__ import annotations
@@ -49,6 +52,25 @@ def test_measures_of_the_write_are_what_the_files_hold(wh):
                                                      MEASURES))
     assert jobs   # the files, read back
     assert kept == read == {D1: (3, 1, 2, 14.5), D3: (1, 0, 1, 3.25)}
+
+
+SPLIT = ('SUM(CASE WHEN "points" IS NULL THEN 1 ELSE 0 END)', "COUNT(DISTINCT player_id)",
+         "count(*)", "COUNT(points)", "SUM(player_id)",
+         "COUNT(DISTINCT CAST(player_id AS VARCHAR) || ':' || CAST(points AS VARCHAR))")
+
+
+def test_measures_that_split_cost_the_write_no_job_of_its_own(wh):
+    rows = _rows([(D1, 1, 10.0), (D1, 2, None), (D1, 2, 4.5), (D1, 2, 4.5), (D3, 7, 3.25),
+                  (D3, 8, None)])
+    counts, jobs = jobs_of(wh, "split-write", lambda: wh.replace_partitions(
+        "s.box", [D1, D2, D3], rows, measures=SPLIT))
+    assert counts == {D1: 4, D2: 0, D3: 2}
+    assert len(jobs) == 1   # the rows, collected with their measures
+    kept, jobs = jobs_of(wh, "split-kept", lambda: wh.grouped_by_date(
+        "s.box", "game_date", [D1, D2, D3], SPLIT))
+    assert jobs == []
+    read = by_query(wh, "s.box", "game_date", [D1, D2, D3], SPLIT)
+    assert kept == read == {D1: (4, 1, 2, 4, 3, 7, 2), D3: (2, 1, 2, 2, 1, 15, 1)}
 
 
 def test_after_another_write_the_files_answer(wh):

@@ -39,10 +39,10 @@ from backcourt.arrow import pa
 from backcourt.warehouse.base import grouped_by_date_sql
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside
-from backcourt.warehouse.spark import local_files
+from backcourt.warehouse.spark import local_files, row_measures
 from backcourt.warehouse.spark import session as S
 from backcourt.warehouse.spark.ctes import stage
-from backcourt.warehouse.spark.results import results_of
+from backcourt.warehouse.spark.results import results_of, tables_read
 from backcourt.warehouse.spark.types import same_types, spark_type
 from backcourt.warehouse.transpile import transpile
 
@@ -93,6 +93,7 @@ class SparkWarehouse(LedgerBeside):
         self._shared["results"].written()   # opened again: the folder may have changed
         self._ddl = threading.RLock()
         self._kept: dict[str, tuple] = {}
+        self._prepared: tuple | None = None
         self._driver_writes = _driver_writes(master, root)
         for table in self._tables().values():
             self._register(table)
@@ -108,6 +109,7 @@ class SparkWarehouse(LedgerBeside):
         other.spark = S.configure(self.spark.newSession())
         other._shared, other._ddl = self._shared, self._ddl
         other._kept = {}
+        other._prepared = None
         other._driver_writes = self._driver_writes
         return other
 
@@ -137,10 +139,28 @@ class SparkWarehouse(LedgerBeside):
                 self.spark.catalog.dropTempView(view)
 
     def _query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
-        """Rows of ``sql``; an answer kept since no table it reads was written
-        (``results``) is given again without a job."""
-        return self._shared["results"].answer(
-            to_spark(sql), params, lambda: [tuple(r) for r in self._df(sql, params).collect()])
+        """Rows of ``sql``, interpreted in local mode (``session.INTERPRETED``); an answer
+        kept since no table it reads was written (``results``) is given again without a
+        job."""
+        def run() -> list[tuple]:
+            with self._interpreted():
+                return [tuple(r) for r in self._df(sql, params).collect()]
+        return self._shared["results"].answer(to_spark(sql), params, run)
+
+    @contextmanager
+    def _interpreted(self):
+        """Queries planned and run meanwhile evaluate their expressions without compiled
+        code (local mode only: ``session.INTERPRETED``)."""
+        if not self.master.startswith("local"):
+            yield
+            return
+        for key, value in S.INTERPRETED.items():
+            self.spark.conf.set(key, value)
+        try:
+            yield
+        finally:
+            for key, value in S.COMPILED.items():
+                self.spark.conf.set(key, value)
 
     def _arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         return self._df(sql, params).toArrow()
@@ -154,7 +174,15 @@ class SparkWarehouse(LedgerBeside):
             results.written()
 
     def result_columns(self, sql: str) -> dict[str, str]:
-        return {f.name: f.dataType.simpleString() for f in self._df(sql).schema.fields}
+        """The columns of ``sql``'s rows. The runner asks them of the statement it then
+        writes: the statement is analysed here as the write will run it (``_statement``)
+        and kept for it (``_frame``) while no table it reads is written."""
+        tables = tables_read(to_spark(sql))
+        if tables is None:
+            return {f.name: f.dataType.simpleString() for f in self._df(sql).schema.fields}
+        df = self._statement(sql)
+        self._prepared = (sql, df, tables, self._shared["results"].versions(tables))
+        return {f.name: f.dataType.simpleString() for f in df.schema.fields}
 
     # -- schema ----------------------------------------------------------------
     def _tables(self) -> dict[str, dict]:
@@ -233,19 +261,38 @@ class SparkWarehouse(LedgerBeside):
     def _frame(self, source: str | pa.Table):
         if isinstance(source, pa.Table):
             return self.spark.createDataFrame(source)
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared[0] == source and \
+                self._shared["results"].versions(prepared[2]) == prepared[3]:
+            return prepared[1]
         return self._statement(source)
 
-    def _shaped(self, t: dict, df):
-        """Rows in the table's physical column order (partition column last), typed."""
-        from pyspark.sql import functions as F
-
+    def _shaped(self, t: dict, df, column: str | None = None,
+                days: Sequence[date] | None = None):
+        """Rows in the table's physical column order (partition column last), typed; only
+        those whose ``column`` is one of ``days`` when given. One SQL statement over the
+        rows as a view: built from Column objects, every column, cast, alias and date
+        literal was a few calls into the JVM each (~40,000 calls over two months)."""
         cols = [c for c in t["columns"] if c != t["partition"]]
         if t["partition"]:
             cols.append(t["partition"])
         have = set(df.columns)
-        return df.select([
-            (F.col(f"`{c}`") if c in have else F.lit(None)).cast(
-                spark_type(t["columns"][c])).alias(c) for c in cols])
+        shape = ", ".join(
+            f"CAST({f'`{c}`' if c in have else 'NULL'} AS {spark_type(t['columns'][c])})"
+            f" AS `{c}`" for c in cols)
+        where = ""
+        if days is not None:
+            listed = ", ".join(f"DATE'{d.isoformat()}'" for d in days)
+            where = f" WHERE `{column}` IN ({listed})"
+        view = f"_bc_rows_{uuid.uuid4().hex[:12]}"   # a session's views are shared
+        df.createOrReplaceTempView(view)
+        try:
+            shaped = self.spark.sql(f"SELECT {shape} FROM {view}{where}")
+        finally:
+            self.spark.catalog.dropTempView(view)
+        # the statement's checkpoints stay with the rows until they are collected
+        shaped._backcourt_checkpoints = getattr(df, "_backcourt_checkpoints", [])
+        return shaped
 
     def _write(self, t: dict, df, overwrite: bool) -> None:
         self._kept.pop(t["name"], None)
@@ -261,19 +308,25 @@ class SparkWarehouse(LedgerBeside):
                  measures: tuple[str, ...] = ()) -> dict[date, int]:
         """Overwrite exactly the partitions ``days`` with ``df``'s rows of those days.
 
-        The rows are computed once (a local checkpoint, typed as the table stores them);
-        one grouped job counts them per date together with ``measures``, which
-        ``grouped_by_date`` then answers without reading the files back."""
-        from pyspark.sql import functions as F
-
-        df = self._shaped(t, df.where(F.col(column).isin(days))).localCheckpoint()
-        grouped = self._grouped(df, column, measures)
+        The rows are computed once, typed as the table stores them, with their counts per
+        date and ``measures`` (which ``grouped_by_date`` then answers without reading the
+        files back): when the driver writes the files, by the one job that collects them
+        (``row_measures``); else by a local checkpoint and one grouped job."""
+        df = self._shaped(t, df, column, days)
+        driver = self._driver_writes and t["partition"] == column
+        collected = row_measures.collect(df, column, measures) if driver else None
+        if collected is None:
+            df = df.localCheckpoint()
+            grouped = self._grouped(df, column, measures)
+            rows = df.toArrow() if driver else None
+        else:
+            rows, grouped = collected
         counts = {d: 0 for d in days}
         counts.update({d: r[0] for d, r in grouped.items()})
-        if self._driver_writes and t["partition"] == column:
+        if driver:
             self._kept.pop(t["name"], None)
             local_files.replace_dates(local_files.local_folder(t["location"]), column, days,
-                                      df.toArrow())
+                                      rows)
         else:
             if any(counts.values()):
                 self._write(t, df, overwrite=True)
@@ -307,8 +360,27 @@ class SparkWarehouse(LedgerBeside):
     @_writes
     def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
                             column: str, measures: tuple[str, ...] = ()) -> dict[date, int]:
-        return self._replace(self._tables()[table], days, self._frame(source), column,
-                             measures)
+        with self._source(source) as df:
+            return self._replace(self._tables()[table], days, df, column, measures)
+
+    @contextmanager
+    def _source(self, source: str | pa.Table):
+        """``_frame(source)``; in local mode, rows of the driver (a loader's Arrow table) are
+        handed to Spark as a Parquet file it scans, removed once the caller is done
+        (``local_files.scratch``), instead of ``createDataFrame``: that converts every row
+        on the driver into Spark's own rows, and the optimizer then evaluates the casts row
+        by row over them, both without compiled code."""
+        folder = local_files.local_folder(self.path) if self._driver_writes else None
+        if not isinstance(source, pa.Table) or folder is None or \
+                not local_files.scannable(source.schema):
+            yield self._frame(source)
+            return
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        # the schema told, not read from the file's footer by a job of its own
+        schema = from_arrow_schema(source.schema, prefer_timestamp_ntz=True)
+        with local_files.scratch(folder, source) as path:
+            yield self.spark.read.schema(schema).parquet(path)
 
     @_writes
     def _replace_rows(self, table: str, match: str, params: list[Any],
@@ -318,8 +390,9 @@ class SparkWarehouse(LedgerBeside):
         if days is not None:
             within = f" AND {column} IN ({', '.join('?' * len(days))})"
             args += days
-        if isinstance(source, pa.Table) and not source.num_rows and not self._df(
-                f"SELECT 1 FROM {table} WHERE ({match}){within} LIMIT 1", args).take(1):
+        if isinstance(source, pa.Table) and not source.num_rows and (
+                self._no_folders(t, days, column) or not self._df(
+                    f"SELECT 1 FROM {table} WHERE ({match}){within} LIMIT 1", args).take(1)):
             return   # no row to add and none to remove: one job instead of three
         where = f"NOT ({match}){within}"
         kept = self._df(f"SELECT * FROM {table} WHERE {where}", args)
@@ -329,6 +402,15 @@ class SparkWarehouse(LedgerBeside):
         else:
             both = both.localCheckpoint()
             self._write(t, both, overwrite=True)
+
+    def _no_folders(self, t: dict, days: list[date] | None, column: str) -> bool:
+        """Whether none of ``days`` has a partition folder, so the table holds no row of
+        them (an emptied date loses its folder), seen on the driver's disk without a query."""
+        folder = local_files.local_folder(t["location"])
+        if not self._driver_writes or days is None or folder is None or \
+                t["partition"] != column:
+            return False
+        return not any(Path(folder, f"{column}={d.isoformat()}").exists() for d in days)
 
     # -- control ---------------------------------------------------------------
     @contextmanager

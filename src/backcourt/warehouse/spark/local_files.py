@@ -18,7 +18,7 @@ import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -71,3 +71,29 @@ def _swap(target: Path, new: Path | None, staging: Path) -> None:
         os.rename(target, old)
     if new is not None:
         os.rename(new, target)
+
+
+def scannable(schema: pa.Schema) -> bool:
+    """Whether Spark reads a Parquet file of ``schema`` back as the same values with the
+    types ``createDataFrame`` would give them: numbers, booleans, text, dates, decimals and
+    timestamps without a time zone, in micro- or milliseconds."""
+    def ok(t: pa.DataType) -> bool:
+        if pa.types.is_timestamp(t):
+            return t.tz is None and t.unit in ("us", "ms")
+        return (pa.types.is_boolean(t) or pa.types.is_integer(t) or pa.types.is_floating(t)
+                or pa.types.is_string(t) or pa.types.is_large_string(t)
+                or pa.types.is_date32(t) or pa.types.is_decimal128(t))
+    return all(ok(f.type) for f in schema)
+
+
+@contextlib.contextmanager
+def scratch(root: str, rows: pa.Table) -> Iterator[str]:
+    """``rows`` as one Parquet file under ``<root>/_scratch`` while the block runs."""
+    folder = Path(root, "_scratch")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.parquet"
+    pq.write_table(rows, path, compression="none")
+    try:
+        yield str(path)
+    finally:
+        path.unlink(missing_ok=True)

@@ -91,6 +91,11 @@ class Results:
     def _now(self, tables: frozenset[str]) -> tuple[int, ...]:
         return (self._epoch, *(self._versions.get(t, 0) for t in sorted(tables)))
 
+    def versions(self, tables: frozenset[str]) -> tuple[int, ...]:
+        """What moves when one of ``tables`` may have been written (compare two)."""
+        with self._lock:
+            return self._now(tables)
+
     def answer(self, sql: str, params: Sequence[Any] | None,
                run: Callable[[], list[tuple]]) -> list[tuple]:
         """The kept answer of ``sql`` with ``params`` while its tables are unwritten;

@@ -12,6 +12,7 @@ Settings that matter for correctness, not speed:
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from backcourt.warehouse.spark import class_archive
@@ -38,6 +39,18 @@ LOCAL_CONF = {
     "spark.sql.sources.parallelPartitionDiscovery.threshold": "1000000",
 }
 
+# Small reads (checks, counts, lookups) are evaluated by Spark's interpreter instead of
+# compiled Java: compiling (the whole stage's code, then each projection, predicate and
+# ordering) is a fixed cost of every query, and such a query reads a few thousand rows. A
+# processor's statement stays compiled: it joins and windows a season's rows, and
+# interpreted it cost more than it saved (two months: the statements +3–4 s of the JVM's
+# CPU, the reads −3.5 s; ``bench/spark_jobs.py``). Spark's own test suites run both ways
+# for the same rows (``codegen.factoryMode`` is their switch).
+INTERPRETED = {"spark.sql.codegen.wholeStage": "false",
+               "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
+COMPILED = {"spark.sql.codegen.wholeStage": "true",
+            "spark.sql.codegen.factoryMode": "FALLBACK"}
+
 # Fixed when the application starts (a new session cannot set them):
 # - compiled query code is kept for 1,000 distinct sources instead of 100: a backfill's
 #   many small queries repeat the same generated code (counts, checks, staged CTEs), and
@@ -48,9 +61,17 @@ LOCAL_STATIC_CONF = {
 }
 
 
-def shuffle_partitions() -> str:
-    """Small data on few cores: Spark's 200 shuffle partitions cost more than they give."""
-    return os.environ.get("BACKCOURT_SPARK_SHUFFLE_PARTITIONS", "4")
+def shuffle_partitions(master: str = "") -> str:
+    """Small data on few cores: Spark's 200 shuffle partitions cost more than they give. In
+    local mode, one per core (``local[2]``: 2; two months on 2 cores, the JVM's CPU 58.9 →
+    53.9 s against 4), else 4; ``BACKCOURT_SPARK_SHUFFLE_PARTITIONS`` decides if set."""
+    if "BACKCOURT_SPARK_SHUFFLE_PARTITIONS" in os.environ:
+        return os.environ["BACKCOURT_SPARK_SHUFFLE_PARTITIONS"]
+    match = re.fullmatch(r"local(?:\[(\d+|\*)(?:,\d+)?\])?", master)
+    if match is None:
+        return "4"
+    cores = match.group(1)
+    return cores if cores and cores != "*" else str(os.cpu_count() or 1)
 
 
 def java_options(master: str) -> str:
@@ -86,7 +107,7 @@ def build_session(master: str, warehouse_dir: str) -> Any:
                .config("spark.sql.warehouse.dir", warehouse_dir)
                .config("spark.driver.memory",
                        os.environ.get("BACKCOURT_SPARK_DRIVER_MEMORY", "4g"))
-               .config("spark.sql.shuffle.partitions", shuffle_partitions()))
+               .config("spark.sql.shuffle.partitions", shuffle_partitions(master)))
     if options := java_options(master):   # read when the JVM starts: only here
         builder = builder.config("spark.driver.extraJavaOptions", options)
     static = LOCAL_STATIC_CONF if master.startswith("local") else {}
@@ -101,5 +122,6 @@ def configure(spark: Any) -> Any:
     """A new session of the same application gets the same SQL settings."""
     for key, value in (SQL_CONF | local_conf(spark.sparkContext.master)).items():
         spark.conf.set(key, value)
-    spark.conf.set("spark.sql.shuffle.partitions", shuffle_partitions())
+    spark.conf.set("spark.sql.shuffle.partitions",
+                   shuffle_partitions(spark.sparkContext.master))
     return spark
