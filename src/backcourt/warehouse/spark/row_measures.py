@@ -23,11 +23,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.compute as pc
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
+
+from backcourt.arrow import pa
 
 PREFIX = "_bc_measure_"
 _INTEGRAL = ("tinyint", "smallint", "int", "bigint")
