@@ -253,6 +253,17 @@ def damage_raw_in_place(ctx, tmp_path):
     return ("injury_report", day.isoformat()), "stale"
 
 
+def behind_the_tools_back(tmp_path, damage):
+    """Apply ``damage`` with a connection of its own, closed after: (its cell, its state)."""
+    ctx = make_context(tmp_path, str(tmp_path / "raw"))
+    try:
+        return damage(ctx, tmp_path)
+    finally:
+        ctx.wh.execute("CHECKPOINT")
+        ctx.wh.close()
+        lib.release_locks()
+
+
 @pytest.mark.parametrize("damage", [damage_rows, damage_raw_in_place])
 def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage,
                                                          monkeypatch):
@@ -269,11 +280,7 @@ def test_a_kept_pass_is_read_and_any_damage_is_a_new_one(copy, tmp_path, damage,
     status_cells(tmp_path)                    # computes and keeps the pass
     tamper_kept(tmp_path, target)
     assert plan_reasons(tmp_path)[(target[0], target[1].isoformat())] == TAMPERED
-    ctx = make_context(tmp_path, str(tmp_path / "raw"))
-    cell, state = damage(ctx, tmp_path)
-    ctx.wh.execute("CHECKPOINT")
-    ctx.wh.close()
-    lib.release_locks()
+    cell, state = behind_the_tools_back(tmp_path, damage)
     after = status_cells(tmp_path)
     assert after[(target[0], target[1].isoformat())]["state"] == "done"
     assert after[cell]["state"] == state
@@ -319,11 +326,7 @@ def test_kept_status_and_plan_answers_are_read_and_damage_is_a_new_one(copy, tmp
     key = (target[0], target[1].isoformat())
     assert status_cells(tmp_path)[key]["reason"] == TAMPERED
     assert plan_reasons(tmp_path)[key] == TAMPERED
-    ctx = make_context(tmp_path, str(tmp_path / "raw"))
-    cell, state = damage(ctx, tmp_path)
-    ctx.wh.execute("CHECKPOINT")
-    ctx.wh.close()
-    lib.release_locks()
+    cell, state = behind_the_tools_back(tmp_path, damage)
     after = status_cells(tmp_path)
     assert after[key]["state"] == "done" and after[cell]["state"] == state
     reasons = plan_reasons(tmp_path)
@@ -405,11 +408,7 @@ def test_a_kept_validation_is_read_and_any_damage_is_a_new_one(copy, tmp_path, d
                                            TAMPERED, "none"))
     answers[0].write_bytes(pickle.dumps(data))
     assert TAMPERED in [f["detail"] for f in read_command(tmp_path, "validate")["findings"]]
-    ctx = make_context(tmp_path, str(tmp_path / "raw"))
-    (processor, day), _ = damage(ctx, tmp_path)
-    ctx.wh.execute("CHECKPOINT")
-    ctx.wh.close()
-    lib.release_locks()
+    (processor, day), _ = behind_the_tools_back(tmp_path, damage)
     after = read_command(tmp_path, "validate")
     assert TAMPERED not in [f["detail"] for f in after["findings"]]
     assert any(f["processor"] == processor and day in f["dates"] for f in after["findings"])
