@@ -21,7 +21,7 @@ object stores, and a warehouse this process writes to are never kept.
 
 A command whose whole answer is a function of the same inputs (``status``'s matrix,
 ``plan``'s plan, ``validate``'s findings) keeps that answer too, under the pass's key plus
-its own options (``answer_key``).
+its own options (``answer``).
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from backcourt.ledger import PartitionState
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 FORMAT = 1
 KEEP = 16   # passes and answers kept per warehouse (status, plan, validate; ranges)
 _CODE: list[str] = []   # backcourt's source files' stamp, once per process
+T = TypeVar("T")
 
 
 def key(ctx: Context, start: date, end: date, complete: bool | None, scrape: bool,
@@ -68,15 +70,15 @@ def key(ctx: Context, start: date, end: date, complete: bool | None, scrape: boo
 def load(ctx: Context, k: str) -> dict | None:
     """The fields of the pass kept under ``k`` (None when there is none or it cannot be
     read); ``States.from_kept`` makes the pass of them."""
+    data = _read(ctx, k)
+    if data is None or "latest" not in data:
+        return None
     try:
-        data = pickle.loads(_path(ctx, k).read_bytes())
-        if not isinstance(data, dict) or data.get("key") != k:
-            return None
         keys, columns = data["latest"]
         data["latest"] = dict(zip(keys, map(PartitionState._make, zip(*columns, strict=True)),
                                   strict=True))
-    except Exception:   # noqa: BLE001 - a damaged file (pickle raises many kinds) is no
-        return None     # answer: the pass is computed as if nothing were kept
+    except Exception:   # noqa: BLE001 - not a pass's columns: as if nothing were kept
+        return None
     return data
 
 
@@ -90,30 +92,31 @@ def save(ctx: Context, k: str, fields: dict) -> None:
                     "latest": (list(latest), list(zip(*latest.values(), strict=True)))})
 
 
-def load_answer(ctx: Context, k: str) -> object | None:
-    """A read command's whole answer kept under ``k`` (``save_answer``), or None."""
+def answer(ctx: Context, pass_key: str | None, question: tuple, kind: type[T],
+           compute: Callable[[], T], kept_as: Callable[[T], T] = lambda a: a) -> T:
+    """A read command's whole answer (a ``kind``): the one kept under the pass's key plus
+    ``question`` (the command and its own options) when there is one, else ``compute()``,
+    then kept (as ``kept_as`` makes it) when the pass can be. The answer is a function of
+    the same inputs as the pass, so the pass's key proves it current."""
+    if pass_key is None:
+        return compute()
+    k = hashlib.sha256("\n".join([pass_key, *map(repr, question)]).encode()).hexdigest()[:32]
+    data = _read(ctx, k)
+    if data is not None and isinstance(data.get("answer"), kind):
+        return data["answer"]
+    found = compute()
+    _write(ctx, k, {"key": k, "answer": kept_as(found)})
+    return found
+
+
+def _read(ctx: Context, k: str) -> dict | None:
+    """What is kept under ``k``, or None: nothing, another key's, or a damaged file (pickle
+    raises many kinds: it is no answer, and the command computes as if none were kept)."""
     try:
         data = pickle.loads(_path(ctx, k).read_bytes())
-    except Exception:   # noqa: BLE001 - as in ``load``: no answer, computed again
+    except Exception:   # noqa: BLE001
         return None
-    if not isinstance(data, dict) or data.get("key") != k:
-        return None
-    return data.get("answer")
-
-
-def save_answer(ctx: Context, k: str, answer: object) -> None:
-    """Keep a read command's answer (e.g. ``validate``'s findings), a function of the same
-    inputs as the pass under the key it was derived from (``answer_key``)."""
-    _write(ctx, k, {"key": k, "answer": answer})
-
-
-def answer_key(pass_key: str | None, *question: object) -> str | None:
-    """The key of an answer computed from the pass under ``pass_key`` and ``question``
-    (the command's own options), or None when the pass cannot be kept."""
-    if pass_key is None:
-        return None
-    text = "\n".join([pass_key, *map(repr, question)])
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return data if isinstance(data, dict) and data.get("key") == k else None
 
 
 def _write(ctx: Context, k: str, data: dict) -> None:

@@ -149,22 +149,20 @@ def make_plan(ctx: Context, processors: list[Processor], start: date, end: date,
     """The plan of ``processors`` (and of the Phase 1 ``sources``) over [start, end]."""
     if reprocess not in REPROCESS:
         raise ValueError(f"--reprocess {reprocess}: expected one of {', '.join(REPROCESS)}")
+    def compute() -> Plan:
+        states = state_pass(ctx, start, end, scrape=scrape, sources=sources,
+                            processors=bool(processors))
+        return plan_from(ctx, states, processors, reprocess, sources)
+
     with no_gc():
         ctx.store.refresh()
         with ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
-            # a read command's plan is kept under its state pass's key (partitions.kept)
-            k = kept.answer_key(kept.key(ctx, start, end, None, scrape, list(sources),
-                                         bool(processors)),
-                                "plan", [p.name for p in processors], reprocess,
-                                [s.name for s in sources])
-            if k is not None and isinstance(found := kept.load_answer(ctx, k), Plan):
-                return found
-            states = state_pass(ctx, start, end, scrape=scrape, sources=sources,
-                                processors=bool(processors))
-        plan = plan_from(ctx, states, processors, reprocess, sources)
-    if k is not None:   # (without its state pass: a read command's plan is not run)
-        kept.save_answer(ctx, k, replace(plan, states=None))
-    return plan
+            # a read command's plan is kept (without its state pass: it is not run)
+            return kept.answer(ctx, kept.key(ctx, start, end, None, scrape, list(sources),
+                                             bool(processors)),
+                               ("plan", [p.name for p in processors], reprocess,
+                                [s.name for s in sources]),
+                               Plan, compute, lambda plan: replace(plan, states=None))
 
 
 def plan_from(ctx: Context, states: States, processors: list[Processor],

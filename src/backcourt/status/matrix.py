@@ -84,34 +84,34 @@ def _complete(dates: list[date], counts: dict[str, dict[str, int]]) -> bool:
 def status_matrix(ctx: Context, processors: list[Processor], start: date, end: date,
                   sources: list[Source] = ()) -> StatusMatrix:
     """The state pass's cells of ``processors`` (and of the Phase 1 ``sources``) in
-    [start, end], laid out as a matrix."""
-    m = StatusMatrix(dates=ctx.calendar.game_dates(start, end), processors=processors,
-                     sources=list(sources))
-    with no_gc():
-        with ctx.store.listing_ahead(len(m.dates)):
-            # a read command's matrix is kept under its state pass's key (partitions.kept)
-            k = kept.answer_key(kept.key(ctx, start, end, None, False, list(sources), True),
-                                "status", [p.name for p in processors],
-                                [s.name for s in sources])
-            if k is not None and isinstance(found := kept.load_answer(ctx, k), StatusMatrix):
-                return found
-            states = state_pass(ctx, start, end, sources=sources)
-        for src in sources:
-            for d in states.days.get(src.name, []):
-                st = states.get(src.name, d)
-                m.cells[(src.name, d)] = Cell(st.state, 0, st.reason)
-        for p in processors:
-            have = states.rows(p.table, p.partition_column)
-            for d in states.days[p.name]:
-                if d >= start:
-                    st = states.get(p.name, d)
-                    m.cells[(p.name, d)] = Cell(st.state, have.get(d, 0), st.reason)
+    [start, end], laid out as a matrix (a read command's is kept: ``partitions.kept``)."""
+    dates = ctx.calendar.game_dates(start, end)
+    with no_gc(), ctx.store.listing_ahead(len(dates)):
+        return kept.answer(ctx, kept.key(ctx, start, end, None, False, list(sources), True),
+                           ("status", [p.name for p in processors],
+                            [s.name for s in sources]),
+                           StatusMatrix,
+                           lambda: _matrix(ctx, processors, start, end, sources, dates))
+
+
+def _matrix(ctx: Context, processors: list[Processor], start: date, end: date,
+            sources: list[Source], dates: list[date]) -> StatusMatrix:
+    m = StatusMatrix(dates=dates, processors=processors, sources=list(sources))
+    states = state_pass(ctx, start, end, sources=sources)
+    for src in sources:
+        for d in states.days.get(src.name, []):
+            st = states.get(src.name, d)
+            m.cells[(src.name, d)] = Cell(st.state, 0, st.reason)
+    for p in processors:
+        have = states.rows(p.table, p.partition_column)
+        for d in states.days[p.name]:
+            if d >= start:
+                st = states.get(p.name, d)
+                m.cells[(p.name, d)] = Cell(st.state, have.get(d, 0), st.reason)
     extra = {d for (n, d) in m.cells if n in {p.name for p in processors
                                               if p.partitions == "raw_dates"}
              | {src.name for src in sources}}
     m.dates = sorted(set(m.dates) | extra)
-    if k is not None:
-        kept.save_answer(ctx, k, m)
     return m
 
 

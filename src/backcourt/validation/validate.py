@@ -101,14 +101,10 @@ def validate(ctx: Context, processors: list[Processor], start: date, end: date,
     second ``validate`` of an unchanged warehouse and raw store loads the first's answer."""
     # the raw store's walk runs in the background meanwhile (the key's proof needs it)
     with no_gc(), ctx.store.listing_ahead(len(ctx.calendar.game_dates(start, end))):
-        k = kept.answer_key(kept.key(ctx, start, end, True, False, [], True), "validate",
-                            [p.name for p in processors], with_reconcile)
-        if k is not None and isinstance(found := kept.load_answer(ctx, k), Validation):
-            return found
-        v = _validate(ctx, processors, start, end, with_reconcile)
-    if k is not None:
-        kept.save_answer(ctx, k, v)
-    return v
+        return kept.answer(ctx, kept.key(ctx, start, end, True, False, [], True),
+                           ("validate", [p.name for p in processors], with_reconcile),
+                           Validation,
+                           lambda: _validate(ctx, processors, start, end, with_reconcile))
 
 
 def _validate(ctx: Context, processors: list[Processor], start: date, end: date,
