@@ -20,10 +20,9 @@ import marshal
 import os
 from datetime import date
 
-from backcourt.rawstore.listing import walk_local
+from backcourt.rawstore.listing import FEW_DATES, walk_local
 
 READ_COMMANDS = ("plan", "status", "validate")
-FEW_DATES = 64   # as RawStore's: a shorter range reads its date folders alone
 
 _started: dict[str, tuple[int, int]] = {}   # absolute root -> (child pid, read end)
 

@@ -17,6 +17,9 @@ from datetime import date
 from stat import S_ISDIR
 
 QUARANTINE = "_quarantine"   # bad files moved aside: never raw files
+# up to this many dates are fingerprinted folder by folder instead of listing the source
+# (RawStore), and a read command gets no head start on the walk (early_walk)
+FEW_DATES = 64
 
 
 def is_raw(name: str) -> bool:

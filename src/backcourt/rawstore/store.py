@@ -18,6 +18,7 @@ import orjson
 
 from backcourt.rawstore.content import CACHE_NOTE, ContentFingerprints, folder_fingerprint
 from backcourt.rawstore.listing import (
+    FEW_DATES,
     QUARANTINE,
     Listing,
     Walk,
@@ -34,8 +35,6 @@ NOTES = ".backcourt"
 RESOLUTION = "name-resolution.json"
 # set to 1 to read symlinks that point outside the raw root (refused by default)
 FOLLOW_SYMLINKS_ENV = "BACKCOURT_FOLLOW_SYMLINKS"
-# up to this many dates are fingerprinted folder by folder instead of listing the source
-FEW_DATES = 64
 
 
 class RefusedRawFile(ValueError):
