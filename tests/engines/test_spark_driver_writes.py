@@ -1,8 +1,9 @@
 """Spark in local mode: partition replaces written by the driver, and kept query answers.
 
-The driver's files (``warehouse/spark/local_files.py``) must read back, through Spark, as
-exactly the rows Spark's own write gives, with every column type the pipeline declares;
-an emptied date loses its folder and no other date's file is touched. A query's answer is
+The driver's files (``warehouse/spark/month_files.py``: one per month) must read back,
+through Spark, as exactly the rows Spark's own write gives (a folder per date), with every
+column type the pipeline declares; a replace rewrites only the months of its dates, keeps
+the values of the month's other dates, and an emptied month loses its folder. A query's answer is
 kept (no Spark job when asked again) until a table it reads is written
 (``warehouse/spark/results.py``).
 """
@@ -61,9 +62,19 @@ def _files(wh, table: str) -> dict[str, int]:
             if p.is_file()}
 
 
+def _spark_writes(wh, table: str, columns: dict) -> None:
+    """``table`` defined as Spark's own write lays it out (a folder per date), and written
+    by Spark."""
+    wh._driver_writes = False
+    try:
+        wh.ensure_table(table, columns)
+    finally:
+        wh._driver_writes = True
+
+
 def test_the_driver_files_read_back_as_spark_own_write(wh):
     wh.ensure_table("s.driver", COLUMNS)
-    wh.ensure_table("s.spark", COLUMNS)
+    _spark_writes(wh, "s.spark", COLUMNS)
     rows = _rows(50, [D1, D2])
     wh.replace_partitions("s.driver", [D1, D2, D3], rows)
     wh._driver_writes = False
@@ -75,23 +86,57 @@ def test_the_driver_files_read_back_as_spark_own_write(wh):
     assert len(_all(wh, "s.driver")) == 50
     assert wh.columns("s.driver") == wh.columns("s.spark")
     files = _files(wh, "s.driver")
-    assert sorted({f.split("/")[0] for f in files}) == ["game_date=2023-11-01",
-                                                         "game_date=2023-11-02"]
+    assert [f.split("/")[0] for f in files] == ["2023-11"]   # one file for the month
+    assert sorted({f.split("/")[0] for f in _files(wh, "s.spark")}) == [
+        "game_date=2023-11-01", "game_date=2023-11-02"]
     assert not [f for f in files if f.startswith(".")]   # no staging left behind
 
 
-def test_a_replace_touches_only_its_dates_and_an_emptied_date_goes(wh):
+OCT31 = date(2023, 10, 31)
+
+
+def test_a_replace_rewrites_only_its_months_and_an_emptied_month_goes(wh):
     wh.ensure_table("s.part", COLUMNS)
-    wh.replace_partitions("s.part", [D1, D2, D3], _rows(30, [D1, D2, D3]))
+    wh.replace_partitions("s.part", [OCT31, D1, D2, D3], _rows(40, [OCT31, D1, D2, D3]))
     before = _files(wh, "s.part")
     counts = wh.replace_partitions("s.part", [D2, D3], _rows(4, [D3]))
     assert counts == {D2: 0, D3: 4}
     after = _files(wh, "s.part")
-    assert {f: t for f, t in before.items() if f.startswith("game_date=2023-11-01")} == {
-        f: t for f, t in after.items() if f.startswith("game_date=2023-11-01")}
-    assert not [f for f in after if f.startswith("game_date=2023-11-02")]
+    october = {f: t for f, t in before.items() if f.startswith("2023-10/")}
+    assert october and october == {f: t for f, t in after.items() if f.startswith("2023-10/")}
+    assert len([f for f in after if f.startswith("2023-11/")]) == 1
     assert dict(wh.query("SELECT game_date, count(*) FROM s.part GROUP BY 1")) == {
-        D1: 10, D3: 4}
+        OCT31: 10, D1: 10, D3: 4}
+    wh.replace_partitions("s.part", [D1, D3], _rows(0, [D1]))
+    assert [f.split("/")[0] for f in _files(wh, "s.part")] == ["2023-10"]
+    assert dict(wh.query("SELECT game_date, count(*) FROM s.part GROUP BY 1")) == {OCT31: 10}
+
+
+def test_rows_of_other_dates_in_the_month_keep_their_values(wh):
+    wh.ensure_table("s.neighbours", COLUMNS)
+    wh.replace_partitions("s.neighbours", [D1, D2], _rows(30, [D1, D2]))
+    first = [r for r in _all(wh, "s.neighbours") if r[-1] == D1]
+    wh.replace_partitions("s.neighbours", [D2], _rows(7, [D2]))
+    assert [r for r in _all(wh, "s.neighbours") if r[-1] == D1] == first
+    assert len(first) == 15
+
+
+def test_a_table_laid_out_by_date_keeps_its_layout(wh, tmp_path):
+    """A table written with a folder per date (by Spark, or by an earlier version) keeps
+    that layout when the driver writes it: its catalog row says so, in any process."""
+    _spark_writes(wh, "s.bydate", COLUMNS)
+    wh.replace_partitions("s.bydate", [D1, D2], _rows(6, [D1, D2]))
+    other = SparkWarehouse(wh.path, master="local[2]")
+    try:
+        assert other._driver_writes
+        other.replace_partitions("s.bydate", [D2, D3], _rows(4, [D3]))
+    finally:
+        other.close()
+    wh.spark.catalog.refreshTable("s.bydate")
+    assert sorted({f.split("/")[0] for f in _files(wh, "s.bydate")}) == [
+        "game_date=2023-11-01", "game_date=2023-11-03"]
+    assert dict(wh.query("SELECT game_date, count(*) FROM s.bydate GROUP BY 1")) == {
+        D1: 3, D3: 4}
 
 
 def test_an_answer_is_kept_until_a_table_it_reads_is_written(wh):

@@ -1,10 +1,13 @@
 """The Spark engine: data tables as Parquet folders partitioned by date, the ledger beside.
 
-Data: every table is an external Parquet table under ``<root>/tables/<schema>/<table>/``,
-partitioned by its date column (``game_date=2023-11-08/part-….parquet``). A batch replaces
-its dates with one dynamic-partition overwrite (in local mode on a local folder, the
-driver writes the date folders itself: ``local_files``); dates the batch computed as
-empty are removed from the folder, so an emptied partition does not keep its old rows.
+Data: every table is an external Parquet table under ``<root>/tables/<schema>/<table>/``.
+Where Spark writes (a cluster, an object store), it is partitioned by its date column
+(``game_date=2023-11-08/part-….parquet``), and a batch replaces its dates with one
+dynamic-partition overwrite; dates the batch computed as empty are removed from the
+folder, so an emptied partition does not keep its old rows. In local mode on a local
+folder the driver writes the files itself, one per month (``month_files``: a scan opens a
+season's ~6 files instead of ~170); a table keeps the layout it was created with (its
+catalog row).
 Read queries' answers are kept until a table they read is written (``results``).
 
 Ledger: Parquet has no transactions and no UPDATE, and the ledger needs both (a run is
@@ -39,7 +42,7 @@ from backcourt.arrow import pa
 from backcourt.warehouse.base import grouped_by_date_sql
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside
-from backcourt.warehouse.spark import local_files, row_measures
+from backcourt.warehouse.spark import local_files, month_files, row_measures
 from backcourt.warehouse.spark import session as S
 from backcourt.warehouse.spark.ctes import stage
 from backcourt.warehouse.spark.results import results_of, tables_read
@@ -48,13 +51,19 @@ from backcourt.warehouse.transpile import transpile
 
 CATALOG = "backcourt_ops.spark_tables"
 CATALOG_COLUMNS = {"table_name": "VARCHAR", "columns": "VARCHAR",
-                   "partition_column": "VARCHAR", "location": "VARCHAR"}
+                   "partition_column": "VARCHAR", "location": "VARCHAR", "layout": "VARCHAR"}
+DATE_FILES = "date"   # a folder per date (Spark's own partition layout); month_files.LAYOUT
 
 
 def _driver_writes(master: str, root: str) -> bool:
     """Whether partition replaces are written by the driver (``local_files``): in local
     mode on a local folder, where the driver is the only executor."""
     return master.startswith("local") and local_files.local_folder(root) is not None
+
+
+def _by_month(t: dict) -> bool:
+    """Whether the table is kept as one file per month (``month_files``)."""
+    return t.get("layout") == month_files.LAYOUT
 
 
 @lru_cache(maxsize=2048)
@@ -189,10 +198,12 @@ class SparkWarehouse(LedgerBeside):
         tables = self._shared["tables"]
         if tables is None:
             tables = {}
-            for name, cols, part, loc in self._ops.query(
-                    f"SELECT table_name, columns, partition_column, location FROM {CATALOG}"):
+            for name, cols, part, loc, layout in self._ops.query(
+                    "SELECT table_name, columns, partition_column, location, layout "
+                    f"FROM {CATALOG}"):
                 tables[name] = {"name": name, "columns": orjson.loads(cols),
-                                "partition": part, "location": loc}
+                                "partition": part, "location": loc,
+                                "layout": layout or DATE_FILES}
             self._shared["tables"] = tables
         return tables
 
@@ -205,6 +216,8 @@ class SparkWarehouse(LedgerBeside):
         self.spark.sql(f"DROP TABLE IF EXISTS {t['name']}")
         cols = ", ".join(f"`{c}` {spark_type(k)}" for c, k in t["columns"].items())
         part = f" PARTITIONED BY (`{t['partition']}`)" if t["partition"] else ""
+        if _by_month(t):   # every file under the folder; the date is in the files
+            part = " OPTIONS (recursiveFileLookup 'true')"
         self.spark.sql(f"CREATE TABLE {t['name']} ({cols}) USING parquet"
                        f"{part} LOCATION '{t['location']}'")
 
@@ -225,7 +238,10 @@ class SparkWarehouse(LedgerBeside):
         self._kept.pop(table, None)
         schema, name = table.split(".", 1)
         t = {"name": table, "columns": dict(columns), "partition": part,
-             "location": f"{self.path.rstrip('/')}/tables/{schema}/{name}"}
+             "location": f"{self.path.rstrip('/')}/tables/{schema}/{name}",
+             "layout": DATE_FILES}
+        if self._driver_writes and part and columns[part].upper() == "DATE":
+            t["layout"] = month_files.LAYOUT
         kept = None
         if old is not None:   # schema change: keep the rows, columns matched by name
             kept = self.spark.sql("SELECT " + ", ".join(
@@ -235,9 +251,9 @@ class SparkWarehouse(LedgerBeside):
             self.spark.sql(f"DROP TABLE IF EXISTS {table}")
             self._delete_path(t["location"])
         self._ops.execute(f"DELETE FROM {CATALOG} WHERE table_name = ?", [table])
-        self._ops.execute(f"INSERT INTO {CATALOG} VALUES (?, ?, ?, ?)",
+        self._ops.execute(f"INSERT INTO {CATALOG} VALUES (?, ?, ?, ?, ?)",
                           [table, orjson.dumps(t["columns"]).decode(), part,
-                           t["location"]])
+                           t["location"], t["layout"]])
         self._tables()[table] = t
         self._register(t)
         if kept is not None:
@@ -295,8 +311,13 @@ class SparkWarehouse(LedgerBeside):
         return shaped
 
     def _write(self, t: dict, df, overwrite: bool) -> None:
+        """Add ``df``'s rows to the table (``overwrite``: instead of every row it has)."""
         self._kept.pop(t["name"], None)
-        self._shaped(t, df).write.insertInto(t["name"], overwrite=overwrite)
+        if _by_month(t):
+            month_files.rewrite(local_files.local_folder(t["location"]), t["partition"],
+                                self._shaped(t, df).toArrow(), everything=overwrite)
+        else:
+            self._shaped(t, df).write.insertInto(t["name"], overwrite=overwrite)
         self.spark.catalog.refreshTable(t["name"])
 
     def _delete_path(self, path: str) -> None:
@@ -312,8 +333,11 @@ class SparkWarehouse(LedgerBeside):
         date and ``measures`` (which ``grouped_by_date`` then answers without reading the
         files back): when the driver writes the files, by the one job that collects them
         (``row_measures``); else by a local checkpoint and one grouped job."""
+        if _by_month(t) and t["partition"] != column:
+            raise ValueError(f"{t['name']} is kept by {t['partition']}: its partitions "
+                             f"cannot be replaced by {column}")
         df = self._shaped(t, df, column, days)
-        driver = self._driver_writes and t["partition"] == column
+        driver = (self._driver_writes or _by_month(t)) and t["partition"] == column
         collected = row_measures.collect(df, column, measures) if driver else None
         if collected is None:
             df = df.localCheckpoint()
@@ -325,8 +349,11 @@ class SparkWarehouse(LedgerBeside):
         counts.update({d: r[0] for d, r in grouped.items()})
         if driver:
             self._kept.pop(t["name"], None)
-            local_files.replace_dates(local_files.local_folder(t["location"]), column, days,
-                                      rows)
+            folder = local_files.local_folder(t["location"])
+            if _by_month(t):
+                month_files.rewrite(folder, column, rows, drop=days)
+            else:
+                local_files.replace_dates(folder, column, days, rows)
         else:
             if any(counts.values()):
                 self._write(t, df, overwrite=True)
@@ -410,6 +437,8 @@ class SparkWarehouse(LedgerBeside):
         if not self._driver_writes or days is None or folder is None or \
                 t["partition"] != column:
             return False
+        if _by_month(t):
+            return not month_files.dates_held(folder, column, days)
         return not any(Path(folder, f"{column}={d.isoformat()}").exists() for d in days)
 
     # -- control ---------------------------------------------------------------

@@ -59,12 +59,12 @@ def replace_dates(location: str, column: str, days: Iterable[date], rows: pa.Tab
                 pq.write_table(piece, staging / name /
                                f"part-00000-{uuid.uuid4()}.c000.{COMPRESSION}.parquet",
                                compression=COMPRESSION)
-            _swap(root / name, staging / name if piece.num_rows else None, staging)
+            swap(root / name, staging / name if piece.num_rows else None, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _swap(target: Path, new: Path | None, staging: Path) -> None:
+def swap(target: Path, new: Path | None, staging: Path) -> None:
     """Replace the folder ``target`` with ``new`` (None: remove it)."""
     old = staging / f"old-{target.name}"
     with contextlib.suppress(FileNotFoundError):
