@@ -275,3 +275,17 @@ def test_a_replace_of_many_dates_is_a_few_calls_into_the_jvm(wh, monkeypatch):
     monkeypatch.undo()
     assert sum(counts.values()) == 120 and len(counts) == 60
     assert len(calls) < 250   # was 858: 60 date literals and 9 typed columns
+
+
+def test_a_fork_reads_what_another_fork_wrote(wh):
+    """``--workers 2`` runs a stage's processors on forks (sessions of their own): a table
+    one of them writes is read whole by every other, also one that read it before (each
+    session keeps a table's file listing until the table is refreshed in it)."""
+    wh.ensure_table("s.forked", COLUMNS)
+    wh.replace_partitions("s.forked", [D1], _rows(3, [D1]))
+    reader, writer = wh.fork(), wh.fork()
+    sql = "SELECT game_date, count(*) FROM s.forked GROUP BY 1"
+    assert dict(reader.query(sql)) == {D1: 3}
+    writer.replace_partitions("s.forked", [D2], _rows(5, [D2]))
+    assert dict(reader.query(sql)) == {D1: 3, D2: 5}
+    assert dict(wh.query(sql)) == {D1: 3, D2: 5}

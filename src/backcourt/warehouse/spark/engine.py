@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import threading
 import uuid
+import weakref
 from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -98,7 +99,8 @@ class SparkWarehouse(LedgerBeside):
         self._ops = DuckDBWarehouse(ops_path or f"{root.rstrip('/')}/ops.duckdb")
         self._ops.ensure_table(CATALOG, CATALOG_COLUMNS)
         self.spark = S.build_session(master, f"{root.rstrip('/')}/_spark_warehouse")
-        self._shared: dict[str, Any] = {"tables": None, "results": results_of(root)}
+        self._shared: dict[str, Any] = {"tables": None, "results": results_of(root),
+                                        "sessions": weakref.WeakSet([self.spark])}
         self._shared["results"].written()   # opened again: the folder may have changed
         self._ddl = threading.RLock()
         self._kept: dict[str, tuple] = {}
@@ -116,6 +118,7 @@ class SparkWarehouse(LedgerBeside):
         other.path, other.master = self.path, self.master
         other._ops = self._ops.fork()
         other.spark = S.configure(self.spark.newSession())
+        self._shared["sessions"].add(other.spark)
         other._shared, other._ddl = self._shared, self._ddl
         other._kept = {}
         other._prepared = None
@@ -256,6 +259,7 @@ class SparkWarehouse(LedgerBeside):
                            t["location"], t["layout"]])
         self._tables()[table] = t
         self._register(t)
+        self._refresh(table)
         if kept is not None:
             self._write(t, kept, overwrite=True)
 
@@ -318,7 +322,14 @@ class SparkWarehouse(LedgerBeside):
                                 self._shaped(t, df).toArrow(), everything=overwrite)
         else:
             self._shaped(t, df).write.insertInto(t["name"], overwrite=overwrite)
-        self.spark.catalog.refreshTable(t["name"])
+        self._refresh(t["name"])
+
+    def _refresh(self, table: str) -> None:
+        """Every session of this warehouse and its forks reads ``table`` anew: each keeps
+        a table's file listing until the table is refreshed in it, and a fork (a processor
+        run beside others by ``--workers``) has a session of its own."""
+        for session in list(self._shared["sessions"]):
+            session.catalog.refreshTable(table)
 
     def _delete_path(self, path: str) -> None:
         jvm = self.spark.sparkContext._jvm
@@ -360,7 +371,7 @@ class SparkWarehouse(LedgerBeside):
             for d, n in counts.items():
                 if n == 0:   # dynamic overwrite leaves partitions absent from the rows alone
                     self._delete_path(f"{t['location']}/{column}={d.isoformat()}")
-        self.spark.catalog.refreshTable(t["name"])
+        self._refresh(t["name"])
         self._kept[t["name"]] = (column, measures, frozenset(days), grouped)
         return counts
 
