@@ -289,3 +289,27 @@ def test_a_fork_reads_what_another_fork_wrote(wh):
     writer.replace_partitions("s.forked", [D2], _rows(5, [D2]))
     assert dict(reader.query(sql)) == {D1: 3, D2: 5}
     assert dict(wh.query(sql)) == {D1: 3, D2: 5}
+
+
+def test_a_warehouse_from_before_month_files_keeps_its_date_folders(wh, tmp_path):
+    """A catalog written before tables had a layout (no such column) opens with every
+    table read and written by date folders, as its files are."""
+    from backcourt.warehouse.spark.engine import CATALOG
+
+    old = SparkWarehouse(str(tmp_path / "old"), master="local[2]")
+    try:
+        _spark_writes(old, "s.old", COLUMNS)
+        old.replace_partitions("s.old", [D1, D2], _rows(6, [D1, D2]))
+        old._ops.execute(f"ALTER TABLE {CATALOG} DROP COLUMN layout")
+    finally:
+        old.close()
+    again = SparkWarehouse(str(tmp_path / "old"), master="local[2]")
+    try:
+        assert again._tables()["s.old"]["layout"] == "date"
+        again.replace_partitions("s.old", [D2, D3], _rows(4, [D3]))
+        assert sorted({f.split("/")[0] for f in _files(again, "s.old")}) == [
+            "game_date=2023-11-01", "game_date=2023-11-03"]
+        assert dict(again.query("SELECT game_date, count(*) FROM s.old GROUP BY 1")) == {
+            D1: 3, D3: 4}
+    finally:
+        again.close()
