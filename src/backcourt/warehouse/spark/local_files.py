@@ -44,27 +44,38 @@ def replace_dates(location: str, column: str, days: Iterable[date], rows: pa.Tab
     """Make the folder ``<location>/<column>=<day>`` of each of ``days`` hold exactly
     ``rows`` of that day (``rows``: the table's columns, ``column`` among them, typed as
     Spark stores them); a day without rows loses its folder."""
-    root = Path(location)
+    with staging_in(Path(location)) as staging:
+        data = rows.drop_columns([column])
+        keys = rows.column(column)
+        for day in days:
+            put(staging, f"{column}={day.isoformat()}",
+                data.filter(pc.equal(keys, pa.scalar(day, keys.type))))
+
+
+@contextlib.contextmanager
+def staging_in(root: Path) -> Iterator[Path]:
+    """A hidden staging folder inside ``root`` (created if need be), removed after."""
     root.mkdir(parents=True, exist_ok=True)
     staging = root / f".backcourt-staging-{uuid.uuid4().hex}"
     staging.mkdir()
     try:
-        data = rows.drop_columns([column])
-        keys = rows.column(column)
-        for day in days:
-            name = f"{column}={day.isoformat()}"
-            piece = data.filter(pc.equal(keys, pa.scalar(day, keys.type)))
-            if piece.num_rows:
-                (staging / name).mkdir()
-                pq.write_table(piece, staging / name /
-                               f"part-00000-{uuid.uuid4()}.c000.{COMPRESSION}.parquet",
-                               compression=COMPRESSION)
-            swap(root / name, staging / name if piece.num_rows else None, staging)
+        yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def swap(target: Path, new: Path | None, staging: Path) -> None:
+def put(staging: Path, name: str, rows: pa.Table) -> None:
+    """Make the folder ``name`` beside ``staging`` hold exactly ``rows``, as one Parquet
+    file written into ``staging`` and swapped in by renames; no rows: no folder."""
+    if rows.num_rows:
+        (staging / name).mkdir()
+        pq.write_table(rows, staging / name /
+                       f"part-00000-{uuid.uuid4()}.c000.{COMPRESSION}.parquet",
+                       compression=COMPRESSION)
+    _swap(staging.parent / name, staging / name if rows.num_rows else None, staging)
+
+
+def _swap(target: Path, new: Path | None, staging: Path) -> None:
     """Replace the folder ``target`` with ``new`` (None: remove it)."""
     old = staging / f"old-{target.name}"
     with contextlib.suppress(FileNotFoundError):

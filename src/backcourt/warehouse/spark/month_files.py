@@ -17,8 +17,6 @@ date go to the folder ``null``.
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -27,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from backcourt.arrow import pa
-from backcourt.warehouse.spark.local_files import COMPRESSION, swap
+from backcourt.warehouse.spark.local_files import put, staging_in
 
 LAYOUT = "month"
 NULL_FOLDER = "null"
@@ -56,7 +54,6 @@ def rewrite(location: str, column: str, rows: pa.Table, *, drop: Iterable[date] 
     ``column`` is one of ``drop``; ``everything``: keep no old row at all (every month
     goes)."""
     root = Path(location)
-    root.mkdir(parents=True, exist_ok=True)
     dropped = sorted(set(drop))
     keys = rows.column(column)
     days = [d for d in pc.unique(keys).to_pylist()]
@@ -64,9 +61,7 @@ def rewrite(location: str, column: str, rows: pa.Table, *, drop: Iterable[date] 
     if everything:
         touched |= set(_months(root))
     gone = pa.array(dropped, keys.type)
-    staging = root / f".backcourt-staging-{uuid.uuid4().hex}"
-    staging.mkdir()
-    try:
+    with staging_in(root) as staging:
         for name in sorted(touched):
             in_month = [d for d in days if folder_of(d) == name]
             new = rows.filter(pc.is_null(keys) if name == NULL_FOLDER else
@@ -76,15 +71,9 @@ def rewrite(location: str, column: str, rows: pa.Table, *, drop: Iterable[date] 
                 old = old.filter(pc.invert(pc.fill_null(pc.is_in(old.column(column), gone),
                                                         False)))
             both = new if old is None or not old.num_rows else pa.concat_tables([old, new])
-            if both.num_rows:
-                (staging / name).mkdir()
-                both = both.sort_by([(column, "ascending")]) if name != NULL_FOLDER else both
-                pq.write_table(both, staging / name /
-                               f"part-00000-{uuid.uuid4()}.c000.{COMPRESSION}.parquet",
-                               compression=COMPRESSION)
-            swap(root / name, staging / name if both.num_rows else None, staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            if name != NULL_FOLDER:
+                both = both.sort_by([(column, "ascending")])
+            put(staging, name, both)
 
 
 def dates_held(location: str, column: str, days: Iterable[date]) -> set[date]:
