@@ -20,11 +20,11 @@ def _child(code: str) -> str:
 
 def test_the_forked_walk_is_the_walk_of_the_store(sim_raw):
     code = f"""
-from backcourt.rawstore import early_walk, listing
+from backcourt.rawstore import early_walk, local_walk
 early_walk.start(["status", *{LONG!r}, "--raw", {sim_raw!r}])
 assert early_walk._started, "no walk was started"
 got = early_walk.take({sim_raw!r})
-assert got == listing.walk_local({sim_raw!r}, 3), "not the same walk"
+assert got == local_walk.walk_local({sim_raw!r}, 3), "not the same walk"
 assert early_walk.take({sim_raw!r}) is None   # once
 print(sum(map(len, got.values())))
 """

@@ -1,7 +1,7 @@
 """A read command's walk of the raw store, started at the command's first instruction.
 
 ``plan``, ``status`` and ``validate`` over many dates prove the raw store unchanged with
-one ``stat`` per raw file (``listing.walk_local``: four seasons, 57,612 files, ~0.3 s of
+one ``stat`` per raw file (``local_walk.walk_local``: four seasons, 57,612 files, ~0.3 s of
 one core). The walk needs nothing of the command but the raw root, so the command's entry
 point forks a child that walks while the parent imports its libraries and opens the
 warehouse (also ~0.3 s); the first ``listing.Walk`` of that root then takes the child's
@@ -20,7 +20,7 @@ import marshal
 import os
 from datetime import date
 
-from backcourt.rawstore.listing import FEW_DATES, walk_local
+from backcourt.rawstore.local_walk import FEW_DATES, walk_local
 
 READ_COMMANDS = ("plan", "status", "validate")
 

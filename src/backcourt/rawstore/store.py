@@ -17,16 +17,8 @@ from datetime import date
 import orjson
 
 from backcourt.rawstore.content import CACHE_NOTE, ContentFingerprints, folder_fingerprint
-from backcourt.rawstore.listing import (
-    FEW_DATES,
-    QUARANTINE,
-    Listing,
-    Walk,
-    is_raw,
-    present_local,
-    remote_parts,
-    stat_local,
-)
+from backcourt.rawstore.listing import Listing, Walk, present_local, remote_parts, stat_local
+from backcourt.rawstore.local_walk import FEW_DATES, QUARANTINE, is_raw
 from backcourt.rawstore.remote import check_bucket
 
 # a hidden folder for what a source remembers about the store (never a source, never listed)
