@@ -1,7 +1,7 @@
 """The same one-season backfill on DuckDB and on Spark (local mode), timed.
 
     .venv/bin/python bench/engines_season.py [--start 2023-10-24 --end 2024-04-14]
-                                             [--raw RAW] [--master local[2]] [--workers N]
+                                             [--raw RAW] [--master local[2]] [--workers N] [--keep]
 
 Simulates the range into a fresh raw store (unless ``--raw``), then runs
 ``backcourt backfill --phases 2-5`` on each engine in its own process, into a fresh
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -131,6 +132,8 @@ def main() -> None:
     ap.add_argument("--engines", default="duckdb,spark")
     ap.add_argument("--workers", type=int, default=1,
                     help="the backfill's --workers, the same for both engines")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the work folder (warehouses, simulated raw files)")
     args = ap.parse_args()
     cache_bytecode()   # as an installed copy has it (see bench/bytecode.py)
     work = Path(tempfile.mkdtemp(prefix="bc-engines-"))
@@ -169,6 +172,10 @@ def main() -> None:
         print(f"spark / duckdb wall: {ratio:.1f}x (target <= {target:g}x: "
               f"{'met' if ok else 'MISSED'}; load average {os.getloadavg()[0]:.1f})")
     print(json.dumps(out, indent=2))
+    if args.keep:
+        print(f"work folder kept: {work}", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
