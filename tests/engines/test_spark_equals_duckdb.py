@@ -21,6 +21,7 @@ from backcourt.pipeline.phase2.loader import REGISTRY_ERRORS_TABLE
 from backcourt.pipeline.phase5.predictions import PredictionLoader
 from backcourt.pipeline.phase5.tables import LOADER_NAME, MODEL_VERSIONS_TABLE
 from backcourt.planner import make_plan
+from backcourt.warehouse.spark.month_files import folder_of
 from tests.conftest import SIM_END, SIM_START
 from tests.engines.compare import differences, rows_of
 
@@ -71,7 +72,7 @@ def _files(root: Path, skip: date) -> dict[str, int]:
     modification time. (Small tables without a date, like the model registry, are
     rewritten whole.)"""
     out = {}
-    month = f"{skip.year:04d}-{skip.month:02d}"
+    month = folder_of(skip)
     for dirpath, _, names in os.walk(root / "tables"):
         name = os.path.basename(dirpath)
         if len(name) != 7 or name[4] != "-" or name == month:
@@ -111,7 +112,7 @@ def test_rerun_of_one_date_touches_no_other_month(engines):
         summary = lib.run(ctx, lib.select(ctx, [3, 4, 5]), RERUN_DAY, RERUN_DAY, "one date")
         assert summary.ok and summary.succeeded > 0
     assert _files(root, RERUN_DAY) == before
-    month = f"{RERUN_DAY.year:04d}-{RERUN_DAY.month:02d}"
+    month = folder_of(RERUN_DAY)
     rewritten = [p for p in root.glob(f"tables/*/*/{month}/*.parquet")]
     assert rewritten, "the re-run date's month has new files"
     _assert_equal(duck, spark)

@@ -442,8 +442,9 @@ class SparkWarehouse(LedgerBeside):
             self._write(t, both, overwrite=True)
 
     def _no_folders(self, t: dict, days: list[date] | None, column: str) -> bool:
-        """Whether none of ``days`` has a partition folder, so the table holds no row of
-        them (an emptied date loses its folder), seen on the driver's disk without a query."""
+        """Whether the table holds no row of ``days``, seen on the driver's disk without a
+        query: no date folder of them (an emptied date loses its folder), or, in month
+        files, no such date in their date column."""
         folder = local_files.local_folder(t["location"])
         if not self._driver_writes or days is None or folder is None or \
                 t["partition"] != column:

@@ -56,7 +56,7 @@ def rewrite(location: str, column: str, rows: pa.Table, *, drop: Iterable[date] 
     root = Path(location)
     dropped = sorted(set(drop))
     keys = rows.column(column)
-    days = [d for d in pc.unique(keys).to_pylist()]
+    days = pc.unique(keys).to_pylist()
     touched = {folder_of(d) for d in days} | {folder_of(d) for d in dropped}
     if everything:
         touched |= set(_months(root))
