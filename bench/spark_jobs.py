@@ -55,6 +55,8 @@ def main() -> None:
     ap.add_argument("--detail", action="store_true", help="per (processor, operation)")
     ap.add_argument("--rules", action="store_true",
                     help="Catalyst's time per rule (the JVM's RuleExecutor totals)")
+    ap.add_argument("--jvm", action="store_true",
+                    help="where the JVM's time went: generated code compiled, JIT, GC")
     ap.add_argument("--conf", action="append", default=[],
                     help="key=value: a Spark SQL setting added to the local-mode ones")
     args = ap.parse_args()
@@ -169,6 +171,19 @@ def main() -> None:
             print(f"{n:>5} {j:>5} {s:>5} {w:6.1f} {c:6.1f}  {text}")
     if args.rules:
         print("\n" + sc._jvm.org.apache.spark.sql.catalyst.rules.RuleExecutor.dumpTimeSpent())
+    if args.jvm:
+        jvm = sc._jvm
+        compiled = jvm.org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME()
+        timed = compiled.getSnapshot()   # a sample of the compilations: the sum estimated
+        print(f"\ngenerated code compiled: {compiled.getCount()} times, ~"
+              f"{compiled.getCount() * timed.getMean() / 1000:.1f} s "
+              f"(mean {timed.getMean():.0f} ms, max {timed.getMax()} ms)")
+        management = jvm.java.lang.management.ManagementFactory
+        print(f"JIT compiling (since the JVM started): "
+              f"{management.getCompilationMXBean().getTotalCompilationTime() / 1000:.1f} s")
+        for gc in management.getGarbageCollectorMXBeans():
+            print(f"GC {gc.getName()}: {gc.getCollectionCount()} collections, "
+                  f"{gc.getCollectionTime() / 1000:.1f} s")
     print(f"\nwarehouse left in {wh} (remove it and {wh}.lock when done)")
     sys.stdout.flush()
 

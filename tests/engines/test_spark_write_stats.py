@@ -4,8 +4,9 @@ A partition replace on Spark counts its rows per date with the write; given the 
 the checks will ask (``measures``), it computes them too, and ``grouped_by_date`` answers
 from them. When the driver writes the files, the job that collects the rows is the only
 one: each measure's per-row value is a column of it, summed or counted per date by
-pyarrow (``warehouse/spark/row_measures.py``); a measure that does not split so (a sum of
-fractions) takes a grouped job. The numbers must be what a query of the written files
+pyarrow (``warehouse/spark/row_measures.py``); rows the driver holds typed as the table
+need no job at all (DuckDB computes the per-row values over the Arrow table); a measure
+that does not split so (a sum of fractions) takes a grouped job. The numbers must be what a query of the written files
 gives; once anything else writes the table (or the answer was used), the query answers.
 """
 
@@ -60,8 +61,11 @@ SPLIT = ('SUM(CASE WHEN "points" IS NULL THEN 1 ELSE 0 END)', "COUNT(DISTINCT pl
 
 
 def test_measures_that_split_cost_the_write_no_job_of_its_own(wh):
+    """Rows Spark has to cast (a BIGINT column for INTEGER): the job that collects them
+    also gives their measures."""
     rows = _rows([(D1, 1, 10.0), (D1, 2, None), (D1, 2, 4.5), (D1, 2, 4.5), (D3, 7, 3.25),
                   (D3, 8, None)])
+    rows = rows.set_column(0, "player_id", rows.column("player_id").cast(pa.int64()))
     counts, jobs = jobs_of(wh, "split-write", lambda: wh.replace_partitions(
         "s.box", [D1, D2, D3], rows, measures=SPLIT))
     assert counts == {D1: 4, D2: 0, D3: 2}
@@ -71,6 +75,32 @@ def test_measures_that_split_cost_the_write_no_job_of_its_own(wh):
     assert jobs == []
     read = by_query(wh, "s.box", "game_date", [D1, D2, D3], SPLIT)
     assert kept == read == {D1: (4, 1, 2, 4, 3, 7, 2), D3: (2, 1, 2, 2, 1, 15, 1)}
+
+
+def test_rows_typed_as_the_table_are_measured_on_the_driver(wh):
+    """A loader's rows typed as the table: written and measured without a Spark job, and the
+    numbers are what Spark's query of the written files gives (``row_measures.of_arrow``)."""
+    rows = _rows([(D1, 1, 10.0), (D1, 2, None), (D1, 2, 4.5), (D1, 2, 4.5), (D3, 7, 3.25),
+                  (D3, 8, None), (D2, 5, -0.0)])
+    counts, jobs = jobs_of(wh, "held-write", lambda: wh.replace_partitions(
+        "s.box", [D1, D3], rows, measures=SPLIT))
+    assert jobs == [] and counts == {D1: 4, D3: 2}   # D2 not asked: not written
+    kept, jobs = jobs_of(wh, "held-kept", lambda: wh.grouped_by_date(
+        "s.box", "game_date", [D1, D3], SPLIT))
+    assert jobs == []
+    read = by_query(wh, "s.box", "game_date", [D1, D2, D3], SPLIT)
+    assert kept == read == {D1: (4, 1, 2, 4, 3, 7, 2), D3: (2, 1, 2, 2, 1, 15, 1)}
+
+
+def test_a_measure_that_does_not_split_is_asked_of_spark(wh):
+    """A sum of fractions hangs on the order of its additions: with such a measure the
+    typed rows go through Spark, and its grouped job answers."""
+    rows = _rows([(D1, 1, 0.1), (D1, 2, 0.2), (D1, 3, 0.3)])
+    _, jobs = jobs_of(wh, "unsplit-write", lambda: wh.replace_partitions(
+        "s.box", [D1, D2, D3], rows, measures=MEASURES))
+    assert jobs
+    assert wh.grouped_by_date("s.box", "game_date", [D1], MEASURES) == by_query(
+        wh, "s.box", "game_date", [D1], MEASURES)
 
 
 def test_after_another_write_the_files_answer(wh):

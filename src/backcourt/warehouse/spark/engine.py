@@ -43,7 +43,7 @@ from backcourt.arrow import pa
 from backcourt.warehouse.base import grouped_by_date_sql
 from backcourt.warehouse.duckdb_engine import DuckDBWarehouse
 from backcourt.warehouse.ledger_beside import LedgerBeside
-from backcourt.warehouse.spark import local_files, month_files, row_measures
+from backcourt.warehouse.spark import held_rows, local_files, month_files, row_measures
 from backcourt.warehouse.spark import session as S
 from backcourt.warehouse.spark.ctes import stage
 from backcourt.warehouse.spark.results import results_of, tables_read
@@ -60,6 +60,13 @@ def _driver_writes(master: str, root: str) -> bool:
     """Whether partition replaces are written by the driver (``local_files``): in local
     mode on a local folder, where the driver is the only executor."""
     return master.startswith("local") and local_files.local_folder(root) is not None
+
+
+def _counts(days: Sequence[date], grouped: dict[date, tuple]) -> dict[date, int]:
+    """Rows per date of ``days`` (0: none), from (rows, measures…) per date."""
+    counts = {d: 0 for d in days}
+    counts.update({d: r[0] for d, r in grouped.items() if d in counts})
+    return counts
 
 
 def _by_month(t: dict) -> bool:
@@ -353,27 +360,33 @@ class SparkWarehouse(LedgerBeside):
         if collected is None:
             df = df.localCheckpoint()
             grouped = self._grouped(df, column, measures)
-            rows = df.toArrow() if driver else None
+            if driver:
+                return self._put(t, days, df.toArrow(), grouped, column, measures)
         else:
-            rows, grouped = collected
-        counts = {d: 0 for d in days}
-        counts.update({d: r[0] for d, r in grouped.items()})
-        if driver:
-            self._kept.pop(t["name"], None)
-            folder = local_files.local_folder(t["location"])
-            if _by_month(t):
-                month_files.rewrite(folder, column, rows, drop=days)
-            else:
-                local_files.replace_dates(folder, column, days, rows)
-        else:
-            if any(counts.values()):
-                self._write(t, df, overwrite=True)
-            for d, n in counts.items():
-                if n == 0:   # dynamic overwrite leaves partitions absent from the rows alone
-                    self._delete_path(f"{t['location']}/{column}={d.isoformat()}")
+            return self._put(t, days, *collected, column=column, measures=measures)
+        counts = _counts(days, grouped)
+        if any(counts.values()):
+            self._write(t, df, overwrite=True)
+        for d, n in counts.items():
+            if n == 0:   # dynamic overwrite leaves partitions absent from the rows alone
+                self._delete_path(f"{t['location']}/{column}={d.isoformat()}")
         self._refresh(t["name"])
         self._kept[t["name"]] = (column, measures, frozenset(days), grouped)
         return counts
+
+    def _put(self, t: dict, days: list[date], rows: pa.Table, grouped: dict[date, tuple],
+             column: str, measures: tuple[str, ...]) -> dict[date, int]:
+        """The driver writes ``rows`` (typed as the table stores them) as the table's rows
+        of ``days``; ``grouped``: their rows and ``measures`` per date."""
+        self._kept.pop(t["name"], None)
+        folder = local_files.local_folder(t["location"])
+        if _by_month(t):
+            month_files.rewrite(folder, column, rows, drop=days)
+        else:
+            local_files.replace_dates(folder, column, days, rows)
+        self._refresh(t["name"])
+        self._kept[t["name"]] = (column, measures, frozenset(days), grouped)
+        return _counts(days, grouped)
 
     def _grouped(self, df, column: str, measures: tuple[str, ...]) -> dict[date, tuple]:
         """(rows, each of ``measures``) per date of ``df``'s rows, in one job."""
@@ -398,8 +411,14 @@ class SparkWarehouse(LedgerBeside):
     @_writes
     def _replace_partitions(self, table: str, days: list[date], source: str | pa.Table,
                             column: str, measures: tuple[str, ...] = ()) -> dict[date, int]:
+        t = self._tables()[table]
+        if isinstance(source, pa.Table) and self._driver_writes and t["partition"] == column:
+            rows = held_rows.as_stored(t["columns"], column, source, days)
+            grouped = None if rows is None else row_measures.of_arrow(rows, column, measures)
+            if grouped is not None:   # typed as stored: no Spark job (``held_rows``)
+                return self._put(t, days, rows, grouped, column, measures)
         with self._source(source) as df:
-            return self._replace(self._tables()[table], days, df, column, measures)
+            return self._replace(t, days, df, column, measures)
 
     @contextmanager
     def _source(self, source: str | pa.Table):

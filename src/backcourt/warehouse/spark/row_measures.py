@@ -11,6 +11,10 @@ value per date, which pyarrow takes over the collected table. SQL decides every 
 pyarrow only adds up integers and counts values, so the numbers are what a grouped query
 of the written files gives (``tests/engines/test_spark_write_stats.py``).
 
+Rows the driver already holds, typed as the table (``held_rows``), need no Spark job at
+all: DuckDB computes each per-row value over the Arrow table in place (``of_arrow``), and
+the same pyarrow sums and counts follow.
+
 Split: ``count(*)``, ``COUNT(x)``, ``COUNT(DISTINCT x)`` (x not a fraction: NaN and -0.0
 are Spark's to compare) and ``SUM(x)`` of an integer x (a sum of fractions hangs on the
 order of its additions). Anything else: ``None``, and the caller asks Spark.
@@ -23,6 +27,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+import duckdb
 import pyarrow.compute as pc
 import sqlglot
 from sqlglot import exp
@@ -37,9 +42,11 @@ _INTEGRAL = ("tinyint", "smallint", "int", "bigint")
 @dataclass(frozen=True)
 class Split:
     """An aggregate as ``how`` (count_all | count | count_distinct | sum) of ``value``, the
-    Spark SQL of its per-row value (None for count_all)."""
+    Spark SQL of its per-row value (None for count_all); ``duck``: the same value in DuckDB
+    SQL."""
     how: str
     value: str | None
+    duck: str | None = None
 
 
 @lru_cache(maxsize=1024)
@@ -50,19 +57,20 @@ def split(measure: str) -> Split | None:
     except sqlglot.errors.ParseError:
         return None
 
-    def spark(node: exp.Expression) -> str:
-        return node.sql("spark", unsupported_level=ErrorLevel.RAISE)
+    def of(how: str, node: exp.Expression) -> Split:
+        return Split(how, node.sql("spark", unsupported_level=ErrorLevel.RAISE),
+                     node.sql("duckdb"))
 
     arg = tree.this if isinstance(tree, exp.Count | exp.Sum) else None
     if isinstance(tree, exp.Count):
         if isinstance(arg, exp.Star):
             return Split("count_all", None)
         if isinstance(arg, exp.Distinct):
-            return Split("count_distinct", spark(arg.expressions[0])) \
+            return of("count_distinct", arg.expressions[0]) \
                 if len(arg.expressions) == 1 else None
-        return Split("count", spark(arg)) if arg is not None else None
+        return of("count", arg) if arg is not None else None
     if isinstance(tree, exp.Sum) and arg is not None and not isinstance(arg, exp.Distinct):
-        return Split("sum", spark(arg))
+        return of("sum", arg)
     return None
 
 
@@ -83,6 +91,40 @@ def collect(df: Any, column: str, measures: tuple[str, ...]
                 splits[i].how == "count_distinct" and fraction):
             return None
     rows = measured.toArrow()
+    return rows.drop_columns(list(names.values())), _per_date(rows, column, splits, names)
+
+
+def of_arrow(rows: pa.Table, column: str, measures: tuple[str, ...]
+             ) -> dict[date, tuple] | None:
+    """Per date of ``column`` holding rows of ``rows`` (rows the driver holds), (rows, each
+    of ``measures``): each per-row value computed by DuckDB, which reads the Arrow table in
+    place, and summed or counted per date by pyarrow as ``collect`` does. None when a
+    measure does not split, or its values are fractions where ``collect`` refuses them."""
+    splits = [split(m) for m in measures]
+    if any(s is None for s in splits):
+        return None
+    names = {i: f"{PREFIX}{i}" for i, s in enumerate(splits) if s.value is not None}
+    con = duckdb.connect()
+    try:
+        con.register("_bc_rows", rows)
+        values = con.execute("SELECT " + ", ".join(
+            [f'"{column}"', *(f"{splits[i].duck} AS {n}" for i, n in names.items())])
+            + " FROM _bc_rows").to_arrow_table()
+    finally:
+        con.close()
+    for i, name in names.items():
+        kind = values.schema.field(name).type
+        fraction = pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+        if (splits[i].how == "sum" and not pa.types.is_integer(kind)) or (
+                splits[i].how == "count_distinct" and fraction):
+            return None
+    return _per_date(values, column, splits, names)
+
+
+def _per_date(rows: pa.Table, column: str, splits: list[Split], names: dict[int, str]
+              ) -> dict[date, tuple]:
+    """(rows, each split's sum or count) per date of ``column``, from ``rows`` holding the
+    per-row values as columns ``names``."""
     aggregates: list[tuple] = [([], "count_all")]
     for i, name in names.items():
         if splits[i].how == "sum":
@@ -95,4 +137,4 @@ def collect(df: Any, column: str, measures: tuple[str, ...]
         grouped[r[column]] = (r["count_all"], *(
             r["count_all"] if s.how == "count_all" else r[f"{names[i]}_{s.how}"]
             for i, s in enumerate(splits)))
-    return rows.drop_columns(list(names.values())), grouped
+    return grouped
