@@ -333,3 +333,27 @@ def test_a_warehouse_from_before_month_files_keeps_its_date_folders(wh, tmp_path
             D1: 3, D3: 4}
     finally:
         again.close()
+
+
+def test_rows_per_date_of_month_files_are_counted_without_a_job(wh):
+    """``counts_by_date`` over month files reads their date column on the driver: what the
+    grouped query of the table gives, within the range only, and no Spark job; a file that
+    does not read is left to Spark, whose error names it."""
+    from backcourt.warehouse.base import counts_by_date as by_query
+
+    days = [date(2023, 10, 30), date(2023, 10, 31), date(2023, 11, 1), date(2023, 12, 2)]
+    wh.ensure_table("s.counted", COLUMNS)
+    wh.replace_partitions("s.counted", days, _rows(40, days))
+    for start, end in ((date(2023, 10, 31), date(2023, 12, 1)),
+                       (date(2023, 10, 1), date(2023, 12, 31)), (D2, D3)):
+        got, jobs = jobs_of(wh, f"counted-{start}-{end}", lambda s=start, e=end:
+                            wh.counts_by_date("s.counted", s, e))
+        assert jobs == []
+        assert got == by_query(wh, "s.counted", start, end)
+    assert wh.counts_by_date("s.counted", date(2023, 10, 31), date(2023, 12, 1)) == {
+        date(2023, 10, 31): 10, date(2023, 11, 1): 10}
+    month = Path(local_folder(wh.path), "tables", "s", "counted", "2023-11")
+    damaged = next(month.glob("*.parquet"))
+    damaged.write_bytes(b"not parquet")
+    with pytest.raises(Exception, match=damaged.name):
+        wh.counts_by_date("s.counted", D1, D3)

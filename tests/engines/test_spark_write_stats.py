@@ -6,8 +6,9 @@ from them. When the driver writes the files, the job that collects the rows is t
 one: each measure's per-row value is a column of it, summed or counted per date by
 pyarrow (``warehouse/spark/row_measures.py``); rows the driver holds typed as the table
 need no job at all (DuckDB computes the per-row values over the Arrow table); a measure
-that does not split so (a sum of fractions) takes a grouped job. The numbers must be what a query of the written files
-gives; once anything else writes the table (or the answer was used), the query answers.
+that does not split so (a sum of fractions) takes a grouped job. The numbers must be what
+a query of the written files gives; once anything else writes the table (or the answer was
+used), the query answers.
 """
 
 from __future__ import annotations

@@ -26,9 +26,12 @@ def learned_values(wh, p: Processor, days: list[date]) -> dict[date, float]:
         return {}
     col = p.partition_column
     lo, hi = min(days) - timedelta(days=HISTORY_DAYS), max(days)
-    values = {d: v for d, v in wh.query(
-        f"SELECT {col}, {lrn.measure} FROM {p.table} WHERE {col} BETWEEN ? AND ? "
-        "GROUP BY 1", [lo, hi]) if v}
+    if lrn.measure.replace(" ", "").upper() == "COUNT(*)":   # an engine may know it unread
+        rows = wh.counts_by_date(p.table, lo, hi, col).items()
+    else:
+        rows = wh.query(f"SELECT {col}, {lrn.measure} FROM {p.table} "
+                        f"WHERE {col} BETWEEN ? AND ? GROUP BY 1", [lo, hi])
+    values = {d: v for d, v in rows if v}
     if not values:
         return {}
     if lrn.reference_sql is None:

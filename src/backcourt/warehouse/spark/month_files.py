@@ -76,6 +76,24 @@ def rewrite(location: str, column: str, rows: pa.Table, *, drop: Iterable[date] 
             put(staging, name, both)
 
 
+def counts(location: str, column: str, start: date, end: date) -> dict[date, int]:
+    """Rows per date from ``start`` to ``end`` (dates without rows absent), from the date
+    column of the months' files alone, read by the driver (no Spark job); what
+    ``SELECT column, count(*) … GROUP BY 1`` gives over the table."""
+    root = Path(location)
+    first, last = (start.year, start.month), (end.year, end.month)
+    files = [f for name in _months(root) if name != NULL_FOLDER and
+             first <= (int(name[:4]), int(name[5:7])) <= last
+             for f in sorted((root / name).glob("*.parquet"))]
+    if not files:
+        return {}
+    days = pa.concat_arrays([pq.read_table(f, columns=[column]).column(column)
+                             .combine_chunks() for f in files])
+    days = days.filter(pc.and_(pc.greater_equal(days, pa.scalar(start, days.type)),
+                               pc.less_equal(days, pa.scalar(end, days.type))))
+    return {r["values"]: r["counts"] for r in pc.value_counts(days).to_pylist()}
+
+
 def dates_held(location: str, column: str, days: Iterable[date]) -> set[date]:
     """Which of ``days`` have rows in the month files (their date column read, no job)."""
     root, wanted, held = Path(location), set(days), set()
