@@ -128,3 +128,17 @@ def test_an_answer_is_given_once_and_only_for_what_was_computed(wh):
     second, jobs = jobs_of(wh, "second", lambda: wh.grouped_by_date(
         "s.box", "game_date", [D2], MEASURES))
     assert jobs and second == first
+
+
+def test_a_replace_of_matching_rows_answers_its_measures(wh):
+    """``replace_rows`` given measures (the ledger's count of one processor's explained
+    failures) answers ``grouped_by_date`` from the write: no job, the files' numbers."""
+    wh.replace_partitions("s.box", [D1, D2], _rows([(D1, 1, 1.0), (D1, 2, 2.0), (D2, 3, 3.0)]))
+    mine = ("SUM(CASE WHEN player_id = 2 THEN 1 ELSE 0 END)",)
+    wh.replace_rows("s.box", "player_id = ?", [2], _rows([(D1, 2, 5.0), (D1, 2, 6.0)]),
+                    days=[D1, D2], measures=mine)
+    kept, jobs = jobs_of(wh, "rows-kept", lambda: wh.grouped_by_date(
+        "s.box", "game_date", [D1, D2], mine))
+    assert jobs == []
+    assert kept == by_query(wh, "s.box", "game_date", [D1, D2], mine) == {
+        D1: (3, 2), D2: (1, 0)}

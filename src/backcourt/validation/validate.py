@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from backcourt.checks.entities import accounting, has_entities
 from backcourt.checks.learned import learned_shortfalls
@@ -238,12 +239,19 @@ class _Memo:
 
     def __init__(self, wh) -> None:
         self.wh = wh
-        self._seen: dict[tuple[str, tuple], list[tuple]] = {}
+        self._seen: dict[tuple[str, tuple], Any] = {}
 
     def query(self, sql: str, params=None) -> list[tuple]:
         key = (sql, tuple(params or ()))
         if key not in self._seen:
             self._seen[key] = self.wh.query(sql, params)
+        return self._seen[key]
+
+    def counts_by_date(self, table: str, start: date, end: date,
+                       column: str = "game_date") -> dict[date, int]:
+        key = ("counts_by_date", (table, start, end, column))
+        if key not in self._seen:
+            self._seen[key] = self.wh.counts_by_date(table, start, end, column)
         return self._seen[key]
 
 

@@ -99,7 +99,10 @@ class Warehouse(Protocol):
         for which every query costs a job may compute them with the write)."""
     def replace_rows(self, table: str, match: str, params: Sequence[Any],
                      source: str | pa.Table, days: Sequence[date] | None = None,
-                     column: str = "game_date") -> None: ...
+                     column: str = "game_date", measures: Sequence[str] = ()) -> None:
+        """Replace the rows matching ``match`` (within partitions ``days`` when given) with
+        ``source``'s rows. ``measures``: what the caller will then ask ``grouped_by_date``
+        of ``days``, as for ``replace_partitions``."""
     def probe_write(self) -> None:
         """Write and drop something small: raises when the engine is not writable."""
 

@@ -297,9 +297,10 @@ class DuckDBWarehouse:
 
     def replace_rows(self, table: str, match: str, params: Sequence[Any],
                      source: str | pa.Table, days: Sequence[date] | None = None,
-                     column: str = "game_date") -> None:
+                     column: str = "game_date", measures: Sequence[str] = ()) -> None:
         """Replace the rows matching ``match`` (within partitions ``days`` when given)
-        with the rows of ``source``; joins an open transaction."""
+        with the rows of ``source``; joins an open transaction. ``measures``: unused (a
+        grouped query is cheap here)."""
         cols = ", ".join(f'"{c}"' for c in self.columns(table))
         where, args = f"({match})", list(params)
         if days is not None:

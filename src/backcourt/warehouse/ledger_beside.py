@@ -88,13 +88,14 @@ class LedgerBeside:
 
     def replace_rows(self, table: str, match: str, params: Sequence[Any],
                      source: str | pa.Table, days: Sequence[date] | None = None,
-                     column: str = "game_date") -> None:
+                     column: str = "game_date", measures: Sequence[str] = ()) -> None:
         if in_ops(table):
             self._ops.replace_rows(table, match, params, source, days, column)
             return
         day_list = None if days is None else sorted(set(days))
         if day_list != []:
-            self._replace_rows(table, match, list(params), source, day_list, column)
+            self._replace_rows(table, match, list(params), source, day_list, column,
+                               tuple(measures))
 
     # -- what each engine provides ----------------------------------------------------
     def _query(self, sql: str, params: Sequence[Any] | None) -> list[tuple]: ...
@@ -110,4 +111,5 @@ class LedgerBeside:
         """Replace partitions ``days`` with ``source``'s rows of them; rows per date.
         ``measures``: see ``Warehouse.replace_partitions`` (an engine may ignore them)."""
     def _replace_rows(self, table: str, match: str, params: list[Any],
-                      source: str | pa.Table, days: list[date] | None, column: str) -> None: ...
+                      source: str | pa.Table, days: list[date] | None, column: str,
+                      measures: tuple[str, ...] = ()) -> None: ...

@@ -261,7 +261,8 @@ class BigQueryWarehouse(LedgerBeside):
         self._replace_rows(table, "FALSE", [], rows, None, "game_date")
 
     def _replace_rows(self, table: str, match: str, params: list[Any],
-                      source: str | pa.Table, days: list[date] | None, column: str) -> None:
+                      source: str | pa.Table, days: list[date] | None, column: str,
+                      measures: tuple[str, ...] = ()) -> None:
         cols = ", ".join(f"`{c}`" for c in self.columns(table))
         where, args = f"({condition(match)})", list(params)
         if days is not None:

@@ -463,7 +463,8 @@ class SparkWarehouse(LedgerBeside):
 
     @_writes
     def _replace_rows(self, table: str, match: str, params: list[Any],
-                      source: str | pa.Table, days: list[date] | None, column: str) -> None:
+                      source: str | pa.Table, days: list[date] | None, column: str,
+                      measures: tuple[str, ...] = ()) -> None:
         t = self._tables()[table]
         within, args = "", list(params)
         if days is not None:
@@ -477,7 +478,7 @@ class SparkWarehouse(LedgerBeside):
         kept = self._df(f"SELECT * FROM {table} WHERE {where}", args)
         both = self._shaped(t, kept).unionByName(self._shaped(t, self._frame(source)))
         if days is not None and t["partition"] == column:
-            self._replace(t, days, both, column)
+            self._replace(t, days, both, column, measures)
         else:
             both = both.localCheckpoint()
             self._write(t, both, overwrite=True)
