@@ -357,3 +357,29 @@ def test_rows_per_date_of_month_files_are_counted_without_a_job(wh):
     damaged.write_bytes(b"not parquet")
     with pytest.raises(Exception, match=damaged.name):
         wh.counts_by_date("s.counted", D1, D3)
+
+
+def test_a_relative_warehouse_path_reads_what_it_wrote(tmp_path, monkeypatch):
+    """``--warehouse backcourt_spark`` (the default is relative): Spark resolved a table's
+    relative location under its own warehouse folder, so every read of a table the driver
+    had written returned no rows, and the plan saw its partitions as missing. Tables live
+    at absolute locations; a catalog written with relative ones opens at the folder."""
+    from backcourt.warehouse.spark.engine import CATALOG
+
+    monkeypatch.chdir(tmp_path)
+    wh = SparkWarehouse("rel_wh", master="local[2]")
+    try:
+        wh.ensure_table("s.rel", COLUMNS)
+        wh.replace_partitions("s.rel", [D1], _rows(4, [D1]))
+        assert wh.query("SELECT count(*) FROM s.rel") == [(4,)]
+        [(location,)] = wh._ops.query(f"SELECT location FROM {CATALOG}")
+        assert Path(location).is_absolute()
+        wh._ops.execute(f"UPDATE {CATALOG} SET location = 'rel_wh/tables/s/rel'")
+    finally:
+        wh.close()
+    again = SparkWarehouse("rel_wh", master="local[2]")
+    try:
+        assert again.query("SELECT count(*) FROM s.rel") == [(4,)]
+        assert again.counts_by_date("s.rel", D1, D1) == {D1: 4}
+    finally:
+        again.close()

@@ -27,6 +27,7 @@ fingerprint, and the next plan recomputes it.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import uuid
 import weakref
@@ -98,6 +99,10 @@ class SparkWarehouse(LedgerBeside):
     engine = "spark"
 
     def __init__(self, root: str, master: str = "local[*]", ops_path: str | None = None):
+        if local_files.local_folder(root) == root:
+            # Spark resolves a relative table location under its own warehouse folder, not
+            # the working directory: tables are located absolutely
+            root = os.path.abspath(root)
         self.path = root
         self.master = master
         local = "://" not in root
@@ -211,6 +216,10 @@ class SparkWarehouse(LedgerBeside):
             for name, cols, part, loc, layout in self._ops.query(
                     "SELECT table_name, columns, partition_column, location, layout "
                     f"FROM {CATALOG}"):
+                if local_files.local_folder(loc) == loc and not os.path.isabs(loc):
+                    # written by a version that kept the warehouse path as given: the
+                    # table's folder inside the warehouse opened now
+                    loc = os.path.join(self.path, "tables", *name.split(".", 1))
                 tables[name] = {"name": name, "columns": orjson.loads(cols),
                                 "partition": part, "location": loc,
                                 "layout": layout or DATE_FILES}
