@@ -241,18 +241,18 @@ class _Memo:
         self.wh = wh
         self._seen: dict[tuple[str, tuple], Any] = {}
 
-    def query(self, sql: str, params=None) -> list[tuple]:
-        key = (sql, tuple(params or ()))
+    def _kept(self, key: tuple[str, tuple], ask) -> Any:
         if key not in self._seen:
-            self._seen[key] = self.wh.query(sql, params)
+            self._seen[key] = ask()
         return self._seen[key]
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        return self._kept((sql, tuple(params or ())), lambda: self.wh.query(sql, params))
 
     def counts_by_date(self, table: str, start: date, end: date,
                        column: str = "game_date") -> dict[date, int]:
-        key = ("counts_by_date", (table, start, end, column))
-        if key not in self._seen:
-            self._seen[key] = self.wh.counts_by_date(table, start, end, column)
-        return self._seen[key]
+        return self._kept(("counts_by_date", (table, start, end, column)),
+                          lambda: self.wh.counts_by_date(table, start, end, column))
 
 
 def _field_findings(p: Processor, stats: dict[date, tuple], typed, details, bad,

@@ -374,13 +374,13 @@ class SparkWarehouse(LedgerBeside):
         df = self._shaped(t, df, column, days)
         driver = (self._driver_writes or _by_month(t)) and t["partition"] == column
         collected = row_measures.collect(df, column, measures) if driver else None
-        if collected is None:
-            df = df.localCheckpoint()
-            grouped = self._grouped(df, column, measures)
-            if driver:
-                return self._put(t, days, df.toArrow(), grouped, column, measures)
-        else:
-            return self._put(t, days, *collected, column=column, measures=measures)
+        if collected is not None:
+            rows, grouped = collected
+            return self._put(t, days, rows, grouped, column, measures)
+        df = df.localCheckpoint()
+        grouped = self._grouped(df, column, measures)
+        if driver:
+            return self._put(t, days, df.toArrow(), grouped, column, measures)
         counts = _counts(days, grouped)
         if any(counts.values()):
             self._write(t, df, overwrite=True)

@@ -82,13 +82,10 @@ def counts(location: str, column: str, start: date, end: date) -> dict[date, int
     ``SELECT column, count(*) … GROUP BY 1`` gives over the table."""
     root = Path(location)
     first, last = (start.year, start.month), (end.year, end.month)
-    files = [f for name in _months(root) if name != NULL_FOLDER and
-             first <= (int(name[:4]), int(name[5:7])) <= last
-             for f in sorted((root / name).glob("*.parquet"))]
-    if not files:
+    days = _dates(root, column, [name for name in _months(root) if name != NULL_FOLDER
+                                 and first <= (int(name[:4]), int(name[5:7])) <= last])
+    if days is None:
         return {}
-    days = pa.concat_arrays([pq.read_table(f, columns=[column]).column(column)
-                             .combine_chunks() for f in files])
     days = days.filter(pc.and_(pc.greater_equal(days, pa.scalar(start, days.type)),
                                pc.less_equal(days, pa.scalar(end, days.type))))
     return {r["values"]: r["counts"] for r in pc.value_counts(days).to_pylist()}
@@ -96,9 +93,16 @@ def counts(location: str, column: str, start: date, end: date) -> dict[date, int
 
 def dates_held(location: str, column: str, days: Iterable[date]) -> set[date]:
     """Which of ``days`` have rows in the month files (their date column read, no job)."""
-    root, wanted, held = Path(location), set(days), set()
-    for name in sorted({folder_of(d) for d in wanted}):
-        for f in sorted((root / name).glob("*.parquet")) if (root / name).exists() else []:
-            held.update(d for d in pq.read_table(f, columns=[column]).column(column)
-                        .unique().to_pylist() if d in wanted)
-    return held
+    wanted = set(days)
+    held = _dates(Path(location), column, sorted({folder_of(d) for d in wanted}))
+    return set() if held is None else {d for d in pc.unique(held).to_pylist() if d in wanted}
+
+
+def _dates(root: Path, column: str, months: Iterable[str]) -> pa.Array | None:
+    """The date column of every file of ``months`` under ``root`` (None: no file)."""
+    files = [f for name in months if (root / name).exists()
+             for f in sorted((root / name).glob("*.parquet"))]
+    if not files:
+        return None
+    return pa.concat_arrays([pq.read_table(f, columns=[column]).column(column)
+                             .combine_chunks() for f in files])

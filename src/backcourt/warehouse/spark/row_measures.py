@@ -79,17 +79,15 @@ def collect(df: Any, column: str, measures: tuple[str, ...]
     """``df``'s rows (its columns, as Arrow) and, per date of ``column`` holding rows,
     (rows, each of ``measures``) — one Spark job. None when a measure does not split; then
     nothing has run."""
-    splits = [split(m) for m in measures]
-    if any(s is None for s in splits):
+    planned = _planned(measures)
+    if planned is None:
         return None
-    names = {i: f"{PREFIX}{i}" for i, s in enumerate(splits) if s.value is not None}
+    splits, names = planned
     measured = df.selectExpr("*", *(f"{splits[i].value} AS `{n}`" for i, n in names.items()))
     types = {f.name: f.dataType.simpleString() for f in measured.schema.fields}
-    for i, name in names.items():
-        fraction = types[name] in ("float", "double") or types[name].startswith("decimal")
-        if (splits[i].how == "sum" and types[name] not in _INTEGRAL) or (
-                splits[i].how == "count_distinct" and fraction):
-            return None
+    if any(_refused(splits[i], integral=types[n] in _INTEGRAL, fraction=types[n] in (
+            "float", "double") or types[n].startswith("decimal")) for i, n in names.items()):
+        return None
     rows = measured.toArrow()
     return rows.drop_columns(list(names.values())), _per_date(rows, column, splits, names)
 
@@ -100,10 +98,10 @@ def of_arrow(rows: pa.Table, column: str, measures: tuple[str, ...]
     of ``measures``): each per-row value computed by DuckDB, which reads the Arrow table in
     place, and summed or counted per date by pyarrow as ``collect`` does. None when a
     measure does not split, or its values are fractions where ``collect`` refuses them."""
-    splits = [split(m) for m in measures]
-    if any(s is None for s in splits):
+    planned = _planned(measures)
+    if planned is None:
         return None
-    names = {i: f"{PREFIX}{i}" for i, s in enumerate(splits) if s.value is not None}
+    splits, names = planned
     con = duckdb.connect()
     try:
         con.register("_bc_rows", rows)
@@ -112,13 +110,27 @@ def of_arrow(rows: pa.Table, column: str, measures: tuple[str, ...]
             + " FROM _bc_rows").to_arrow_table()
     finally:
         con.close()
-    for i, name in names.items():
-        kind = values.schema.field(name).type
-        fraction = pa.types.is_floating(kind) or pa.types.is_decimal(kind)
-        if (splits[i].how == "sum" and not pa.types.is_integer(kind)) or (
-                splits[i].how == "count_distinct" and fraction):
-            return None
+    kinds = {n: values.schema.field(n).type for n in names.values()}
+    if any(_refused(splits[i], integral=pa.types.is_integer(kinds[n]), fraction=(
+            pa.types.is_floating(kinds[n]) or pa.types.is_decimal(kinds[n])))
+           for i, n in names.items()):
+        return None
     return _per_date(values, column, splits, names)
+
+
+def _planned(measures: tuple[str, ...]) -> tuple[list[Split], dict[int, str]] | None:
+    """Each measure split, and the column name of each per-row value; None when one does
+    not split."""
+    splits = [split(m) for m in measures]
+    if any(s is None for s in splits):
+        return None
+    return splits, {i: f"{PREFIX}{i}" for i, s in enumerate(splits) if s.value is not None}
+
+
+def _refused(s: Split, integral: bool, fraction: bool) -> bool:
+    """Whether a split's per-row values (integers? fractions?) cannot be added up here: a
+    sum of anything but integers, a distinct count of fractions."""
+    return (s.how == "sum" and not integral) or (s.how == "count_distinct" and fraction)
 
 
 def _per_date(rows: pa.Table, column: str, splits: list[Split], names: dict[int, str]
