@@ -20,6 +20,11 @@ from backcourt.warehouse.spark.session import build_session, java_options
 print(java_options("local[2]"))
 spark = build_session("local[2]", {wh!r})
 assert spark.sql("SELECT 1").collect()[0][0] == 1
+# the local settings fixed at the start reached the JVM
+conf = spark.sparkContext.getConf()
+assert conf.get("spark.shuffle.compress") == conf.get("spark.broadcast.compress") == "false"
+jvm_args = spark._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean()
+assert "-XX:CICompilerCount=1" in list(jvm_args.getInputArguments())
 spark.stop()
 """
 

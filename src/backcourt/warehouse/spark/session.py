@@ -56,8 +56,12 @@ COMPILED = {"spark.sql.codegen.wholeStage": "true",
 #   many small queries repeat the same generated code (counts, checks, staged CTEs), and
 #   with 100 it was evicted and compiled again (26 dates: 912 compilations, with 1,000
 #   entries 766; the compiler and its class lookups were ~a quarter of the JVM's CPU).
+# - shuffle files and broadcast blocks are not compressed: in local mode they never leave
+#   the machine, and a backfill writes thousands of small ones (each a codec's set-up).
 LOCAL_STATIC_CONF = {
     "spark.sql.codegen.cache.maxEntries": "1000",
+    "spark.shuffle.compress": "false",
+    "spark.broadcast.compress": "false",
 }
 
 
@@ -80,14 +84,16 @@ def java_options(master: str) -> str:
     than it gave back (a session's start and two first queries: 12.8 s of JVM CPU instead
     of 23.4 s). Without tiers the code cache is 48 MB, and a backfill of a few weeks
     filled it (Spark compiles a class per query stage): the JVM then stops compiling and
-    interprets every later query, so it gets 256 MB. Spark's classes come from a class-data
-    archive (``class_archive``: half the start's time). ``BACKCOURT_SPARK_JAVA_OPTIONS``
+    interprets every later query, so it gets 256 MB. One JIT compiler thread, not two: on
+    few cores the second competed with the queries for CPU. Spark's classes come from a
+    class-data archive (``class_archive``: half the start's time). ``BACKCOURT_SPARK_JAVA_OPTIONS``
     replaces the default."""
     if "BACKCOURT_SPARK_JAVA_OPTIONS" in os.environ:
         return os.environ["BACKCOURT_SPARK_JAVA_OPTIONS"]
     if not master.startswith("local"):
         return ""
-    return " ".join(filter(None, ["-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m",
+    return " ".join(filter(None, ["-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m"
+                                  " -XX:CICompilerCount=1",
                                   class_archive.options()]))
 
 
