@@ -13,8 +13,6 @@ traceback only with the global ``--debug``.
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
 import traceback
 from contextlib import contextmanager
@@ -28,8 +26,17 @@ try:   # newer typer carries its own copy of click
 except ImportError:   # older typer runs on click itself
     from click.exceptions import UsageError
 
+from backcourt import stop_signals
 from backcourt.cli import history, inspecting, monitoring, names, running, sources, views
-from backcourt.cli.common import BIGQUERY, DEBUG, EXIT_FAILED, EXIT_USAGE, emit_json, err
+from backcourt.cli.common import (
+    BIGQUERY,
+    DEBUG,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    emit_json,
+    err,
+)
 
 
 @contextmanager
@@ -95,28 +102,36 @@ for module in (sources, running, inspecting, history, names, monitoring, views):
         cli.command()(command)
 
 
-def _sigterm(signum, frame) -> None:
-    os.write(2, b"\ninterrupted (SIGTERM): run the same command again to resume\n")
-    raise KeyboardInterrupt(f"signal {signum}")   # Typer exits 130 on it
-
-
 def app() -> None:
-    """The command line's entry point. SIGTERM stops any command as Ctrl-C does (exit 130;
-    a run records what finished: ``common.interruptible``)."""
-    signal.signal(signal.SIGTERM, _sigterm)
+    """The command line's entry point. Ctrl-C and SIGTERM stop any command (exit 130, one
+    line; a run records what finished: ``common.interruptible``); a stop signal that comes
+    while the command is already stopping, or once its exit code is decided, changes
+    nothing (``backcourt.stop_signals``)."""
+    stop_signals.install()
+    try:
+        _run()
+    except KeyboardInterrupt:
+        # the first stop signal came while _run's handlers were deciding the exit
+        stop_signals.ignore()
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _run() -> None:
     try:
         cli()
     except SystemExit:
         # the command is over and its exit code decided: a stop signal now (while the
         # interpreter shuts down) changes nothing it did, and must not turn that code into
         # a death by signal (-15) or by an interrupt raised in the shutdown (-2)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, signal.SIG_IGN)
+        stop_signals.ignore()
         raise
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except KeyboardInterrupt:   # an interrupt Typer did not turn into its exit 130
+        stop_signals.ignore()
+        if not stop_signals.stopping():   # (a stop signal has written its line)
+            err.print("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - the last word on anything a command raised
+        stop_signals.ignore()
         from backcourt.app import environment_cause
 
         cause = environment_cause(exc)
