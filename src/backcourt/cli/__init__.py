@@ -13,6 +13,7 @@ traceback only with the global ``--debug``.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from contextlib import contextmanager
@@ -93,6 +94,8 @@ def _global(debug: Annotated[bool, typer.Option(
             = None,
             ) -> None:
     DEBUG["on"] = debug
+    if debug:   # and Spark's own log of a failed job (a session started after this)
+        os.environ.setdefault("BACKCOURT_SPARK_LOG_LEVEL", "ERROR")
     BIGQUERY.update(bq_project=bq_project, bq_location=bq_location, bq_endpoint=bq_endpoint,
                     bq_dataset_prefix=bq_dataset_prefix)
 
