@@ -23,9 +23,11 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_RETRY_S = 0.05   # a signal that came during an import is sent again this much later
 
 _state: dict = {"owner": None, "stopping": False, "busy": False}
 
@@ -40,10 +42,12 @@ def install() -> None:
         signal.signal(sig, _on_signal)
 
 
-def stop(signum: int, before: Callable[[], None] | None = None, say: bool = True) -> None:
-    """What a stop signal does (the body of every handler of one): the first raises
-    ``KeyboardInterrupt`` after ``before()`` and, when ``say``, the line on stderr; the
-    next ones return at once while that stop is under way."""
+def stop(signum: int, frame=None, before: Callable[[], None] | None = None,
+         say: bool = True) -> None:
+    """What a stop signal does (the body of every handler of one; ``frame`` the one it
+    interrupted): the first raises ``KeyboardInterrupt`` after ``before()`` and, when
+    ``say``, the line on stderr; the next ones return at once while that stop is under
+    way. One that comes during an import is delivered again once the import is over."""
     owner = _state["owner"]
     if owner is not None and os.getpid() != owner:   # a forked child
         in_worker()
@@ -54,6 +58,14 @@ def stop(signum: int, before: Callable[[], None] | None = None, say: bool = True
         return
     again = _state["stopping"]
     if again and _under_way():
+        return
+    if _importing(frame):
+        # an extension module's set-up may swallow the interrupt (Cython's has a bare
+        # ``except:``, run when ``numpy.random`` is first imported): the command then went
+        # on to the end and exited 0 after saying 'interrupted'
+        timer = threading.Timer(_RETRY_S, os.kill, (os.getpid(), signum))
+        timer.daemon = True
+        timer.start()
         return
     _state["busy"] = True
     try:
@@ -68,11 +80,20 @@ def stop(signum: int, before: Callable[[], None] | None = None, say: bool = True
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _importing(frame) -> bool:
+    """Whether ``frame`` runs inside an import."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _under_way() -> bool:
     """Whether an earlier stop is still on its way out: an interrupt, or the exit it
-    became, is being handled (a clean-up, an ``except``, a ``finally``). Else it was
-    swallowed — a library's bare ``except:`` (Cython's module set-up has one, run when
-    ``numpy.random`` is first imported) — and this signal stops the command anew."""
+    became, is being handled (a clean-up, an ``except``, a ``finally``). Else something
+    swallowed it (a library's bare ``except:``), and this signal stops the command
+    anew."""
     exc = sys.exception()
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
@@ -114,4 +135,4 @@ def in_worker() -> None:
 
 
 def _on_signal(signum: int, frame) -> None:
-    stop(signum)
+    stop(signum, frame)

@@ -233,7 +233,7 @@ def interruptible():
     def stop(signum, frame):
         # the first signal only (a second one would interrupt the recording of the run);
         # the line is written below, once the run is closed
-        stop_signals.stop(signum, before=lib.request_stop, say=False)
+        stop_signals.stop(signum, frame, before=lib.request_stop, say=False)
 
     previous = {sig: signal.signal(sig, stop) for sig in stop_signals.STOP_SIGNALS}
     try:
