@@ -44,16 +44,14 @@ def damaged(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _error(p: subprocess.CompletedProcess) -> str:
-    """The error's line (Rich folds a long one at the console's width)."""
-    text = " ".join(p.stderr.split())
-    start = text.index("error: ")
-    ends = [text.find(m, start) for m in ("(run with --debug", "Traceback")]
-    return text[start:min(e for e in ends if e >= 0)]
+    """The error's line: one line of stderr."""
+    [line] = [line for line in p.stderr.splitlines() if line.startswith("error: ")]
+    return line
 
 
-@pytest.mark.parametrize("command", [["status", "--phase", "2"],
+@pytest.mark.parametrize("command", [["status", "--phase", "2", "--json"],
                                      ["--debug", "backfill", "--phases", "2-3"]],
-                         ids=["status", "backfill-debug"])
+                         ids=["status-json", "backfill-debug"])
 def test_a_damaged_parquet_file_is_named_in_one_line(damaged, command):
     """The line was the whole Py4J message with its Java stack (thousands of characters),
     exit 1; the file's path and its cause were somewhere inside. The trace now comes
@@ -66,6 +64,11 @@ def test_a_damaged_parquet_file_is_named_in_one_line(damaged, command):
         in line, line
     assert "move it out of the warehouse" in line and "backcourt backfill" in line, line
     assert len(line) < 500 and " at org.apache" not in line, line
+    if "--json" in command:   # stdout says it too, as for any error of a command
+        import orjson
+
+        assert orjson.loads(p.stdout) == {"ok": False, "exit": 2,
+                                          "error": line.removeprefix("error: ")}
     debug = command[0] == "--debug"
     assert ("Traceback" in p.stderr) == debug
     # (Spark's own log printed the trace too, before the line)

@@ -14,6 +14,7 @@ traceback only with the global ``--debug``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from contextlib import contextmanager
@@ -138,11 +139,25 @@ def _run() -> None:
         from backcourt.app import environment_cause
 
         cause = environment_cause(exc)
-        first = " ".join(str(exc).split()) or type(exc).__name__
-        err.print(f"[red]error: {cause or f'{type(exc).__name__}: {first}'}[/red]",
-                  highlight=False)
+        message = cause or f"{type(exc).__name__}: {_headline(exc)}"
+        code = EXIT_USAGE if cause else EXIT_FAILED
+        err.print(f"error: {message}", style="red", highlight=False, markup=False,
+                  soft_wrap=True)
+        if "--json" in sys.argv[1:]:   # as a command's own error (``common.fail``)
+            emit_json({"ok": False, "exit": code, "error": message})
         if DEBUG["on"]:
             err.print("".join(traceback.format_exception(exc)), highlight=False, markup=False)
         else:
             err.print("(run with --debug for the traceback)", highlight=False)
-        sys.exit(EXIT_USAGE if cause else EXIT_FAILED)
+        sys.exit(code)
+
+
+# a frame of a Java stack trace, which a Spark error carries in its message (through Py4J)
+_JAVA_FRAME = re.compile(r"\s*(at \S+\(.*\)|\.\.\. \d+ more)\s*$")
+
+
+def _headline(exc: BaseException) -> str:
+    """The exception's text on one line, without the frames of a Java stack (thousands of
+    characters of a Spark error; the trace is for --debug)."""
+    lines = [line for line in str(exc).splitlines() if not _JAVA_FRAME.match(line)]
+    return " ".join(" ".join(lines).split()) or type(exc).__name__

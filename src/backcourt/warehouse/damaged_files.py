@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-_READ_FAILED = re.compile(r"Encountered error while reading file (\S+?)\.?\s+SQLSTATE")
+_READ_FAILED = re.compile(r"Encountered error while reading file (\S+?)\.?(?:\s|$)")
 _NOT_PARQUET = re.compile(r"(\S+) (is not a Parquet file[^\n]*)")
 _CAUSED_BY = re.compile(r"^Caused by: [\w.$]+: ([^\n]*)$", re.MULTILINE)
 
