@@ -49,3 +49,50 @@ def test_a_worker_that_dies_raises_broken_process_pool(monkeypatch):
     monkeypatch.setattr(workers, "_run_in_worker", _die)
     with pytest.raises(BrokenProcessPool):
         list(workers.map_in_workers(lambda n: n, [1, 2, 3, 4], workers=2))
+
+
+_STOPPED = """
+import sys, time
+from backcourt import stop_signals
+from backcourt.partitions import workers
+
+stop_signals.install()   # as the command's entry point does
+
+
+def slow(n):
+    time.sleep(0.2)
+    return n
+
+
+try:
+    for n in workers.map_in_workers(slow, list(range(40)), workers=2):
+        print(n, flush=True)
+except KeyboardInterrupt:
+    stop_signals.ignore()
+    sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_to_the_process_group_ends_the_pool_quietly(sig):
+    """Ctrl-C at a terminal (SIGINT) and a supervisor's SIGTERM reach the whole process
+    group: each worker inherited the command's handler, wrote its own 'interrupted' line and
+    died with a traceback (EOFError, KeyboardInterrupt), and on SIGTERM the pool's thread
+    died of InvalidStateError (a job cancelled by the caller, then failed by the thread).
+    Now the parent alone stops: one line, exit 130, the jobs not started are dropped, and
+    no worker is left."""
+    import signal
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-c", _STOPPED], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True, env=os.environ)
+    assert p.stdout.readline().strip() == b"0"       # the workers are under way
+    os.killpg(p.pid, getattr(signal, sig))
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err.decode()[-800:]
+    assert err.decode().count("interrupted") == 1, err.decode()[-800:]
+    assert b"Traceback" not in err and b"Exception" not in err, err.decode()[-800:]
+    assert len(out.split()) < 39                      # the rest was not waited for
+    with pytest.raises(ProcessLookupError):           # nobody left in its group
+        os.killpg(p.pid, 0)

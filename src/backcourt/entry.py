@@ -6,10 +6,18 @@ import sys
 
 
 def main() -> None:
-    # before any other import: it may fork
-    from backcourt.rawstore import early_walk
+    # first: a Ctrl-C or SIGTERM while the libraries load is a stop (130, one line) too
+    from backcourt import stop_signals
 
-    early_walk.start(sys.argv[1:])
-    from backcourt.cli import app
+    stop_signals.install()
+    try:
+        # before any other import: it may fork
+        from backcourt.rawstore import early_walk
 
-    app()
+        early_walk.start(sys.argv[1:])
+        from backcourt.cli import app
+
+        app()
+    except KeyboardInterrupt:   # (app lets none out but one from a signal at its start)
+        stop_signals.ignore()
+        sys.exit(130)

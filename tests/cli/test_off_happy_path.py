@@ -157,6 +157,42 @@ def test_sigterm_stops_any_command_with_exit_130(tmp_path):
     assert b"interrupted" in err and b"Traceback" not in err
 
 
+def test_a_burst_of_stop_signals_still_exits_130_with_one_line(tmp_path):
+    """A stop signal that arrives while the command is already stopping (a second Ctrl-C,
+    SIGTERM from a supervisor after the terminal's SIGINT) raised another interrupt in the
+    clean-up: one message per signal, and once in a while one escaped the CLI's handlers
+    (exit -2 with a traceback) or came during the interpreter's shutdown (exit -15, 'lost
+    sys.stderr'). Signals keep coming, alternately SIGTERM and SIGINT, from the moment the
+    scrape is under way until the process has exited."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for trial in range(3):
+        raw = tmp_path / f"raw{trial}"
+        p = subprocess.Popen([sys.executable, "-m", "backcourt", "scrape", "--source", "sim",
+                              "--start", "2023-10-24", "--end", "2024-04-14", "--raw",
+                              str(raw)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=os.environ)
+        deadline = time.monotonic() + 120
+        while not raw.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        sent = 0
+        while p.poll() is None:
+            try:
+                p.send_signal((signal.SIGTERM, signal.SIGINT)[sent % 2])
+            except ProcessLookupError:   # (it ended between the poll and the signal)
+                break
+            sent += 1
+            time.sleep(0.0002)
+        err = p.communicate(timeout=120)[1].decode()
+        assert sent >= 2 and p.returncode == 130, (sent, p.returncode, err[-800:])
+        assert err.count("interrupted") == 1, err[-800:]
+        assert "Traceback" not in err and "Exception ignored" not in err, err[-800:]
+
+
 def _serve(tmp_path, *args: str):
     """``backcourt serve`` in a process of its own: its exit code, or None when it is
     still serving after 60 s (then stopped)."""

@@ -14,7 +14,7 @@ traceback only with the global ``--debug``.
 from __future__ import annotations
 
 import os
-import signal
+import re
 import sys
 import traceback
 from contextlib import contextmanager
@@ -28,8 +28,17 @@ try:   # newer typer carries its own copy of click
 except ImportError:   # older typer runs on click itself
     from click.exceptions import UsageError
 
+from backcourt import stop_signals
 from backcourt.cli import history, inspecting, monitoring, names, running, sources, views
-from backcourt.cli.common import BIGQUERY, DEBUG, EXIT_FAILED, EXIT_USAGE, emit_json, err
+from backcourt.cli.common import (
+    BIGQUERY,
+    DEBUG,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    emit_json,
+    err,
+)
 
 
 @contextmanager
@@ -86,6 +95,8 @@ def _global(debug: Annotated[bool, typer.Option(
             = None,
             ) -> None:
     DEBUG["on"] = debug
+    if debug:   # and Spark's own log of a failed job (a session started after this)
+        os.environ.setdefault("BACKCOURT_SPARK_LOG_LEVEL", "ERROR")
     BIGQUERY.update(bq_project=bq_project, bq_location=bq_location, bq_endpoint=bq_endpoint,
                     bq_dataset_prefix=bq_dataset_prefix)
 
@@ -95,36 +106,58 @@ for module in (sources, running, inspecting, history, names, monitoring, views):
         cli.command()(command)
 
 
-def _sigterm(signum, frame) -> None:
-    os.write(2, b"\ninterrupted (SIGTERM): run the same command again to resume\n")
-    raise KeyboardInterrupt(f"signal {signum}")   # Typer exits 130 on it
-
-
 def app() -> None:
-    """The command line's entry point. SIGTERM stops any command as Ctrl-C does (exit 130;
-    a run records what finished: ``common.interruptible``)."""
-    signal.signal(signal.SIGTERM, _sigterm)
+    """The command line's entry point. Ctrl-C and SIGTERM stop any command (exit 130, one
+    line; a run records what finished: ``common.interruptible``); a stop signal that comes
+    while the command is already stopping, or once its exit code is decided, changes
+    nothing (``backcourt.stop_signals``)."""
+    stop_signals.install()
+    try:
+        _run()
+    except KeyboardInterrupt:
+        # the first stop signal came while _run's handlers were deciding the exit
+        stop_signals.ignore()
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _run() -> None:
     try:
         cli()
     except SystemExit:
         # the command is over and its exit code decided: a stop signal now (while the
         # interpreter shuts down) changes nothing it did, and must not turn that code into
         # a death by signal (-15) or by an interrupt raised in the shutdown (-2)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, signal.SIG_IGN)
+        stop_signals.ignore()
         raise
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except KeyboardInterrupt:   # an interrupt Typer did not turn into its exit 130
+        stop_signals.ignore()
+        if not stop_signals.stopping():   # (a stop signal has written its line)
+            err.print("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - the last word on anything a command raised
+        stop_signals.ignore()
         from backcourt.app import environment_cause
 
         cause = environment_cause(exc)
-        first = " ".join(str(exc).split()) or type(exc).__name__
-        err.print(f"[red]error: {cause or f'{type(exc).__name__}: {first}'}[/red]",
-                  highlight=False)
+        message = cause or f"{type(exc).__name__}: {_headline(exc)}"
+        code = EXIT_USAGE if cause else EXIT_FAILED
+        err.print(f"error: {message}", style="red", highlight=False, markup=False,
+                  soft_wrap=True)
+        if "--json" in sys.argv[1:]:   # as a command's own error (``common.fail``)
+            emit_json({"ok": False, "exit": code, "error": message})
         if DEBUG["on"]:
             err.print("".join(traceback.format_exception(exc)), highlight=False, markup=False)
         else:
             err.print("(run with --debug for the traceback)", highlight=False)
-        sys.exit(EXIT_USAGE if cause else EXIT_FAILED)
+        sys.exit(code)
+
+
+# a frame of a Java stack trace, which a Spark error carries in its message (through Py4J)
+_JAVA_FRAME = re.compile(r"\s*(at \S+\(.*\)|\.\.\. \d+ more)\s*$")
+
+
+def _headline(exc: BaseException) -> str:
+    """The exception's text on one line, without the frames of a Java stack (thousands of
+    characters of a Spark error; the trace is for --debug)."""
+    lines = [line for line in str(exc).splitlines() if not _JAVA_FRAME.match(line)]
+    return " ".join(" ".join(lines).split()) or type(exc).__name__

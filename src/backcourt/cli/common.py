@@ -13,6 +13,8 @@ from typing import Annotated
 import orjson
 import typer
 
+from backcourt import stop_signals
+
 
 def lazy_module(name: str):
     """``name``, imported when one of its attributes is first used: ``--help`` and a usage
@@ -229,10 +231,11 @@ def interruptible():
     """Ctrl-C or SIGTERM stops the work: what finished stays recorded (the run is closed
     as interrupted, with the ledger's counts), and the command exits 130."""
     def stop(signum, frame):
-        lib.request_stop()
-        raise KeyboardInterrupt(f"signal {signum}")
+        # the first signal only (a second one would interrupt the recording of the run);
+        # the line is written below, once the run is closed
+        stop_signals.stop(signum, frame, before=lib.request_stop, say=False)
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous = {sig: signal.signal(sig, stop) for sig in stop_signals.STOP_SIGNALS}
     try:
         yield
     except KeyboardInterrupt:

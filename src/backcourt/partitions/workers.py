@@ -13,6 +13,9 @@ The rules of forking live here and nowhere else:
   ``BrokenProcessPool`` in the parent — the batch fails and says so — instead of the
   parent waiting for its result forever (as ``multiprocessing.Pool`` would);
 - a worker whose parent is killed exits too;
+- a stop signal is the parent's: Ctrl-C (sent to the terminal's whole process group) leaves
+  a worker at its job, the parent stops the pool (the jobs not started are cancelled); a
+  SIGTERM ends a worker quietly (``stop_signals.in_worker``), never with a traceback;
 - the objects a worker inherits are frozen out of its garbage collector: garbage of the
   parent's (a DuckDB connection, a LightGBM model) collected in a forked child would run
   its finalizer there, on a copy of a library's state taken mid-operation.
@@ -30,6 +33,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from backcourt import stop_signals
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -58,20 +63,30 @@ def map_in_workers(fn: Callable[[J], R], jobs: Sequence[J],
         for job in jobs:
             yield fn(job)
         return
-    with ProcessPoolExecutor(min(workers, len(jobs)),
-                             mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init_worker, initargs=(fn,)) as pool:
+    pool = ProcessPoolExecutor(min(workers, len(jobs)),
+                               mp_context=multiprocessing.get_context("fork"),
+                               initializer=_init_worker, initargs=(fn,))
+    try:
         gc.freeze()
-        try:
-            results = pool.map(_run_in_worker, jobs)   # the workers are forked here
+        try:   # the workers are forked at the first job
+            pending = [pool.submit(_run_in_worker, job) for job in jobs]
         finally:
             gc.unfreeze()
-        yield from results
+        pending.reverse()   # (popped as they come: a result is held only until yielded)
+        while pending:
+            yield pending.pop().result()
+    finally:
+        # the jobs not started (a stop, an error, a caller that stopped reading) are
+        # cancelled by the pool's own thread: cancelled from here, as ``pool.map`` does,
+        # they race with that thread marking them failed when a worker has died (a SIGTERM
+        # to the whole process group), and it dies of InvalidStateError with a traceback
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _init_worker(fn: Callable[[Any], Any]) -> None:
     global _task
     _task = fn
+    stop_signals.in_worker()
     _die_with_parent()
 
 

@@ -13,6 +13,8 @@ import errno
 import os
 from pathlib import Path
 
+from backcourt.warehouse.damaged_files import damaged_file
+
 
 class WarehousePathError(Exception):
     """A path the command cannot use (exit 2: an environment error)."""
@@ -79,8 +81,10 @@ ENVIRONMENT_TEXTS = tuple(ENVIRONMENT_ERRNOS.values())
 
 def environment_cause(exc: BaseException) -> str | None:
     """The environment problem behind an exception (through its causes and contexts): an
-    OS error of ``ENVIRONMENT_ERRNOS``, or an engine error whose text names one (DuckDB
-    reports "Could not write file …: No space left on device"). None when there is none."""
+    OS error of ``ENVIRONMENT_ERRNOS``, an engine error whose text names one (DuckDB
+    reports "Could not write file …: No space left on device"), or a warehouse file that
+    does not read (``damaged_files``: Spark's Java trace made one line). None when there
+    is none."""
     seen: set[int] = set()
     stack: list[BaseException | None] = [exc]
     while stack:
@@ -94,6 +98,8 @@ def environment_cause(exc: BaseException) -> str | None:
             where = f"{e.filename}: " if e.filename else ""
             return f"{where}{e.strerror or ENVIRONMENT_ERRNOS[e.errno]}"
         text = str(e)
+        if damaged := damaged_file(text):   # (before the texts: a Java trace may hold one)
+            return damaged
         if any(t in text for t in ENVIRONMENT_TEXTS):
             return " ".join(text.split())
         stack += [e.__cause__, e.__context__]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 
+from backcourt import stop_signals
 from backcourt.rawstore import RawStore
 from backcourt.sources.sim.calendar import season_of
 from backcourt.sources.sim.season import simulate_season
@@ -80,6 +81,8 @@ _worker_args: tuple[RawStore, int] | None = None
 def _init_worker(store: RawStore, seed: int) -> None:
     global _worker_args
     _worker_args = (store, seed)
+    # the pool's terminate (its end, or the parent stopped) is a SIGTERM: gone quietly
+    stop_signals.in_worker()
 
 
 def _worker_date(day: date) -> tuple[date, int, int]:

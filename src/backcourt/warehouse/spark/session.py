@@ -120,8 +120,16 @@ def build_session(master: str, warehouse_dir: str) -> Any:
     for key, value in (SQL_CONF | local_conf(master) | static).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setLogLevel(log_level())
     return spark
+
+
+def log_level() -> str:
+    """Spark's own log on stderr: FATAL. A failed job reaches the command as its exception
+    (one line; the Java trace with ``--debug``), and its ERROR lines printed that trace
+    before it (a damaged Parquet file: 40 lines of ``at org.apache…``).
+    ``BACKCOURT_SPARK_LOG_LEVEL`` decides if set; the command's ``--debug`` sets ERROR."""
+    return os.environ.get("BACKCOURT_SPARK_LOG_LEVEL") or "FATAL"
 
 
 def configure(spark: Any) -> Any:
