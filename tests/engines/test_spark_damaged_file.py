@@ -80,3 +80,32 @@ def test_a_damaged_duckdb_file_is_named_alike(tmp_path):
     p = _cli(tmp_path, "status", *RANGE, "--warehouse", "wh.duckdb", "--raw", "raw")
     assert p.returncode == 2, p.stderr
     assert "warehouse wh.duckdb: this file is not a DuckDB database" in p.stderr
+
+
+def test_a_damaged_file_met_inside_a_run_is_the_failure_s_reason(tmp_path):
+    """A file the plan does not read (another month of an input) but a processor's
+    statement does: the batch failed with the Py4J message as its reason, whose first
+    line — all the run's summary shows — was 'An error occurred while calling o…'. The
+    reason is now the file's line, with the way out; the run exits 1 (work failed)."""
+    from backcourt.rawstore import RawStore
+    from backcourt.sources import sim
+
+    span = ["--start", "2023-10-31", "--end", "2023-11-01"]
+    sim.scrape(RawStore(str(tmp_path / "raw")), date(2023, 10, 31), date(2023, 11, 1), seed=3)
+    ran = _cli(tmp_path, "run", "--phase", "2", *span, "--engine", "spark",
+               "--warehouse", "sw", "--raw", "raw")
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    [file] = (tmp_path / "sw" / "tables" / "nba_raw" / "gamebook_player_stats"
+              ).glob("2023-10/*.parquet")
+    file.write_bytes(b"garbage")
+    p = _cli(tmp_path, "run", "--phase", "3", "--start", "2023-11-01", "--end", "2023-11-01",
+             "--engine", "spark", "--warehouse", "sw", "--raw", "raw")
+    assert p.returncode == 1, (p.stdout[-2000:], p.stderr[-2000:])
+    errors = [line for line in p.stdout.splitlines()
+              if line.startswith("FAILED ") and ": PROCESSING_ERROR: " in line]
+    assert errors, p.stdout[-3000:]
+    for line in errors:   # (player_game_summary reads the box scores)
+        reason = line.split(": PROCESSING_ERROR: ", 1)[1]
+        assert reason.startswith(f"warehouse file {file}: this file is not a Parquet file"), line
+        assert "move it out of the warehouse" in reason, line
+    assert "at org.apache" not in p.stdout + p.stderr

@@ -14,7 +14,6 @@ traceback only with the global ``--debug``.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import traceback
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from backcourt.cli.common import (
     emit_json,
     err,
 )
+from backcourt.error_lines import headline
 
 
 @contextmanager
@@ -139,7 +139,7 @@ def _run() -> None:
         from backcourt.app import environment_cause
 
         cause = environment_cause(exc)
-        message = cause or f"{type(exc).__name__}: {_headline(exc)}"
+        message = cause or f"{type(exc).__name__}: {headline(exc)}"
         code = EXIT_USAGE if cause else EXIT_FAILED
         err.print(f"error: {message}", style="red", highlight=False, markup=False,
                   soft_wrap=True)
@@ -151,13 +151,3 @@ def _run() -> None:
             err.print("(run with --debug for the traceback)", highlight=False)
         sys.exit(code)
 
-
-# a frame of a Java stack trace, which a Spark error carries in its message (through Py4J)
-_JAVA_FRAME = re.compile(r"\s*(at \S+\(.*\)|\.\.\. \d+ more)\s*$")
-
-
-def _headline(exc: BaseException) -> str:
-    """The exception's text on one line, without the frames of a Java stack (thousands of
-    characters of a Spark error; the trace is for --debug)."""
-    lines = [line for line in str(exc).splitlines() if not _JAVA_FRAME.match(line)]
-    return " ".join(" ".join(lines).split()) or type(exc).__name__

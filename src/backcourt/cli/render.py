@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from backcourt.cli.common import out
@@ -18,8 +19,10 @@ def print_summary(summary) -> None:
     out.print(f"{summary.succeeded} partitions done, {summary.skipped} skipped, "
               f"{summary.failed} failed, {summary.rows} rows in {summary.seconds:.2f}s")
     for f in summary.failures[:20]:
+        # the reason's first line whole (a damaged file's names the file and the way out),
+        # as text: an engine's message may hold brackets ("[FAILED_READ_FILE…]")
         out.print(f"[red]FAILED[/red] {f.processor} {f.game_date}: {f.category}: "
-                  f"{f.message.splitlines()[0][:200]}")
+                  f"{escape(f.message.splitlines()[0][:600])}", soft_wrap=True)
     if len(summary.failures) > 20:
         out.print(f"… and {len(summary.failures) - 20} more (see --json)")
     for b in summary.blocked[:20]:

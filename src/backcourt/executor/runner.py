@@ -21,6 +21,7 @@ from datetime import date
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from backcourt.checks.partition import run_checks, stats_measures
+from backcourt.error_lines import failure_reason
 from backcourt.ledger import FAILED, SKIPPED, SUCCEEDED, Attempt, PartitionState
 from backcourt.ledger.breakers import EntityBreakers
 from backcourt.ledger.ledger import (
@@ -453,8 +454,9 @@ def run_batch(ctx: Context, p: Processor, batch: list[date], run_id: str, code_f
     except Exception as exc:  # a bug or an engine error: the transaction rolled back
         if STOP.is_set():   # the engine turned a stop signal into its own error
             raise KeyboardInterrupt("stopped by a signal") from exc
-        msg = f"{type(exc).__name__}: {exc}"
-        detail = traceback.format_exc(limit=3)
+        # one line first (what a summary shows), then where in the Python code it came from
+        msg = failure_reason(exc)
+        detail = "".join(traceback.format_tb(exc.__traceback__, limit=3))
         attempts = [Attempt(p.name, d, FAILED, input_fingerprint=input_fps[d],
                             code_fingerprint=code_fp, started_at=started, finished_at=now(),
                             failure_category=PROCESSING_ERROR,
