@@ -29,7 +29,7 @@ from collections.abc import Callable
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _RETRY_S = 0.05   # a signal that came during an import is sent again this much later
 
-_state: dict = {"owner": None, "stopping": False, "busy": False}
+_state: dict = {"owner": None, "stopping": False, "busy": False, "resumable": False}
 
 
 def install() -> None:
@@ -73,11 +73,19 @@ def stop(signum: int, frame=None, before: Callable[[], None] | None = None,
         if before is not None:
             before()
         if say and not again:   # straight to the descriptor: the console may be mid-line
-            os.write(2, f"\ninterrupted ({signal.Signals(signum).name}): run the same "
-                        "command again to resume\n".encode())
+            hint = (": run the same command again to resume" if _state["resumable"]
+                    else "")
+            os.write(2, f"\ninterrupted ({signal.Signals(signum).name}){hint}\n".encode())
     finally:
         _state["busy"] = False
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+def resumable() -> None:
+    """The command under way picks up where it stopped when it is run again (a scrape:
+    only missing files are fetched); a stop's line says so. Any other command (a view, a
+    server, a check) stops with the line alone: it did no work to resume."""
+    _state["resumable"] = True
 
 
 def _importing(frame) -> bool:

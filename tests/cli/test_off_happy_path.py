@@ -154,7 +154,29 @@ def test_sigterm_stops_any_command_with_exit_130(tmp_path):
     p.send_signal(signal.SIGTERM)
     out, err = p.communicate(timeout=120)
     assert p.returncode == 130, err.decode()[-500:]
-    assert b"interrupted" in err and b"Traceback" not in err
+    assert b"interrupted (SIGTERM): run the same command again to resume" in err
+    assert b"Traceback" not in err
+
+
+def test_a_view_stopped_by_ctrl_c_is_not_told_to_resume(tmp_path):
+    """Ctrl-C is how one leaves ``watch`` (or ``serve``): its line said 'run the same
+    command again to resume', as if work had been cut short. A view says it stopped, and
+    exits 130 as any stopped command."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    p = subprocess.Popen([sys.executable, "-m", "backcourt", "watch", "--warehouse",
+                          str(tmp_path / "wh.duckdb"), "--wait", "60"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
+    time.sleep(4)   # waiting for a run to publish (a signal during the imports stops too)
+    p.send_signal(signal.SIGINT)
+    err = p.communicate(timeout=60)[1].decode()
+    assert p.returncode == 130, err[-500:]
+    assert "interrupted (SIGINT)" in err and "resume" not in err, err[-500:]
+    assert "Traceback" not in err
 
 
 def test_a_burst_of_stop_signals_still_exits_130_with_one_line(tmp_path):

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from backcourt import stop_signals
 from backcourt.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -53,6 +54,7 @@ def scrape(start: Start, end: End, source: SourceOpt = "sim",
     """Phase 1: fill the raw store for every date in the range. Network sources fetch only
     the files that are missing, so an interrupted run is resumed by running it again; each
     date's outcome is kept in the store's .backcourt/fetch-log-<source>.json."""
+    stop_signals.resumable()
     s, e = date_range(start, end)
     if source not in SOURCES:
         raise fail_usage(f"unknown source '{source}' (known: {', '.join(SOURCES)}); files "
