@@ -38,7 +38,6 @@ from backcourt.cli.common import (
     emit_json,
     err,
 )
-from backcourt.error_lines import headline
 
 
 @contextmanager
@@ -137,6 +136,7 @@ def _run() -> None:
     except Exception as exc:  # noqa: BLE001 - the last word on anything a command raised
         stop_signals.ignore()
         from backcourt.app import environment_cause
+        from backcourt.error_lines import headline
 
         cause = environment_cause(exc)
         message = cause or f"{type(exc).__name__}: {headline(exc)}"
