@@ -17,12 +17,12 @@ _JAVA_FRAME = re.compile(r"\s*(at \S+\(.*\)|\.\.\. \d+ more)\s*$")
 
 
 def headline(exc: BaseException) -> str:
-    """The exception's text on one line, without the frames of a Java stack."""
+    """The exception's type and text on one line, without the frames of a Java stack."""
     lines = [line for line in str(exc).splitlines() if not _JAVA_FRAME.match(line)]
-    return " ".join(" ".join(lines).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {' '.join(' '.join(lines).split()) or type(exc).__name__}"
 
 
 def failure_reason(exc: BaseException) -> str:
     """Why a batch failed, one line: a damaged warehouse file named with the way out, else
-    the exception's type and headline."""
-    return damaged_file(str(exc)) or f"{type(exc).__name__}: {headline(exc)}"
+    the exception's headline."""
+    return damaged_file(str(exc)) or headline(exc)

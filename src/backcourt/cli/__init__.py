@@ -139,7 +139,7 @@ def _run() -> None:
         from backcourt.error_lines import headline
 
         cause = environment_cause(exc)
-        message = cause or f"{type(exc).__name__}: {headline(exc)}"
+        message = cause or headline(exc)
         code = EXIT_USAGE if cause else EXIT_FAILED
         err.print(f"error: {message}", style="red", highlight=False, markup=False,
                   soft_wrap=True)
